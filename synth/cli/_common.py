@@ -1,0 +1,79 @@
+"""Shared CLI plumbing: settings from the context, SynthError → exit codes, output helpers."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar, cast
+
+import click
+
+from synth.errors import InputError, SynthError
+from synth.settings import Settings, load_settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_LOG_LEVELS = {0: logging.WARNING, 1: logging.INFO, 2: logging.DEBUG}
+
+
+class CliState:
+    """What the top-level group parsed: config path, verbosity, debug."""
+
+    def __init__(self, config: Path | None, verbose: int, debug: bool) -> None:
+        self.config = config
+        self.verbose = verbose
+        self.debug = debug
+
+
+def get_settings(ctx: click.Context, overrides: dict[str, Any] | None = None) -> Settings:
+    """Settings for this invocation: flags (overrides) > env > --config file > defaults."""
+    state = ctx.find_object(CliState)
+    config = state.config if state else None
+    settings = load_settings(config=config, overrides=overrides)
+    if state and state.debug:
+        settings = settings.model_copy(update={"debug": True})
+    return settings
+
+
+def setup_logging(verbose: int) -> None:
+    """Send logs to stderr at the level -v/-vv asks for."""
+    logging.basicConfig(
+        level=_LOG_LEVELS.get(min(verbose, 2), logging.DEBUG),
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def handle_errors(func: F) -> F:
+    """Map SynthError to a one-line message and its exit code (traceback only with --debug)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except SynthError as exc:
+            ctx = click.get_current_context(silent=True)
+            state = ctx.find_object(CliState) if ctx else None
+            if state and state.debug:
+                raise
+            if isinstance(exc, InputError):
+                raise click.UsageError(str(exc)) from exc
+            err = click.ClickException(str(exc))
+            err.exit_code = exc.exit_code
+            raise err from exc
+
+    return cast(F, wrapper)
+
+
+def echo_json(data: Any) -> None:
+    """Print one JSON document to stdout."""
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def is_interactive() -> bool:
+    """True when stderr is a terminal (progress bars only then: quiet when piped)."""
+    return sys.stderr.isatty()

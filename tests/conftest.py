@@ -1,0 +1,50 @@
+"""Shared fixtures: a temporary SYNTH_HOME for every test, real data (skipped when absent), one model."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+REALDATA = Path(os.environ.get("SYNTH_TEST_REALDATA", REPO.parent / "shared" / "realdata"))
+
+
+@pytest.fixture(autouse=True)
+def synth_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own empty SYNTH_HOME and never reaches a model hub."""
+    home = tmp_path_factory.mktemp("synth-home")
+    monkeypatch.setenv("SYNTH_HOME", str(home))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
+    for name in list(os.environ):
+        if name.startswith("SYNTH_") and name not in ("SYNTH_HOME", "SYNTH_TEST_REALDATA"):
+            monkeypatch.delenv(name)
+    return home
+
+
+@pytest.fixture(scope="session")
+def realdata() -> Path:
+    """The shared real-data folder; tests using it skip cleanly when it is absent."""
+    if not REALDATA.is_dir():
+        pytest.skip(f"real data folder {REALDATA} is absent")
+    return REALDATA
+
+
+@pytest.fixture(scope="session")
+def real_pdfs(realdata: Path) -> Path:
+    """Folder of the real paper PDFs."""
+    return realdata / "pdfs"
+
+
+@pytest.fixture(scope="session")
+def embedder() -> Iterator[object]:
+    """The packaged all-MiniLM-L6-v2 model, loaded once per test session."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from synth.embed import PACKAGED_DEFAULT, SentenceTransformerEmbedder
+
+    model = SentenceTransformerEmbedder(PACKAGED_DEFAULT)
+    model.encode(["warm up"])
+    yield model
