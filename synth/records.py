@@ -241,3 +241,19 @@ class CorrectionRecord(Record):
     status_after: Literal["CURRENT", "CORRECTED", "WITHDRAWN"]
     affected_claims: list[str] = Field(default_factory=list)
     reason: str
+
+
+class PaperRecord(Record):
+    """One line of a local JSONL corpus (documented in the README)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str | None = None
+    title: str
+    authors: list[str] = Field(default_factory=list)
+    year: int | None = None
+    venue: str | None = None
+    doi: str | None = None
+    arxiv_id: str | None = None
+    abstract: str | None = None
+    text: str | None = None
