@@ -110,6 +110,7 @@ class CachedEmbedder:
         self._db = sqlite3.connect(self._path, timeout=60)
         self._db.execute("CREATE TABLE IF NOT EXISTS emb (key TEXT PRIMARY KEY, vec BLOB)")
         self._dim: int | None = None
+        self._memory: dict[str, np.ndarray] = {}
         self.hits = 0
         self.misses = 0
 
@@ -131,14 +132,16 @@ class CachedEmbedder:
     def encode(self, texts: list[str]) -> np.ndarray:
         """Encode texts, computing only those not cached yet."""
         keys = [self._key(t) for t in texts]
-        found: dict[str, np.ndarray] = {}
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
+        found: dict[str, np.ndarray] = {k: self._memory[k] for k in keys if k in self._memory}
+        missing = sorted({k for k in keys if k not in found})
+        for start in range(0, len(missing), 500):
+            chunk = missing[start : start + 500]
             marks = ",".join("?" * len(chunk))
             for key, blob in self._db.execute(
                 f"SELECT key, vec FROM emb WHERE key IN ({marks})", chunk  # noqa: S608 - placeholders only
             ):
                 found[key] = np.frombuffer(blob, dtype=np.float32)
+        self._memory.update(found)
         todo = sorted({k: t for k, t in zip(keys, texts) if k not in found}.items())
         self.hits += len(texts) - sum(1 for k in keys if k not in found)
         self.misses += len(todo)
@@ -149,7 +152,9 @@ class CachedEmbedder:
                     "INSERT OR REPLACE INTO emb VALUES (?, ?)",
                     [(k, v.astype(np.float32).tobytes()) for (k, _), v in zip(todo, vecs)],
                 )
-            found.update({k: v for (k, _), v in zip(todo, vecs)})
+            fresh = {k: v.astype(np.float32) for (k, _), v in zip(todo, vecs)}
+            found.update(fresh)
+            self._memory.update(fresh)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack([found[k] for k in keys]).astype(np.float32)

@@ -1,0 +1,1 @@
+"""Extract stage: rank sources by relevance to the question, then pick claim sentences."""

@@ -1,0 +1,171 @@
+"""The pipeline's first step: turn a request's inputs into parsed Documents.
+
+Part of the pipeline layer (like ``pipeline.py`` it wires stages): local corpus → parse,
+identifiers and question search → retrieve → parse. Every input that cannot be used becomes a
+``SourceFailure``; nothing here stops the other inputs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from synth.errors import ParseError, RetrievalError, SynthError
+from synth.records import Document, PaperRecord, Retrieval, SourceFailure, Work
+from synth.settings import Settings
+
+if TYPE_CHECKING:
+    from synth.pipeline import ReportRequest
+
+log = logging.getLogger(__name__)
+
+
+def _parse_local(settings: Settings, paths: list[Path]) -> tuple[list[Document], list[SourceFailure]]:
+    from synth.parse.cache import load_document
+    from synth.parse.record import parse_record
+    from synth.retrieve.local import scan_corpus
+
+    scan = scan_corpus(paths)
+    docs: list[Document] = []
+    failures = list(scan.failures)
+    for pdf in scan.pdfs:
+        try:
+            docs.append(load_document(pdf, settings.parse, settings.cache_dir("parsed")))
+        except ParseError as exc:
+            log.warning("skipping %s: %s", pdf, exc.reason)
+            failures.append(SourceFailure(input=str(pdf), reason=exc.reason, stage="parse"))
+    for n, record in enumerate(scan.records, start=1):
+        origin = f"corpus record {record.id or n}"
+        docs.append(parse_record(record, origin))
+    return docs, failures
+
+
+def _document_for_work(work: Work, pdf: Path | None, settings: Settings) -> Document:
+    """A Document for a retrieved work: its open PDF when there is one, else its abstract."""
+    from synth.parse.cache import load_document
+    from synth.parse.record import parse_record
+
+    if pdf is not None:
+        doc = load_document(pdf, settings.parse, settings.cache_dir("parsed"))
+        origin = work.origins.get("pdf_url") or work.origins.get("title")
+        retrieval = Retrieval(
+            service=origin.service if origin else doc.retrieval.service,
+            url=work.pdf_url or doc.retrieval.url,
+            retrieved_at=doc.retrieval.retrieved_at,
+            sha256=doc.retrieval.sha256,
+        )
+        return doc.model_copy(update={"work": work, "retrieval": retrieval})
+    record = PaperRecord(
+        id=work.doi or work.arxiv_id, title=work.title, authors=work.authors, year=work.year,
+        venue=work.venue, doi=work.doi, arxiv_id=work.arxiv_id, abstract=work.abstract,
+    )
+    doc = parse_record(record, work.url or work.title)
+    origin = work.origins.get("abstract") or work.origins.get("title")
+    blob = work.model_dump_json(exclude={"origins"}).encode()
+    retrieval = Retrieval(
+        service=origin.service if origin else "unknown",
+        url=origin.url if origin else (work.url or ""),
+        retrieved_at=origin.retrieved_at if origin else datetime.now(timezone.utc),
+        sha256=hashlib.sha256(blob).hexdigest(),
+    )
+    return doc.model_copy(update={"work": work, "retrieval": retrieval})
+
+
+def _read_work(work: Work, client: Any, settings: Settings) -> Document:
+    from synth.retrieve.resolve import fetch_pdf
+
+    pdf: Path | None = None
+    if settings.retrieve.fetch_fulltext:
+        try:
+            pdf = fetch_pdf(work, client, settings.retrieve)
+        except RetrievalError as exc:
+            log.warning("no full text for %s: %s", work.title, exc)
+    try:
+        return _document_for_work(work, pdf, settings)
+    except ParseError as exc:
+        log.warning("full text of %s unreadable (%s); using its abstract", work.title, exc.reason)
+        return _document_for_work(work, None, settings)
+
+
+def _retrieve(
+    request: ReportRequest, settings: Settings, search: bool
+) -> tuple[list[Document], list[SourceFailure]]:
+    from synth.retrieve._http import build_client
+    from synth.retrieve.resolve import resolve_identifier
+    from synth.retrieve.search import search_candidates
+
+    docs: list[Document] = []
+    failures: list[SourceFailure] = []
+    with build_client(settings.retrieve, settings.cache_dir("http")) as client:
+        works: list[Work] = []
+        for raw in [*request.dois, *request.arxiv_ids]:
+            try:
+                works.append(resolve_identifier(raw, client, settings.retrieve))
+            except SynthError as exc:
+                failures.append(SourceFailure(input=raw, reason=str(exc), stage="retrieve"))
+        if search:
+            candidates, search_failures = search_candidates(request.question, client, settings.retrieve)
+            failures.extend(search_failures)
+            works.extend(c.work for c in candidates)
+        for work in works:
+            try:
+                docs.append(_read_work(work, client, settings))
+            except SynthError as exc:
+                failures.append(SourceFailure(input=work.title, reason=str(exc), stage="parse"))
+    return docs, failures
+
+
+def _identity(doc: Document) -> list[str]:
+    keys = [f"id:{doc.doc_id}"]
+    if doc.work.doi:
+        keys.append(f"doi:{doc.work.doi.lower()}")
+    if doc.work.arxiv_id:
+        keys.append(f"arxiv:{doc.work.arxiv_id.split('v')[0]}")
+    keys.append("title:" + "".join(ch for ch in doc.work.title.lower() if ch.isalnum())[:80])
+    return keys
+
+
+def dedupe_documents(docs: list[Document]) -> list[Document]:
+    """Drop later copies of a paper (same content, DOI, arXiv id or title); full text wins."""
+    rank = {"fulltext": 0, "abstract": 1, "metadata": 2}
+    ordered = sorted(enumerate(docs), key=lambda p: (rank[p[1].text_level], p[0]))
+    seen: set[str] = set()
+    kept: list[tuple[int, Document]] = []
+    for pos, doc in ordered:
+        keys = _identity(doc)
+        if any(k in seen for k in keys):
+            continue
+        seen.update(keys)
+        kept.append((pos, doc))
+    return [doc for _, doc in sorted(kept, key=lambda p: p[0])]
+
+
+def gather_documents(
+    request: ReportRequest, settings: Settings
+) -> tuple[list[Document], list[SourceFailure]]:
+    """All readable documents for a request, and a failure record for every unusable input."""
+    docs: list[Document] = []
+    failures: list[SourceFailure] = []
+    if request.corpus:
+        local_docs, local_failures = _parse_local(settings, request.corpus)
+        docs += local_docs
+        failures += local_failures
+    search = request.search if request.search is not None else not (
+        request.corpus or request.dois or request.arxiv_ids
+    )
+    if request.dois or request.arxiv_ids or search:
+        remote_docs, remote_failures = _retrieve(request, settings, search)
+        docs += remote_docs
+        failures += remote_failures
+    return dedupe_documents(docs), failures
+
+
+def load_bench_block(path: Path) -> dict[str, Any]:
+    """A bench results file, summarized for the report's measured-evidence table."""
+    from synth.bench.results import bench_summary_rows, load_bench_results
+
+    results = load_bench_results(path)
+    return {"path": str(path), "rows": bench_summary_rows(results)}

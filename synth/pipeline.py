@@ -1,0 +1,216 @@
+"""One report end to end: the only module that knows the order of the stages.
+
+question ─► gather (local corpus / identifiers / search) ─► parse ─► embed ─► relevance
+         ─► extract ─► verify ─► review ─► corrections ─► manifest + render ─► index
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from synth import gather
+from synth.embed import CachedEmbedder, SentenceTransformerEmbedder
+from synth.errors import ManifestError, NoSourcesError
+from synth.extract.claims import extract_claims
+from synth.extract.relevance import body_passages, score_relevance
+from synth.ids import report_dir_name, report_id
+from synth.parse.sentences import is_prose
+from synth.records import Document, Relevance, SourceFailure
+from synth.settings import Settings
+
+log = logging.getLogger(__name__)
+
+StageCallback = Callable[[str], None]
+
+
+class ReportRequest(BaseModel):
+    """What a user asked for."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(min_length=3)
+    corpus: list[Path] = Field(default_factory=list)
+    dois: list[str] = Field(default_factory=list)
+    arxiv_ids: list[str] = Field(default_factory=list)
+    search: bool | None = Field(
+        None, description="Search the scholarly APIs; default: only when no corpus or ids are given."
+    )
+    out_dir: Path = Path("reports")
+    attach_bench: Path | None = None
+
+
+class ReportOutcome(BaseModel):
+    """What the CLI prints after a report."""
+
+    report_id: str
+    dir: Path
+    sources_found: int
+    sources_used: int
+    claims: int
+    verified: int
+    contradicted: int
+    score: float
+    tier: str
+    failures: list[SourceFailure]
+    relevance: list[dict[str, Any]]
+    timings: dict[str, float]
+
+
+class _Timer:
+    def __init__(self, on_stage: StageCallback | None) -> None:
+        self.timings: dict[str, float] = {}
+        self._on_stage = on_stage
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        if self._on_stage:
+            self._on_stage(name)
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] = round(self.timings.get(name, 0.0) + time.perf_counter() - start, 4)
+
+
+def _order_by_relevance(
+    docs: list[Document], relevance: list[Relevance]
+) -> tuple[list[Document], list[Relevance]]:
+    pairs = sorted(zip(docs, relevance), key=lambda p: (-p[1].score, p[0].work.title, p[0].doc_id))
+    return [d for d, _ in pairs], [r for _, r in pairs]
+
+
+def _previous_manifest(folder: Path) -> Any | None:
+    from synth.report.manifest import load_manifest
+
+    path = folder / "manifest.json"
+    if not path.exists():
+        return None
+    try:
+        return load_manifest(path)
+    except ManifestError as exc:
+        raise ManifestError(
+            f"{path}: existing manifest is unreadable ({exc}); move it away to regenerate"
+        ) from exc
+
+
+def build_embedder(settings: Settings) -> CachedEmbedder:
+    """The run's one embedder: the configured model behind the on-disk embedding cache."""
+    inner = SentenceTransformerEmbedder(
+        settings.verify.model, device=settings.verify.device, batch_size=settings.verify.batch_size
+    )
+    return CachedEmbedder(inner, settings.cache_dir("embeddings"))
+
+
+def run_report(
+    request: ReportRequest,
+    settings: Settings,
+    on_stage: StageCallback | None = None,
+    embedder: CachedEmbedder | None = None,
+) -> ReportOutcome:
+    """Produce one report folder (manifest + md/html/txt) and update the reports index."""
+    timer = _Timer(on_stage)
+    with timer.stage("parse"):
+        docs, failures = gather.gather_documents(request, settings)
+    if not docs:
+        detail = "; ".join(f"{f.input}: {f.reason}" for f in failures[:3])
+        raise NoSourcesError(
+            "no readable source for this report" + (f" ({detail})" if detail else "")
+        )
+    embedder = embedder or build_embedder(settings)
+    with timer.stage("embed"):
+        embedder.encode([p.text for d in docs for p in body_passages(d)])
+    with timer.stage("relevance"):
+        relevance = score_relevance(request.question, docs, embedder, settings.extract)
+        docs, relevance = _order_by_relevance(docs, relevance)
+    used = [d for d, r in zip(docs, relevance) if r.used]
+    if not used:
+        best = max(r.score for r in relevance)
+        raise NoSourcesError(
+            f"none of the {len(docs)} readable sources is relevant enough to the question "
+            f"(best relevance {best:.2f} < threshold {settings.extract.relevance_threshold:.2f})"
+        )
+    with timer.stage("extract"):
+        claims = extract_claims(request.question, used, embedder, settings.extract, is_prose)
+    return _finish(request, settings, timer, docs, relevance, used, claims, failures, embedder)
+
+
+def _finish(
+    request: ReportRequest,
+    settings: Settings,
+    timer: _Timer,
+    docs: list[Document],
+    relevance: list[Relevance],
+    used: list[Document],
+    claims: list[Any],
+    failures: list[SourceFailure],
+    embedder: CachedEmbedder,
+) -> ReportOutcome:
+    from synth.corrections import merge_corrections, source_events
+    from synth.report.manifest import build_manifest, update_index
+    from synth.report.render import render_report, write_report
+    from synth.review import review_report
+    from synth.verify.verifier import describe_confidence, verify_claims
+
+    with timer.stage("verify"):
+        verdicts = verify_claims(claims, used, embedder, settings.verify, settings.cache_dir("index"))
+    with timer.stage("review"):
+        review, quality = review_report(
+            request.question, docs, relevance, claims, verdicts, failures, settings.review
+        )
+    rid = report_id(request.question)
+    folder = request.out_dir / report_dir_name(rid)
+    previous = _previous_manifest(folder)
+    now = datetime.now(timezone.utc)
+    corrections = merge_corrections(
+        previous.corrections if previous else None, source_events(docs, now)
+    )
+    extra: dict[str, Any] = {"timings": timer.timings}
+    if request.attach_bench is not None:
+        extra["bench"] = gather.load_bench_block(request.attach_bench)
+    with timer.stage("render"):
+        manifest = build_manifest(
+            report_id=rid,
+            question=request.question,
+            documents=docs,
+            relevance=relevance,
+            claims=claims,
+            verdicts=verdicts,
+            failures=failures,
+            review=review,
+            quality=quality,
+            corrections=corrections,
+            settings_digest=settings.digest(),
+            created_at=previous.created_at if previous else now,
+            updated_at=now,
+            confidence_note=describe_confidence(),
+            extra=extra,
+        )
+        manifest = write_report(folder, manifest, render_report(manifest, settings.report))
+        update_index(request.out_dir, manifest)
+    labels = [v.label for v in verdicts]
+    by_id = {d.doc_id: d for d in docs}
+    return ReportOutcome(
+        report_id=rid,
+        dir=folder,
+        sources_found=len(docs),
+        sources_used=len(used),
+        claims=len(claims),
+        verified=labels.count("supported"),
+        contradicted=labels.count("contradicted"),
+        score=review.score,
+        tier=quality.tier,
+        failures=failures,
+        relevance=[
+            {"title": by_id[r.doc_id].work.title, "score": r.score, "used": r.used, "reason": r.reason}
+            for r in relevance
+        ],
+        timings=timer.timings,
+    )
