@@ -71,12 +71,17 @@ class SentenceTransformerEmbedder:
     def _load(self) -> object:
         if self._model is None:
             from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as hf_logging
 
+            # The weight-loading progress bar is noise on stderr for a CLI and in pipes.
+            hf_logging.disable_progress_bar()
             path = resolve_model_path(self._model_setting)
             try:
                 self._model = SentenceTransformer(path, device=self._device)
             except Exception as exc:  # noqa: BLE001 - any load failure is a ModelError for users
-                raise ModelError(f"cannot load embedding model {self._model_setting!r}: {exc}") from exc
+                raise ModelError(
+                    f"cannot load embedding model {self._model_setting!r}: {exc}"
+                ) from exc
         return self._model
 
     @property
@@ -138,7 +143,8 @@ class CachedEmbedder:
             chunk = missing[start : start + 500]
             marks = ",".join("?" * len(chunk))
             for key, blob in self._db.execute(
-                f"SELECT key, vec FROM emb WHERE key IN ({marks})", chunk  # noqa: S608 - placeholders only
+                f"SELECT key, vec FROM emb WHERE key IN ({marks})",
+                chunk,  # noqa: S608 - placeholders only
             ):
                 found[key] = np.frombuffer(blob, dtype=np.float32)
         self._memory.update(found)

@@ -23,7 +23,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def _parse_local(settings: Settings, paths: list[Path]) -> tuple[list[Document], list[SourceFailure]]:
+def _parse_local(
+    settings: Settings, paths: list[Path]
+) -> tuple[list[Document], list[SourceFailure]]:
     from synth.parse.cache import load_document
     from synth.parse.record import parse_record
     from synth.retrieve.local import scan_corpus
@@ -35,7 +37,7 @@ def _parse_local(settings: Settings, paths: list[Path]) -> tuple[list[Document],
         try:
             docs.append(load_document(pdf, settings.parse, settings.cache_dir("parsed")))
         except ParseError as exc:
-            log.warning("skipping %s: %s", pdf, exc.reason)
+            log.info("skipping %s: %s", pdf, exc.reason)
             failures.append(SourceFailure(input=str(pdf), reason=exc.reason, stage="parse"))
     for n, record in enumerate(scan.records, start=1):
         origin = f"corpus record {record.id or n}"
@@ -59,8 +61,14 @@ def _document_for_work(work: Work, pdf: Path | None, settings: Settings) -> Docu
         )
         return doc.model_copy(update={"work": work, "retrieval": retrieval})
     record = PaperRecord(
-        id=work.doi or work.arxiv_id, title=work.title, authors=work.authors, year=work.year,
-        venue=work.venue, doi=work.doi, arxiv_id=work.arxiv_id, abstract=work.abstract,
+        id=work.doi or work.arxiv_id,
+        title=work.title,
+        authors=work.authors,
+        year=work.year,
+        venue=work.venue,
+        doi=work.doi,
+        arxiv_id=work.arxiv_id,
+        abstract=work.abstract,
     )
     doc = parse_record(record, work.url or work.title)
     origin = work.origins.get("abstract") or work.origins.get("title")
@@ -107,7 +115,9 @@ def _retrieve(
             except SynthError as exc:
                 failures.append(SourceFailure(input=raw, reason=str(exc), stage="retrieve"))
         if search:
-            candidates, search_failures = search_candidates(request.question, client, settings.retrieve)
+            candidates, search_failures = search_candidates(
+                request.question, client, settings.retrieve
+            )
             failures.extend(search_failures)
             works.extend(c.work for c in candidates)
         for work in works:
@@ -153,8 +163,10 @@ def gather_documents(
         local_docs, local_failures = _parse_local(settings, request.corpus)
         docs += local_docs
         failures += local_failures
-    search = request.search if request.search is not None else not (
-        request.corpus or request.dois or request.arxiv_ids
+    search = (
+        request.search
+        if request.search is not None
+        else not (request.corpus or request.dois or request.arxiv_ids)
     )
     if request.dois or request.arxiv_ids or search:
         remote_docs, remote_failures = _retrieve(request, settings, search)

@@ -38,27 +38,53 @@ class RetrieveSettings(_Section):
     semantic_scholar_api_url: str = Field(
         "https://api.semanticscholar.org/graph/v1", description="Semantic Scholar Graph API URL."
     )
-    unpaywall_api_url: str = Field("https://api.unpaywall.org/v2", description="Unpaywall base URL.")
-    mailto: str | None = Field(None, description="Contact e-mail for polite pools (Crossref, Unpaywall).")
-    openalex_api_key: str | None = Field(None, description="OpenAlex API key (required since 2026-02).")
+    unpaywall_api_url: str = Field(
+        "https://api.unpaywall.org/v2", description="Unpaywall base URL."
+    )
+    mailto: str | None = Field(
+        None, description="Contact e-mail for polite pools (Crossref, Unpaywall)."
+    )
+    openalex_api_key: str | None = Field(
+        None, description="OpenAlex API key (required since 2026-02)."
+    )
     semantic_scholar_api_key: str | None = Field(None, description="Semantic Scholar API key.")
-    offline: bool = Field(False, description="Serve only from the on-disk cache; never touch the network.")
+    offline: bool = Field(
+        False, description="Serve only from the on-disk cache; never touch the network."
+    )
     timeout_s: float = Field(30.0, description="Per-request timeout in seconds.")
     max_retries: int = Field(4, description="Retries on 429, 5xx, timeouts and connection errors.")
-    backoff_base_s: float = Field(1.0, description="First backoff delay; doubles per retry, with jitter.")
-    backoff_max_s: float = Field(60.0, description="Largest single backoff delay (and Retry-After honoured).")
+    backoff_base_s: float = Field(
+        1.0, description="First backoff delay; doubles per retry, with jitter."
+    )
+    backoff_max_s: float = Field(
+        60.0, description="Largest single backoff delay (and Retry-After honoured)."
+    )
     arxiv_min_interval_s: float = Field(3.0, description="Minimum spacing between arXiv requests.")
-    default_min_interval_s: float = Field(0.1, description="Minimum spacing between requests per host.")
-    max_results_per_query: int = Field(10, description="Candidates asked of each service per query.")
+    semantic_scholar_min_interval_s: float = Field(
+        1.0, description="Minimum spacing between Semantic Scholar requests (its 1 request/s)."
+    )
+    default_min_interval_s: float = Field(
+        0.1, description="Minimum spacing between requests per host."
+    )
+    max_results_per_query: int = Field(
+        10, description="Candidates asked of each service per query."
+    )
     max_candidates: int = Field(12, description="Most candidate papers read for one report.")
-    fetch_fulltext: bool = Field(True, description="Download open PDFs (arXiv, Unpaywall) when found.")
+    max_queries: int = Field(3, description="Search queries derived from one question at most.")
+    min_relevance: float = Field(
+        0.15, description="Lexical relevance (0..1) below which a search hit is dropped as junk."
+    )
+    fetch_fulltext: bool = Field(
+        True, description="Download open PDFs (arXiv, Unpaywall) when found."
+    )
 
 
 class ParseSettings(_Section):
     """PDF reading and cleaning."""
 
     min_chars_per_page: int = Field(
-        40, description="Below this average of extracted characters per page a PDF counts as image-only."
+        40,
+        description="Below this average of extracted characters per page a PDF counts as image-only.",
     )
     max_pages: int = Field(80, description="Pages read at most from one PDF.")
 
@@ -74,7 +100,7 @@ class ExtractSettings(_Section):
     min_claim_chars: int = Field(40, description="Shortest sentence that may be a claim.")
     max_claim_chars: int = Field(400, description="Longest sentence that may be a claim.")
     min_claim_relevance: float = Field(
-        0.25, description="Cosine similarity to the question a claim sentence must reach."
+        0.20, description="Cosine similarity to the question a claim sentence must reach."
     )
 
 
@@ -87,25 +113,45 @@ class VerifySettings(_Section):
     )
     device: str = Field("cpu", description="Torch device for embedding.")
     batch_size: int = Field(64, description="Embedding batch size.")
-    cross_encoder: str | None = Field(None, description="Optional CrossEncoder/NLI model name or path.")
+    cross_encoder: str | None = Field(
+        None, description="Optional CrossEncoder/NLI model name or path."
+    )
     top_k: int = Field(5, description="Evidence passages kept per claim.")
     candidates: int = Field(50, description="Passages retrieved per claim before scoring.")
     exact_index_max: int = Field(
         20000, description="Up to this many vectors FAISS uses an exact index; HNSW above."
     )
+    fusion: Literal["zscore", "rrf"] = Field(
+        "zscore",
+        description="How dense and BM25 rankings are fused: weighted sum of z-scored scores, "
+        "or reciprocal rank fusion.",
+    )
+    lexical_weight: float = Field(
+        0.3, description="Weight of BM25 in fusion (dense gets 1 - this); fitted on SciFact train."
+    )
     rrf_k: int = Field(60, description="Reciprocal rank fusion constant.")
-    support_threshold: float = Field(0.5, description="P(supported) at or above which a claim is supported.")
-    contradiction_threshold: float = Field(
-        0.5, description="Conflict score at or above which on-topic evidence contradicts a claim."
+    support_threshold: float = Field(
+        0.5, description="P(supported) at or above which a claim is supported."
+    )
+    contradiction_threshold: float | None = Field(
+        None,
+        description="P(contradicted) at or above which a claim is contradicted "
+        "(default: the threshold fitted with the verifier's parameters).",
     )
 
 
 class ReviewSettings(_Section):
     """Reviewer aggregation and tier thresholds."""
 
-    doi_grade_min_score: float = Field(7.0, description="Review score needed for DOI-grade (0..10).")
+    doi_grade_min_score: float = Field(
+        7.0, description="Review score needed for DOI-grade (0..10)."
+    )
     doi_grade_min_verified: float = Field(
-        0.6, description="Share of claims independently supported needed for DOI-grade."
+        0.6,
+        description=(
+            "Share of claims supported (by evidence outside their own sentence) needed for "
+            "DOI-grade (0..1)."
+        ),
     )
 
 
@@ -117,13 +163,18 @@ class ReportSettings(_Section):
     formats: list[Literal["md", "html", "txt"]] = Field(
         default_factory=lambda: ["md", "html", "txt"], description="Formats rendered."
     )
+    txt_width: int = Field(100, ge=40, description="Line width of the plain-text report.")
+    abstract_findings: int = Field(
+        3, ge=0, description="Supported findings quoted in the abstract at most."
+    )
 
 
 class BenchSettings(_Section):
     """Benchmark module."""
 
     sandbox: Literal["auto", "bwrap", "rlimit"] = Field(
-        "auto", description="Isolation: bubblewrap, the weaker rlimit mode, or auto (bwrap if found)."
+        "auto",
+        description="Isolation: bubblewrap, the weaker rlimit mode, or auto (bwrap if found).",
     )
     workers: int = Field(2, description="Parallel sandbox workers.")
     timeout_factor: float = Field(

@@ -41,11 +41,11 @@ def get_settings(ctx: click.Context, overrides: dict[str, Any] | None = None) ->
 
 def setup_logging(verbose: int) -> None:
     """Send logs to stderr at the level -v/-vv asks for."""
-    logging.basicConfig(
-        level=_LOG_LEVELS.get(min(verbose, 2), logging.DEBUG),
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    level = _LOG_LEVELS.get(min(verbose, 2), logging.DEBUG)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    # Third-party libraries log chatter at INFO/DEBUG; show it only with -vv.
+    for noisy in ("bm25s", "sentence_transformers", "transformers", "faiss", "httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(level if verbose >= 2 else logging.WARNING)
 
 
 def handle_errors(func: F) -> F:

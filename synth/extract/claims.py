@@ -6,12 +6,24 @@ A passage becomes a claim candidate when it
    acknowledgements),
 2. passes the parser's prose test (``prose_filter``: a complete sentence, not table or figure
    debris) and is between ``min_claim_chars`` and ``max_claim_chars`` long,
-3. carries at least one *finding cue*: a measured number, a comparison, or a stated conclusion,
+3. carries at least one *finding cue*: a measured result (a percentage, a factor such as
+   "12 times fewer", a number next to a metric word such as "errors" or "accuracy"), a
+   comparison ("outperforms", "higher than"), or a stated conclusion ("we show that"),
 4. has cosine similarity to the question of at least ``min_claim_relevance``.
 
-Candidates are ranked by ``relevance + 0.05 × cues − penalties`` (penalties for sentences that
-lean on context, like "This shows ...", and for background sentences that cite other work);
-near-duplicates (cosine ≥ 0.92) are dropped, and at most ``max_claims_per_source`` per source
+Candidates are ranked by
+
+    cosine to the question
+    + 0.07 per measured result (at most 3) + 0.02 per other number (at most 2)
+    + 0.04 per comparison (at most 3) + 0.03 per conclusion cue (at most 2)
+    + 0.05 in an abstract, results, discussion or conclusion section
+    − 0.20 when the sentence cites other work (it reports someone else's finding)
+    − 0.08 when it describes the paper rather than a result ("In this paper we present ...")
+      or looks ahead ("should be further investigated")
+    − 0.05 when it leans on context ("This shows ...", "As argued in Section 6")
+    − 0.05 when it describes set-up rather than outcome ("We trained ...", "We use ...")
+
+Near-duplicates (cosine ≥ 0.92) are dropped, and at most ``max_claims_per_source`` per source
 and ``max_claims`` per report are kept, taking sources in relevance order.
 """
 
@@ -26,10 +38,18 @@ from synth.embed import Embedder
 from synth.records import NON_CLAIM_SECTIONS, Claim, Document, Passage
 from synth.settings import ExtractSettings
 
-_NUMBER = re.compile(
-    r"(?<![\w.\[])(\d+(?:\.\d+)?\s?(?:%|percent|×|x\b|times|points?|pp\b|ms\b|s\b|[kKMB]\b)"
-    r"|\d+\.\d+|\d{1,3}(?:,\d{3})+)"
+_METRIC_WORDS = (
+    r"errors?|accuracy|error rate|points?|BLEU|F1|WER|perplexity|pass@\d+|speed-?up|faster|"
+    r"slower|fewer|less|more|parameters|latency|throughput|score|gap|improvement"
 )
+_RESULT = re.compile(
+    r"(?<![\w.\[])\d+(?:\.\d+)?\s?(?:%|percent|×|x\b|times\b|-?fold\b|pp\b)"
+    r"|(?<![\w.\[])\d+(?:\.\d+)?\s+(?:\w+\s+){0,2}?(?:" + _METRIC_WORDS + r")\b"
+    r"|\b(?:" + _METRIC_WORDS + r")\s+(?:of\s+|by\s+|to\s+|from\s+)?\d+(?:\.\d+)?",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(r"(?<![\w.\[])(?:\d+\.\d+|\d{1,3}(?:,\d{3})+|\d+)(?![\w\]])(?!\.\d)")
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
 _COMPARISON = re.compile(
     r"\b(outperform\w*|better than|worse than|more than|less than|fewer than|compared (?:to|with)"
     r"|improv\w*|reduc\w*|increas\w*|decreas\w*|higher|lower|faster|slower|surpass\w*|exceed\w*"
@@ -37,31 +57,68 @@ _COMPARISON = re.compile(
     re.IGNORECASE,
 )
 _CONCLUSION = re.compile(
-    r"\b(we (?:show|find|found|demonstrate|observe|conclude|report)|(?:results|experiments) "
+    r"\b(we (?:show|find|found|demonstrate|observe|conclude)|(?:results|experiments) "
     r"(?:show|indicate|suggest|demonstrate|confirm)|(?:this|which) (?:shows|suggests|demonstrates)"
     r"|is able to|are able to|can be (?:transferred|distilled|compressed)|achiev\w*|enabl\w*"
     r"|significantly|effective\w*|successful\w*|works? (?:well|better))\b",
     re.IGNORECASE,
 )
-_LEANS_ON_CONTEXT = re.compile(r"^(This|These|That|Those|It|They|Such|Here|Thus|Hence)\b")
-_CITES_OTHERS = re.compile(r"\[\d+(?:[,–-]\s?\d+)*\]|\(\w[^()]*(?:et al\.|,)\s*\d{4}[a-z]?\)")
+_LEANS_ON_CONTEXT = re.compile(
+    r"^(This|These|That|Those|It|They|Such|Here|Thus|Hence)\b|\b(?:as (?:argued|discussed|shown|"
+    r"described|illustrated) in|see) (?:Section|Sec\.|Table|Figure|Fig\.|Appendix)",
+    re.IGNORECASE,
+)
+_SETUP = re.compile(
+    r"^(?:We|Each|To train|For (?:the|our) \w+,? we) (?:\w+ )?(?:use|used|train|trained|designed|"
+    r"employ|employed|follow|followed|set|chose|choose|tried|adopt|adopted|initiali[sz]e)\b"
+)
+_CITES_OTHERS = re.compile(
+    r"\[\d+(?:[,–-]\s?\d+)*\]|\(\w[^()]*(?:et al\.|,)\s*\d{4}[a-z]?\)"
+    r"|\bet al\.?,?\s*\(?\d{4}|\b(?:their|they) (?:\w+ )?(?:paper|work|show|demonstrate)"
+    r"|\btheir (?:best|results?|method|model)\b",
+    re.IGNORECASE,
+)
+_META = re.compile(
+    r"^(?:In this (?:paper|work|section|survey)|(?:The focus|The goal|The aim) of this)\b"
+    r"|\bwe (?:report|present|describe|introduce|evaluate|propose|study|review|discuss|"
+    r"summari[sz]e|provide|explore)\b|\b(?:should be (?:further )?(?:investigated|studied|"
+    r"explored)|future work|remains? (?:open|unclear)|(?:received|attracted|gained) (?:increasing|"
+    r"growing|much|considerable) attention)\b",
+    re.IGNORECASE,
+)
 _BAD_START = re.compile(r"^(Table|Figure|Fig\.|Algorithm|Listing|Eq\.|Equation)\b")
-_BACKGROUND_KINDS = frozenset({"introduction", "background"})
+_BONUS_KINDS = frozenset({"abstract", "results", "discussion", "conclusion"})
 DUPLICATE_COSINE = 0.92
 
 
 def count_cues(text: str) -> dict[str, int]:
-    """How many number, comparison and conclusion cues a sentence carries."""
+    """How many result, number, comparison and conclusion cues a sentence carries."""
+    bare = _CITES_OTHERS.sub(" ", text)
+    results = len(_RESULT.findall(bare))
+    numbers = [n for n in _NUMBER.findall(bare) if not _YEAR.match(n)]
     return {
-        "number": len(_NUMBER.findall(text)),
-        "comparison": len(_COMPARISON.findall(text)),
-        "conclusion": len(_CONCLUSION.findall(text)),
+        "result": results,
+        "number": max(0, len(numbers) - results),
+        "comparison": len(_COMPARISON.findall(bare)),
+        "conclusion": len(_CONCLUSION.findall(bare)),
     }
+
+
+def cue_bonus(cues: dict[str, int]) -> float:
+    """The ranking bonus the cues earn (see the module docstring)."""
+    return (
+        0.07 * min(cues["result"], 3)
+        + 0.02 * min(cues["number"], 2)
+        + 0.04 * min(cues["comparison"], 3)
+        + 0.03 * min(cues["conclusion"], 2)
+    )
 
 
 def claim_kind(cues: dict[str, int]) -> str:
     """The dominant kind of finding: number, comparison, conclusion or finding."""
-    for kind in ("number", "comparison", "conclusion"):
+    if cues["result"]:
+        return "number"
+    for kind in ("comparison", "conclusion"):
         if cues[kind]:
             return kind
     return "finding"
@@ -78,16 +135,22 @@ def is_candidate(
         return False
     if _BAD_START.match(text) or text.endswith("?") or not prose_filter(text):
         return False
-    return sum(count_cues(text).values()) > 0
+    cues = count_cues(text)
+    return cues["result"] + cues["comparison"] + cues["conclusion"] > 0
 
 
-def _penalty(passage: Passage) -> float:
-    penalty = 0.0
-    if _LEANS_ON_CONTEXT.match(passage.text):
-        penalty += 0.05
-    if passage.section_kind in _BACKGROUND_KINDS and _CITES_OTHERS.search(passage.text):
-        penalty += 0.08
-    return penalty
+def adjustment(passage: Passage) -> float:
+    """Section bonus minus the penalties of the module docstring."""
+    value = 0.05 if passage.section_kind in _BONUS_KINDS else 0.0
+    if _CITES_OTHERS.search(passage.text):
+        value -= 0.20
+    if _META.search(passage.text):
+        value -= 0.08
+    if _LEANS_ON_CONTEXT.search(passage.text):
+        value -= 0.05
+    if _SETUP.match(passage.text) and not _COMPARISON.search(passage.text):
+        value -= 0.05
+    return value
 
 
 def _rank_document(
@@ -106,8 +169,8 @@ def _rank_document(
     for passage, vec, sim in zip(candidates, vecs, sims):
         if sim < settings.min_claim_relevance:
             continue
-        cues = min(sum(count_cues(passage.text).values()), 4)
-        ranked.append((float(sim) + 0.05 * cues - _penalty(passage), passage, vec, float(sim)))
+        score = float(sim) + cue_bonus(count_cues(passage.text)) + adjustment(passage)
+        ranked.append((score, passage, vec, float(sim)))
     ranked.sort(key=lambda item: (-item[0], item[1].idx))
     return ranked
 

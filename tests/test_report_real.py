@@ -1,0 +1,102 @@
+"""`synth report` on the real paper PDFs of ../shared/realdata (skipped when absent).
+
+One report is built per test session (parsing and embedding 15 PDFs is the slow part); the tests
+read it as a researcher would: which sources are used, what the claims look like, what failed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from synth.cli import main
+
+QUESTION = (
+    "To what extent can knowledge distillation transfer the generalization of a large teacher "
+    "network to a smaller student network?"
+)
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def real_report(real_pdfs: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    base = tmp_path_factory.mktemp("real")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SYNTH_HOME", str(base / "home"))
+    mp.setenv("HF_HUB_OFFLINE", "1")
+    try:
+        result = CliRunner().invoke(
+            main, ["report", QUESTION, "--corpus", str(real_pdfs), "--out", str(base / "reports"), "--json"]
+        )
+    finally:
+        mp.undo()
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    folder = Path(summary["dir"])
+    return {
+        "summary": summary,
+        "folder": folder,
+        "manifest": json.loads((folder / "manifest.json").read_text()),
+        "stderr": result.stderr,
+    }
+
+
+def _source(manifest: dict, needle: str) -> dict:
+    (found,) = [s for s in manifest["sources"] if needle.lower() in s["title"].lower()]
+    return found
+
+
+def test_four_files_and_a_valid_manifest(real_report: dict) -> None:
+    for name in ("manifest.json", "report.md", "report.html", "report.txt"):
+        assert (real_report["folder"] / name).stat().st_size > 1000
+    result = CliRunner().invoke(main, ["validate", str(real_report["folder"] / "manifest.json")])
+    assert result.exit_code == 0, result.output
+
+
+def test_distillation_papers_used_and_unrelated_ones_not(real_report: dict) -> None:
+    manifest = real_report["manifest"]
+    assert _source(manifest, "Distilling the Knowledge")["used"]
+    assert _source(manifest, "FitNets")["used"]
+    assert not _source(manifest, "Molecular Prediction")["used"]
+    assert not _source(manifest, "Tokenizer")["used"]
+    for source in manifest["sources"]:
+        assert 0.0 <= source["relevance"] <= 1.0
+
+
+def test_hinton_metadata_comes_from_the_pdf(real_report: dict) -> None:
+    hinton = _source(real_report["manifest"], "Distilling the Knowledge")
+    assert hinton["arxiv_id"] == "1503.02531v1"
+    assert hinton["year"] == 2015
+    assert any("Hinton" in a for a in hinton["authors"])
+
+
+def test_hostile_pdfs_are_recorded_failures(real_report: dict) -> None:
+    failures = {Path(f["input"]).name: f["reason"] for f in real_report["manifest"]["source_failures"]}
+    assert {name for name in failures if name.startswith(("encrypted", "scanned"))} == {
+        "encrypted-aes_empty-user-password_algo4.pdf",
+        "encrypted-rc4_user-password-is-password_skew.pdf",
+        "scanned-image-only_c02-22_huckleberry-finn-page.pdf",
+        "scanned-image-only_linn-brochure.pdf",
+    }
+    assert all(reason for reason in failures.values())
+    assert "encrypted-rc4" in real_report["stderr"]
+
+
+def test_every_claim_is_a_located_whole_sentence_with_outside_evidence(real_report: dict) -> None:
+    manifest = real_report["manifest"]
+    used = {s["key"] for s in manifest["sources"] if s["used"]}
+    assert len(manifest["claims"]) >= 5
+    for claim in manifest["claims"]:
+        text = claim["text"]
+        assert len(text) >= 40, text
+        assert re.match(r"^[A-Z0-9“\"(]", text) and text.rstrip("”\")")[-1] in ".!?", text
+        assert claim["source"] in used
+        assert claim["page"] >= 1 and claim["char_end"] > claim["char_start"]
+        assert claim["evidence"], text
+        assert any(e["text"].strip() != text.strip() for e in claim["evidence"])
+        assert "ﬁ" not in text and "arXiv:" not in text
