@@ -41,7 +41,8 @@ class ReportRequest(BaseModel):
     dois: list[str] = Field(default_factory=list)
     arxiv_ids: list[str] = Field(default_factory=list)
     search: bool | None = Field(
-        None, description="Search the scholarly APIs; default: only when no corpus or ids are given."
+        None,
+        description="Search the scholarly APIs; default: only when no corpus or ids are given.",
     )
     out_dir: Path = Path("reports")
     attach_bench: Path | None = None
@@ -160,7 +161,9 @@ def _finish(
     from synth.verify.verifier import describe_confidence, verify_claims
 
     with timer.stage("verify"):
-        verdicts = verify_claims(claims, used, embedder, settings.verify, settings.cache_dir("index"))
+        verdicts = verify_claims(
+            claims, used, embedder, settings.verify, settings.cache_dir("index")
+        )
     with timer.stage("review"):
         review, quality = review_report(
             request.question, docs, relevance, claims, verdicts, failures, settings.review
@@ -209,7 +212,12 @@ def _finish(
         tier=quality.tier,
         failures=failures,
         relevance=[
-            {"title": by_id[r.doc_id].work.title, "score": r.score, "used": r.used, "reason": r.reason}
+            {
+                "title": by_id[r.doc_id].work.title,
+                "score": r.score,
+                "used": r.used,
+                "reason": r.reason,
+            }
             for r in relevance
         ],
         timings=timer.timings,

@@ -49,33 +49,64 @@ def _json_summary(outcome: ReportOutcome) -> dict[str, Any]:
 
 @click.command("report")
 @click.argument("question")
-@click.option("--corpus", multiple=True, type=click.Path(path_type=Path),
-              help="Folder of PDFs (recursive) or JSONL file of paper records. Repeatable.")
+@click.option(
+    "--corpus",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Folder of PDFs (recursive) or JSONL file of paper records. Repeatable.",
+)
 @click.option("--doi", "dois", multiple=True, help="Add a paper by DOI. Repeatable.")
 @click.option("--arxiv", "arxiv_ids", multiple=True, help="Add a paper by arXiv id. Repeatable.")
-@click.option("--search/--no-search", default=None,
-              help="Search scholarly APIs (default: only when no --corpus/--doi/--arxiv is given).")
-@click.option("--out", "out_dir", default=Path("reports"), show_default=True,
-              type=click.Path(file_okay=False, path_type=Path), help="Reports folder.")
+@click.option(
+    "--search/--no-search",
+    default=None,
+    help="Search scholarly APIs (default: only when no --corpus/--doi/--arxiv is given).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    default=Path("reports"),
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Reports folder.",
+)
 @click.option("--offline", is_flag=True, default=None, help="Use only cached API responses.")
-@click.option("--attach-bench", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Attach a `synth bench run` results JSON as measured evidence.")
+@click.option(
+    "--attach-bench",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Attach a `synth bench run` results JSON as measured evidence.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
 @click.pass_context
 @handle_errors
-def report_command(ctx: click.Context, question: str, corpus: tuple[Path, ...],
-                   dois: tuple[str, ...], arxiv_ids: tuple[str, ...], search: bool | None,
-                   out_dir: Path, offline: bool | None, attach_bench: Path | None,
-                   as_json: bool) -> None:
+def report_command(
+    ctx: click.Context,
+    question: str,
+    corpus: tuple[Path, ...],
+    dois: tuple[str, ...],
+    arxiv_ids: tuple[str, ...],
+    search: bool | None,
+    out_dir: Path,
+    offline: bool | None,
+    attach_bench: Path | None,
+    as_json: bool,
+) -> None:
     """Write a verified literature report for QUESTION into OUT/<report-id>/."""
     overrides = {"retrieve": {"offline": True}} if offline else {}
     settings = get_settings(ctx, overrides)
-    request = ReportRequest(question=question, corpus=list(corpus), dois=list(dois),
-                            arxiv_ids=list(arxiv_ids), search=search, out_dir=out_dir,
-                            attach_bench=attach_bench)
+    request = ReportRequest(
+        question=question,
+        corpus=list(corpus),
+        dois=list(dois),
+        arxiv_ids=list(arxiv_ids),
+        search=search,
+        out_dir=out_dir,
+        attach_bench=attach_bench,
+    )
     show = is_interactive() and not as_json
-    outcome = run_report(request, settings,
-                         on_stage=(lambda s: click.echo(f"… {s}", err=True)) if show else None)
+    outcome = run_report(
+        request, settings, on_stage=(lambda s: click.echo(f"… {s}", err=True)) if show else None
+    )
     for failure in outcome.failures:
         click.echo(f"warning: {failure.input}: {failure.reason}", err=True)
     if as_json:
