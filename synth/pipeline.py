@@ -173,9 +173,9 @@ def _finish(
     previous = _previous_manifest(folder)
     now = datetime.now(timezone.utc)
     corrections = merge_corrections(
-        previous.corrections if previous else None, source_events(docs, now)
+        previous.corrections if previous else None, source_events(docs, now, claims)
     )
-    extra: dict[str, Any] = {"timings": timer.timings}
+    extra: dict[str, Any] = {}
     if request.attach_bench is not None:
         extra["bench"] = gather.load_bench_block(request.attach_bench)
     with timer.stage("render"):
@@ -194,6 +194,7 @@ def _finish(
             created_at=previous.created_at if previous else now,
             updated_at=now,
             confidence_note=describe_confidence(),
+            publisher=settings.report.publisher,
             extra=extra,
         )
         manifest = write_report(folder, manifest, render_report(manifest, settings.report))

@@ -1,0 +1,186 @@
+"""The manifest records: contract ``paper-manifest-v1.1``.
+
+Its parts follow ``correction-record-v1`` and ``source-provenance-v1``. Field names of the stable
+core (DESIGN.md "Outputs") never change within a contract version; added fields have defaults so
+older manifests stay valid.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from synth.corrections import Corrections
+from synth.records import Quality, Record, Review, TextLevel, VerdictLabel, WorkUpdate
+
+MANIFEST_CONTRACT: Literal["paper-manifest-v1.1"] = "paper-manifest-v1.1"
+PROVENANCE_CONTRACT: Literal["source-provenance-v1"] = "source-provenance-v1"
+Format = Literal["md", "html", "txt"]
+VerificationLevel = Literal["independent", "within-source", "none"]
+ProvenanceLevel = Literal["fulltext", "mixed", "abstract", "metadata"]
+
+
+class Generator(Record):
+    """The program that wrote the manifest and the digest of the settings it ran with."""
+
+    name: str
+    version: str
+    settings_digest: str
+
+
+class SourceRetrieval(Record):
+    """Which service the read bytes came from, when, and their sha256."""
+
+    service: str
+    url: str
+    retrieved_at: datetime
+    sha256: str
+
+
+class RelevanceDetail(Record):
+    """The two components fused into a source's relevance."""
+
+    dense: float = Field(description="Cosine similarity of the source to the question.")
+    lexical: float = Field(description="Lexical (BM25-style) match, 0..1.")
+
+
+class ManifestSource(Record):
+    """One candidate source: metadata, relevance, what was read of it, and from where."""
+
+    key: str = Field(pattern=r"^S[1-9][0-9]*$")
+    title: str
+    authors: list[str]
+    year: int | None
+    venue: str | None
+    doi: str | None
+    arxiv_id: str | None
+    url: str | None
+    relevance: float = Field(ge=0.0, le=1.0)
+    used: bool
+    text_level: TextLevel
+    retrieval: SourceRetrieval
+    is_retracted: bool
+    updates: list[WorkUpdate]
+    citation: str = Field(
+        "", description='Author-year citation from metadata, e.g. "Li et al., 2023".'
+    )
+    relevance_detail: RelevanceDetail | None = None
+    unused_reason: str = Field("", description="Why the source is not used (empty when used).")
+    sections_read: list[str] = Field(
+        default_factory=list, description="Kinds of sections detected in the text read."
+    )
+    page_count: int = 0
+    doc_id: str = ""
+
+
+class ManifestFailure(Record):
+    """An input that could not be used, and why."""
+
+    input: str
+    reason: str
+    stage: str = "retrieve"
+
+
+class ManifestEvidence(Record):
+    """A passage offered as evidence for a claim."""
+
+    source: str
+    page: int
+    text: str
+    score: float = Field(ge=0.0, le=1.0)
+    stance: Literal["supports", "contradicts", "neutral"] = "neutral"
+    same_document: bool = False
+
+
+class ManifestClaim(Record):
+    """One extracted claim with its location, verdict and evidence."""
+
+    id: str = Field(pattern=r"^C[1-9][0-9]*$")
+    text: str
+    source: str
+    page: int
+    section: str
+    char_start: int = Field(ge=0)
+    char_end: int = Field(ge=0)
+    verdict: VerdictLabel
+    confidence: float = Field(ge=0.0, le=1.0)
+    evidence: list[ManifestEvidence]
+    independent: bool = Field(False, description="Supported by evidence from another source.")
+    kind: str = "finding"
+    relevance: float | None = None
+
+
+class Verification(Record):
+    """How far claims were checked, with counts and the meaning of confidence."""
+
+    level: VerificationLevel
+    claims_extracted: int = Field(ge=0)
+    claims_verified: int = Field(ge=0, description="Claims the verifier found supported.")
+    claims_contradicted: int = Field(0, ge=0)
+    claims_unverified: int = Field(0, ge=0)
+    independently_supported: int = Field(0, ge=0)
+    level_note: str = ""
+    confidence_note: str = ""
+
+
+class Provenance(Record):
+    """Who published the report, what was read, and how claims trace back to sources."""
+
+    contract: Literal["source-provenance-v1"] = PROVENANCE_CONTRACT
+    publisher: str
+    level: ProvenanceLevel
+    claim_lineage: str
+    review_method: str
+    note: str
+    contracts: list[str] = Field(default_factory=list)
+    services: list[str] = Field(default_factory=list)
+
+
+class Artifact(Record):
+    """One written report file, relative to the report folder, with its sha256."""
+
+    format: Format
+    path: str
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+class Manifest(BaseModel):
+    """A report's machine-readable record; extra top-level fields are allowed (timings, bench)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    contract: Literal["paper-manifest-v1.1"] = MANIFEST_CONTRACT
+    report_id: str = Field(pattern=r"^[A-Z]+:[0-9A-F]+$")
+    research_question: str
+    title: str
+    created_at: datetime
+    updated_at: datetime
+    generator: Generator
+    sources: list[ManifestSource]
+    source_failures: list[ManifestFailure]
+    claims: list[ManifestClaim]
+    verification: Verification
+    review: Review
+    quality: Quality
+    corrections: Corrections
+    provenance: Provenance
+    artifacts: list[Artifact]
+    timings: dict[str, float] | None = None
+    bench: dict[str, Any] | None = None
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> Manifest:
+        keys = [s.key for s in self.sources]
+        if len(set(keys)) != len(keys):
+            raise ValueError("source keys are not unique")
+        ids = [c.id for c in self.claims]
+        if len(set(ids)) != len(ids):
+            raise ValueError("claim ids are not unique")
+        known = set(keys)
+        for claim in self.claims:
+            missing = {claim.source, *(e.source for e in claim.evidence)} - known
+            if missing:
+                raise ValueError(f"claim {claim.id} cites unknown source {sorted(missing)[0]}")
+        return self

@@ -1,0 +1,58 @@
+"""The report manifest: contract ``paper-manifest-v1.1``, its JSON Schema, validation and storage.
+
+The public surface of the manifest; the records live in ``_models``, assembly in ``_build`` and
+file handling (schema, validation, atomic save, reports/index.jsonl) in ``_store``.
+"""
+
+from __future__ import annotations
+
+from synth.ids import report_dir_name
+from synth.report._build import build_manifest, build_title
+from synth.report._models import (
+    MANIFEST_CONTRACT,
+    PROVENANCE_CONTRACT,
+    Artifact,
+    Generator,
+    Manifest,
+    ManifestClaim,
+    ManifestEvidence,
+    ManifestFailure,
+    ManifestSource,
+    Provenance,
+    Verification,
+)
+from synth.report._store import (
+    index_entry,
+    json_path,
+    load_manifest,
+    manifest_schema,
+    manifest_to_json,
+    update_index,
+    validate_manifest_file,
+    write_manifest,
+)
+
+__all__ = [
+    "MANIFEST_CONTRACT",
+    "PROVENANCE_CONTRACT",
+    "Artifact",
+    "Generator",
+    "Manifest",
+    "ManifestClaim",
+    "ManifestEvidence",
+    "ManifestFailure",
+    "ManifestSource",
+    "Provenance",
+    "Verification",
+    "build_manifest",
+    "build_title",
+    "index_entry",
+    "json_path",
+    "load_manifest",
+    "manifest_schema",
+    "manifest_to_json",
+    "report_dir_name",
+    "update_index",
+    "validate_manifest_file",
+    "write_manifest",
+]

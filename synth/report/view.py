@@ -1,0 +1,287 @@
+"""The view a template renders: every sentence and number of the report, derived from a Manifest.
+
+Templates only lay this out; they never compute. Every printed number has a meaning stated in
+``READING_NOTES`` (the report's "How to read this report" section).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from synth.report._models import Manifest, ManifestClaim, ManifestSource
+from synth.report.synthesis import (
+    arxiv_url,
+    build_abstract,
+    doi_url,
+    reference_entry,
+    year_text,
+)
+from synth.review import DIMENSION_RULES
+
+VERDICT_LABELS = {
+    "supported": ("\u2713", "Supported"),
+    "contradicted": ("\u2717", "Contradicted"),
+    "unverified": ("?", "Unverified"),
+}
+DIMENSION_NAMES = {
+    "evidence_strength": "Evidence strength",
+    "citation_grounding": "Citation grounding",
+    "uncertainty_disclosure": "Uncertainty disclosure",
+    "reproducibility_status": "Reproducibility status",
+}
+TEXT_LEVELS = {"fulltext": "full text", "abstract": "abstract only", "metadata": "metadata only"}
+READING_NOTES: list[tuple[str, str]] = [
+    (
+        "Relevance",
+        "How well a source bears on the research question, from 0 (unrelated) to 1, fusing the "
+        "cosine similarity of its text to the question (dense) with a lexical keyword match. "
+        "Sources below the configured threshold are listed but not used.",
+    ),
+    (
+        "Verdict",
+        "Supported: evidence outside the claim's own sentence backs it. Contradicted: on-topic "
+        "evidence conflicts with it. Unverified: neither could be established. Finding a claim in "
+        "the paper it was copied from never counts as support.",
+    ),
+    ("Confidence", "__confidence__"),
+    (
+        "Evidence score",
+        "The verifier's estimated probability, from 0 to 1, that this one passage supports the "
+        "claim (a contradicting passage usually scores low). Its stance says whether it supports, "
+        "contradicts or is neutral; 'own source' marks passages from the claim's own paper, "
+        "'other source' independent ones.",
+    ),
+    (
+        "Review score",
+        "The mean of six automated reviewers, each scoring 0 to 10 by fixed rules stated in each "
+        "rationale; the spread is the highest minus the lowest reviewer score.",
+    ),
+    (
+        "Tier",
+        "DOI-grade when the review score, the share of supported claims and the absence of "
+        "retracted sources all meet the thresholds given in the basis; otherwise Watchlist.",
+    ),
+    (
+        "Quality dimensions",
+        "LOW, MEDIUM or HIGH by the rule printed beside each dimension.",
+    ),
+]
+BENCH_NOTE = (
+    "Benchmark values",
+    "Measured by synth bench, not taken from the literature: pass@k is the unbiased estimate of "
+    "the chance that at least one of k generated samples passes a task's tests (0 to 1); "
+    "latencies are wall-clock times on the hardware recorded in the results file.",
+)
+_DEFAULT_CONFIDENCE = (
+    "The verifier's estimated probability, from 0 to 1, that the claim is supported by the "
+    "evidence found; it is not a measure of the claim's truth."
+)
+
+
+def fmt(value: float, digits: int = 2) -> str:
+    """A score printed with fixed decimals."""
+    return f"{value:.{digits}f}"
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return "\u2014"
+    if isinstance(value, float):
+        return f"{value:.3f}" if abs(value) < 1000 else f"{value:.1f}"
+    return str(value)
+
+
+def _bench(m: Manifest) -> dict[str, Any] | None:
+    block = m.bench
+    if not block:
+        return None
+    rows = block.get("rows")
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        rows = []
+    columns = list(dict.fromkeys(str(k) for r in rows for k in r))
+    return {
+        "path": str(block.get("path", "")),
+        "columns": columns,
+        "rows": [[_cell(r.get(c)) for c in columns] for r in rows],
+    }
+
+
+def _source_row(s: ManifestSource) -> dict[str, Any]:
+    return {
+        "key": s.key,
+        "citation": s.citation,
+        "title": s.title,
+        "year": year_text(s.year),
+        "relevance": fmt(s.relevance),
+        "dense": fmt(s.relevance_detail.dense) if s.relevance_detail else "",
+        "lexical": fmt(s.relevance_detail.lexical) if s.relevance_detail else "",
+        "used": "yes" if s.used else "no",
+        "text_level": TEXT_LEVELS[s.text_level],
+        "why_not": s.unused_reason or "",
+        "retracted": s.is_retracted,
+        "service": s.retrieval.service,
+    }
+
+
+def _claim_row(
+    c: ManifestClaim, sources: dict[str, ManifestSource], corrected: dict[str, list[int]]
+) -> dict[str, Any]:
+    cites = {k: s.citation for k, s in sources.items()}
+    symbol, label = VERDICT_LABELS[c.verdict]
+    return {
+        "id": c.id,
+        "text": " ".join(c.text.split()),
+        "source": c.source,
+        "citation": cites[c.source],
+        "page": c.page,
+        "section": c.section,
+        "verdict": c.verdict,
+        "symbol": symbol,
+        "label": label,
+        "confidence": fmt(c.confidence),
+        "independent": c.independent,
+        "retracted": sources[c.source].is_retracted,
+        "corrections": corrected.get(c.id, []),
+        "evidence": [
+            {
+                "source": e.source,
+                "citation": cites[e.source],
+                "page": e.page,
+                "score": fmt(e.score),
+                "stance": e.stance,
+                "origin": "own source" if e.same_document else "other source",
+                "text": " ".join(e.text.split()),
+            }
+            for e in c.evidence
+        ],
+    }
+
+
+def _limitations(m: Manifest) -> list[str]:
+    out = [
+        "Every step (search, reading, claim extraction, verification and grading) was automated; "
+        "no person has checked the claims against the papers."
+    ]
+    used = [s for s in m.sources if s.used]
+    shallow = [f"{s.key} ({s.citation})" for s in used if s.text_level != "fulltext"]
+    if shallow:
+        out.append(
+            f"{len(shallow)} of {len(used)} used sources could not be read in full text: "
+            f"{'; '.join(shallow)}. Claims from {'it' if len(shallow) == 1 else 'them'} "
+            f"rest on abstracts or metadata only."
+        )
+    open_claims = [c.id for c in m.claims if c.verdict == "unverified"]
+    if open_claims:
+        one = len(open_claims) == 1
+        out.append(
+            f"{len(open_claims)} of {len(m.claims)} claims {'remains' if one else 'remain'} "
+            f"unverified ({', '.join(open_claims)}); treat {'it' if one else 'them'} as "
+            f"reported, not confirmed."
+        )
+    against = [c.id for c in m.claims if c.verdict == "contradicted"]
+    if against:
+        out.append(
+            f"Evidence contradicts {', '.join(against)}; the sources disagree on "
+            f"{'this point' if len(against) == 1 else 'these points'}."
+        )
+    v = m.verification
+    if v.claims_verified and v.independently_supported < v.claims_verified:
+        alone = v.claims_verified - v.independently_supported
+        out.append(
+            f"{alone} of {v.claims_verified} supported claims {'is' if alone == 1 else 'are'} "
+            f"supported only by other passages of {'its' if alone == 1 else 'their'} own source."
+        )
+    for f in m.source_failures:
+        out.append(f"Input {f.input} could not be used ({f.stage}): {f.reason.rstrip('.')}.")
+    for s in used:
+        if s.is_retracted:
+            out.append(f"{s.key} ({s.citation}) is retracted; claims drawn from it are unreliable.")
+    if not any("limitations" in s.sections_read for s in used if s.text_level == "fulltext"):
+        out.append(
+            "No used source has a detected limitations section, so the authors' own caveats "
+            "may be missing."
+        )
+    return out
+
+
+def _references(m: Manifest) -> list[dict[str, Any]]:
+    refs = []
+    for s in m.sources:
+        links = []
+        if s.doi:
+            links.append(doi_url(s.doi))
+        if s.arxiv_id:
+            links.append(arxiv_url(s.arxiv_id))
+        if not links and s.url:
+            links.append(s.url)
+        # Only web links become hyperlinks: a source's URL field could hold any scheme.
+        links = [u for u in links if u.startswith(("https://", "http://"))]
+        refs.append(
+            {"key": s.key, "citation": s.citation, "entry": reference_entry(s), "links": links}
+        )
+    return refs
+
+
+def _corrections(m: Manifest) -> tuple[list[dict[str, Any]], dict[str, list[int]]]:
+    rows: list[dict[str, Any]] = []
+    by_claim: dict[str, list[int]] = {}
+    for number, r in enumerate(m.corrections.records, start=1):
+        rows.append(
+            {
+                "number": number,
+                "date": r.date.strftime("%Y-%m-%d %H:%M UTC"),
+                "kind": r.kind,
+                "status_after": r.status_after,
+                "claims": ", ".join(r.affected_claims)
+                or ("\u2014" if r.kind.startswith("source-") else "whole report"),
+                "reason": r.reason,
+            }
+        )
+        for cid in r.affected_claims:
+            by_claim.setdefault(cid, []).append(number)
+    return rows, by_claim
+
+
+def build_view(m: Manifest, max_findings: int = 3) -> dict[str, Any]:
+    """Everything the templates print, as strings and lists (no template arithmetic)."""
+    sources = {s.key: s for s in m.sources}
+    corrections, by_claim = _corrections(m)
+    notes = [
+        (term, m.verification.confidence_note or _DEFAULT_CONFIDENCE)
+        if text == "__confidence__"
+        else (term, text)
+        for term, text in READING_NOTES
+    ]
+    return {
+        "m": m,
+        "created": m.created_at.strftime("%Y-%m-%d"),
+        "updated": m.updated_at.strftime("%Y-%m-%d"),
+        "abstract": build_abstract(m, max_findings),
+        "review_score": fmt(m.review.score, 1),
+        "review_spread": fmt(m.review.spread, 1),
+        "reviewers": [
+            {
+                "name": r.name[:1].upper() + r.name[1:],
+                "score": fmt(r.score, 1),
+                "rationale": r.rationale,
+            }
+            for r in m.review.reviewers
+        ],
+        "dimensions": [
+            {
+                "name": DIMENSION_NAMES[k],
+                "level": getattr(m.quality.dimensions, k),
+                "rule": DIMENSION_RULES[k],
+            }
+            for k in DIMENSION_NAMES
+        ],
+        "corrections": corrections,
+        "sources": [_source_row(s) for s in m.sources],
+        "used_count": sum(s.used for s in m.sources),
+        "claims": [_claim_row(c, sources, by_claim) for c in m.claims],
+        "limitations": _limitations(m),
+        "references": _references(m),
+        "notes": notes + ([BENCH_NOTE] if m.bench else []),
+        "bench": _bench(m),
+        "withdrawn": m.corrections.status == "WITHDRAWN",
+    }
