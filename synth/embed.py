@@ -78,7 +78,7 @@ class SentenceTransformerEmbedder:
             path = resolve_model_path(self._model_setting)
             try:
                 self._model = SentenceTransformer(path, device=self._device)
-            except Exception as exc:  # noqa: BLE001 - any load failure is a ModelError for users
+            except Exception as exc:  # any load failure is a ModelError for users
                 raise ModelError(
                     f"cannot load embedding model {self._model_setting!r}: {exc}"
                 ) from exc
@@ -144,11 +144,11 @@ class CachedEmbedder:
             marks = ",".join("?" * len(chunk))
             for key, blob in self._db.execute(
                 f"SELECT key, vec FROM emb WHERE key IN ({marks})",
-                chunk,  # noqa: S608 - placeholders only
+                chunk,  # placeholders only
             ):
                 found[key] = np.frombuffer(blob, dtype=np.float32)
         self._memory.update(found)
-        todo = sorted({k: t for k, t in zip(keys, texts) if k not in found}.items())
+        todo = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in found}.items())
         self.hits += len(texts) - sum(1 for k in keys if k not in found)
         self.misses += len(todo)
         if todo:
@@ -156,9 +156,12 @@ class CachedEmbedder:
             with self._db:
                 self._db.executemany(
                     "INSERT OR REPLACE INTO emb VALUES (?, ?)",
-                    [(k, v.astype(np.float32).tobytes()) for (k, _), v in zip(todo, vecs)],
+                    [
+                        (k, v.astype(np.float32).tobytes())
+                        for (k, _), v in zip(todo, vecs, strict=True)
+                    ],
                 )
-            fresh = {k: v.astype(np.float32) for (k, _), v in zip(todo, vecs)}
+            fresh = {k: v.astype(np.float32) for (k, _), v in zip(todo, vecs, strict=True)}
             found.update(fresh)
             self._memory.update(fresh)
         if not texts:

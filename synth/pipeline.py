@@ -21,6 +21,7 @@ from synth.embed import CachedEmbedder, SentenceTransformerEmbedder
 from synth.errors import ManifestError, NoSourcesError
 from synth.extract.claims import extract_claims
 from synth.extract.relevance import body_passages, score_relevance
+from synth.fingerprint import inputs_digest
 from synth.ids import report_dir_name, report_id
 from synth.parse.sentences import is_prose
 from synth.records import Document, Relevance, SourceFailure
@@ -84,7 +85,9 @@ class _Timer:
 def _order_by_relevance(
     docs: list[Document], relevance: list[Relevance]
 ) -> tuple[list[Document], list[Relevance]]:
-    pairs = sorted(zip(docs, relevance), key=lambda p: (-p[1].score, p[0].work.title, p[0].doc_id))
+    pairs = sorted(
+        zip(docs, relevance, strict=True), key=lambda p: (-p[1].score, p[0].work.title, p[0].doc_id)
+    )
     return [d for d, _ in pairs], [r for _, r in pairs]
 
 
@@ -131,7 +134,7 @@ def run_report(
     with timer.stage("relevance"):
         relevance = score_relevance(request.question, docs, embedder, settings.extract)
         docs, relevance = _order_by_relevance(docs, relevance)
-    used = [d for d, r in zip(docs, relevance) if r.used]
+    used = [d for d, r in zip(docs, relevance, strict=True) if r.used]
     if not used:
         best = max(r.score for r in relevance)
         raise NoSourcesError(
@@ -175,7 +178,12 @@ def _finish(
     corrections = merge_corrections(
         previous.corrections if previous else None, source_events(docs, now, claims)
     )
-    extra: dict[str, Any] = {}
+    extra: dict[str, Any] = {
+        "request": request.model_dump(
+            mode="json", include={"corpus", "dois", "arxiv_ids", "search"}
+        ),
+    }
+    extra["inputs_digest"] = inputs_digest(request, settings)
     if request.attach_bench is not None:
         extra["bench"] = gather.load_bench_block(request.attach_bench)
     with timer.stage("render"):

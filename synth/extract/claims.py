@@ -53,7 +53,8 @@ _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _COMPARISON = re.compile(
     r"\b(outperform\w*|better than|worse than|more than|less than|fewer than|compared (?:to|with)"
     r"|improv\w*|reduc\w*|increas\w*|decreas\w*|higher|lower|faster|slower|surpass\w*|exceed\w*"
-    r"|comparable|competitive|on par|gains?|drops?|matches|state[- ]of[- ]the[- ]art|smaller|larger)\b",
+    r"|comparable|competitive|on par|gains?|drops?|matches|state[- ]of[- ]the[- ]art|smaller"
+    r"|larger)\b",
     re.IGNORECASE,
 )
 _CONCLUSION = re.compile(
@@ -166,7 +167,7 @@ def _rank_document(
     vecs = embedder.encode([p.text for p in candidates])
     sims = vecs @ question_vec
     ranked = []
-    for passage, vec, sim in zip(candidates, vecs, sims):
+    for passage, vec, sim in zip(candidates, vecs, sims, strict=True):
         if sim < settings.min_claim_relevance:
             continue
         score = float(sim) + cue_bonus(count_cues(passage.text)) + adjustment(passage)

@@ -1,0 +1,51 @@
+"""The inputs digest: one hash of everything a report is built from.
+
+Request fields, the settings digest, synth's version, the bytes of every corpus file, the
+templates and the verifier's fitted parameters. Equal digests mean a stored report is current,
+which is how `synth batch` and `synth regenerate` skip work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from synth import __version__
+from synth.resources import data_dir, templates_dir
+from synth.settings import Settings
+
+if TYPE_CHECKING:
+    from synth.pipeline import ReportRequest
+
+
+def _hash_files(paths: Iterable[Path], digest: Any) -> None:
+    for path in sorted(paths):
+        digest.update(str(path.name).encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+
+
+def _corpus_files(corpus: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for root in corpus:
+        if root.is_dir():
+            files += [p for p in root.rglob("*") if p.suffix.lower() in (".pdf", ".jsonl")]
+        elif root.is_file():
+            files.append(root)
+    return files
+
+
+def inputs_digest(request: ReportRequest, settings: Settings) -> str:
+    """Hash of everything a report is built from; equal digests mean the report is current."""
+    digest = hashlib.sha256()
+    fields = request.model_dump(mode="json", exclude={"out_dir"})
+    digest.update(json.dumps(fields, sort_keys=True).encode())
+    digest.update(f"{settings.digest()}|{__version__}".encode())
+    _hash_files(_corpus_files(request.corpus), digest)
+    _hash_files(
+        (p for p in templates_dir(settings.report.templates_dir).rglob("*") if p.is_file()), digest
+    )
+    _hash_files((p for p in (data_dir() / "verifier").rglob("*") if p.is_file()), digest)
+    return digest.hexdigest()[:16]
