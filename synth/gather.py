@@ -39,8 +39,7 @@ def _parse_local(
         except ParseError as exc:
             log.info("skipping %s: %s", pdf, exc.reason)
             failures.append(SourceFailure(input=str(pdf), reason=exc.reason, stage="parse"))
-    for n, record in enumerate(scan.records, start=1):
-        origin = f"corpus record {record.id or n}"
+    for record, origin in zip(scan.records, scan.record_origins, strict=True):
         docs.append(parse_record(record, origin))
     return docs, failures
 
