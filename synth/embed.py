@@ -74,7 +74,7 @@ class SentenceTransformerEmbedder:
             from transformers.utils import logging as hf_logging
 
             # The weight-loading progress bar is noise on stderr for a CLI and in pipes.
-            hf_logging.disable_progress_bar()
+            hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # untyped upstream
             path = resolve_model_path(self._model_setting)
             try:
                 self._model = SentenceTransformer(path, device=self._device)

@@ -155,13 +155,20 @@ class ReviewSettings(_Section):
     )
 
 
+ReportFormat = Literal["md", "html", "txt"]
+
+
+def _all_formats() -> list[ReportFormat]:
+    return ["md", "html", "txt"]
+
+
 class ReportSettings(_Section):
     """Rendering."""
 
     templates_dir: Path | None = Field(None, description="Override folder for Jinja templates.")
     publisher: str = Field("synth", description="Publisher named in the provenance block.")
-    formats: list[Literal["md", "html", "txt"]] = Field(
-        default_factory=lambda: ["md", "html", "txt"], description="Formats rendered."
+    formats: list[ReportFormat] = Field(
+        default_factory=_all_formats, description="Formats rendered."
     )
     txt_width: int = Field(100, ge=40, description="Line width of the plain-text report.")
     abstract_findings: int = Field(
@@ -194,13 +201,13 @@ class Settings(BaseSettings):
 
     home: Path | None = Field(None, description="Cache and state folder (default: user cache dir).")
     debug: bool = Field(False, description="Show tracebacks for errors.")
-    retrieve: RetrieveSettings = Field(default_factory=RetrieveSettings)  # type: ignore[arg-type]
-    parse: ParseSettings = Field(default_factory=ParseSettings)  # type: ignore[arg-type]
-    extract: ExtractSettings = Field(default_factory=ExtractSettings)  # type: ignore[arg-type]
-    verify: VerifySettings = Field(default_factory=VerifySettings)  # type: ignore[arg-type]
-    review: ReviewSettings = Field(default_factory=ReviewSettings)  # type: ignore[arg-type]
-    report: ReportSettings = Field(default_factory=ReportSettings)  # type: ignore[arg-type]
-    bench: BenchSettings = Field(default_factory=BenchSettings)  # type: ignore[arg-type]
+    retrieve: RetrieveSettings = Field(default_factory=RetrieveSettings)
+    parse: ParseSettings = Field(default_factory=ParseSettings)
+    extract: ExtractSettings = Field(default_factory=ExtractSettings)
+    verify: VerifySettings = Field(default_factory=VerifySettings)
+    review: ReviewSettings = Field(default_factory=ReviewSettings)
+    report: ReportSettings = Field(default_factory=ReportSettings)
+    bench: BenchSettings = Field(default_factory=BenchSettings)
 
     def home_dir(self) -> Path:
         """Folder for caches and state: ``home`` if set, else the platform user cache dir."""

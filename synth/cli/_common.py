@@ -49,6 +49,14 @@ def setup_logging(verbose: int) -> None:
         logging.getLogger(noisy).setLevel(level if verbose >= 2 else logging.WARNING)
 
 
+class _SynthClickError(click.ClickException):
+    """A ClickException carrying the SynthError's own exit code."""
+
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.exit_code = code  # type: ignore[misc]  # click declares it on the class
+
+
 def handle_errors(func: F) -> F:
     """Map SynthError to a one-line message and its exit code (traceback only with --debug)."""
 
@@ -63,9 +71,7 @@ def handle_errors(func: F) -> F:
                 raise
             if isinstance(exc, InputError):
                 raise click.UsageError(str(exc)) from exc
-            err = click.ClickException(str(exc))
-            err.exit_code = exc.exit_code
-            raise err from exc
+            raise _SynthClickError(str(exc), exc.exit_code) from exc
 
     return cast(F, wrapper)
 
