@@ -88,7 +88,11 @@ class SentenceTransformerEmbedder:
     def dim(self) -> int:
         """Embedding dimension, read from the loaded model."""
         model = self._load()
-        return int(model.get_sentence_embedding_dimension())  # type: ignore[attr-defined]
+        # sentence-transformers 6 renamed the getter; the old name now warns.
+        getter = getattr(model, "get_embedding_dimension", None) or getattr(
+            model, "get_sentence_embedding_dimension"
+        )
+        return int(getter())
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Encode texts to unit vectors."""

@@ -1,0 +1,194 @@
+"""The verifier end to end on small documents of our own, with the real MiniLM model."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from synth.errors import ModelError
+from synth.records import Claim, Document, Passage, Retrieval, Work
+from synth.settings import VerifySettings
+from synth.verify.verifier import describe_confidence, verify_claims
+
+TRIAL = [
+    ("title", "Drug X and blood pressure: a randomized trial"),
+    ("abstract", "We tested whether drug X lowers blood pressure in adults with hypertension."),
+    (
+        "results",
+        "In a randomized trial of 400 adults, drug X lowered systolic blood pressure by 12 mmHg "
+        "compared with placebo.",
+    ),
+    ("results", "Adverse events were mild and occurred at similar rates in both groups."),
+    ("method", "Participants were recruited at five hospitals between 2015 and 2018."),
+    ("references", "Smith J. Drug X lowers systolic blood pressure by 12 mmHg. Lancet. 2019."),
+]
+PLANTS = [
+    ("abstract", "C4 plants concentrate carbon dioxide around the enzyme RuBisCO."),
+    ("results", "This mechanism reduces photorespiration in hot and dry climates."),
+    ("results", "Maize and sugarcane are common examples of C4 crops."),
+]
+
+
+def make_doc(doc_id: str, rows: list[tuple[str, str]]) -> Document:
+    """A tiny Document with one passage per (section kind, sentence)."""
+    passages, pos = [], 0
+    for idx, (kind, text) in enumerate(rows):
+        passages.append(
+            Passage(
+                idx=idx,
+                text=text,
+                page=idx // 3 + 1,
+                section=kind,
+                section_kind=kind,  # type: ignore[arg-type]
+                char_start=pos,
+                char_end=pos + len(text),
+            )
+        )
+        pos += len(text) + 1
+    return Document(
+        doc_id=doc_id,
+        work=Work(title=rows[0][1], doi=None, arxiv_id=None),
+        text_level="fulltext",
+        retrieval=Retrieval(
+            service="local",
+            url=f"file:///{doc_id}.pdf",
+            retrieved_at=datetime(2024, 1, 1, tzinfo=timezone.utc),
+            sha256="0",
+        ),
+        text=" ".join(t for _, t in rows),
+        passages=passages,
+    )
+
+
+def claim(cid: str, text: str, doc_id: str = "other", passage_idx: int = -1) -> Claim:
+    """A claim, by default from no document of the pool."""
+    return Claim(
+        claim_id=cid,
+        text=text,
+        doc_id=doc_id,
+        passage_idx=passage_idx,
+        page=1,
+        section="results",
+        char_start=0,
+        char_end=len(text),
+        relevance=0.5,
+        kind="finding",
+    )
+
+
+@pytest.fixture
+def docs() -> list[Document]:
+    return [make_doc("trial", TRIAL), make_doc("plants", PLANTS)]
+
+
+def run(
+    claims: list[Claim], docs: list[Document], embedder: object, tmp_path: Path, **overrides: object
+) -> list:  # type: ignore[type-arg]
+    settings = VerifySettings(**overrides)  # type: ignore[arg-type]
+    return verify_claims(claims, docs, embedder, settings, tmp_path)  # type: ignore[arg-type]
+
+
+@pytest.mark.model
+def test_verdicts_for_paraphrase_number_negation_unrelated(
+    docs: list[Document], embedder: object, tmp_path: Path
+) -> None:
+    claims = [
+        claim(
+            "para",
+            "Drug X reduced systolic blood pressure by 12 mmHg relative to placebo "
+            "in a randomized trial of adults.",
+        ),
+        claim(
+            "num",
+            "Drug X reduced systolic blood pressure by 25 mmHg relative to placebo "
+            "in a randomized trial of adults.",
+        ),
+        claim(
+            "neg",
+            "Drug X did not reduce systolic blood pressure compared with placebo "
+            "in a randomized trial of adults.",
+        ),
+        claim("off", "Quantum error correction needs many physical qubits per logical qubit."),
+    ]
+    verdicts = run(claims, docs, embedder, tmp_path)
+    by_id = {v.claim_id: v for v in verdicts}
+    assert [v.claim_id for v in verdicts] == ["para", "num", "neg", "off"]
+    assert by_id["para"].label == "supported"
+    assert by_id["num"].label == "contradicted"
+    assert by_id["num"].confidence < 0.5
+    assert by_id["neg"].label == "contradicted"
+    assert by_id["off"].label == "unverified"
+    assert by_id["para"].confidence > by_id["neg"].confidence > 0
+    assert by_id["para"].evidence[0].doc_id == "trial"
+    assert "12 mmHg" in by_id["para"].evidence[0].text
+    for v in verdicts:
+        assert all(0.0 <= e.score <= 1.0 for e in v.evidence)
+        # References, titles and front matter are never evidence.
+        assert all(not e.text.startswith("Smith J.") for e in v.evidence)
+
+
+@pytest.mark.model
+def test_own_sentence_is_never_evidence(
+    docs: list[Document], embedder: object, tmp_path: Path
+) -> None:
+    own = TRIAL[2][1]
+    from_doc = claim("own", own, doc_id="trial", passage_idx=2)
+    # The same words typed by a user (no document) are also their own sentence.
+    typed = claim("typed", own)
+    for v in run([from_doc, typed], docs, embedder, tmp_path):
+        assert all(e.text != own for e in v.evidence), v.claim_id
+        assert not any(e.doc_id == "trial" and e.passage_idx == 2 for e in v.evidence)
+
+
+@pytest.mark.model
+def test_near_duplicate_in_same_paper_is_flagged(embedder: object, tmp_path: Path) -> None:
+    rows = [
+        *TRIAL[:5],
+        (
+            "conclusion",
+            "In a randomized trial of 400 adults, drug X lowered "
+            "systolic blood pressure by 12 mmHg versus placebo.",
+        ),
+    ]
+    doc = make_doc("trial", rows)
+    [v] = run([claim("dup", TRIAL[2][1], doc_id="trial", passage_idx=2)], [doc], embedder, tmp_path)
+    assert v.features["max_same_doc_dup"] > 0.95
+    assert v.evidence[0].same_document
+    # Supported only by the paper repeating itself: not independently verified.
+    assert v.label == "supported"
+    assert v.features["p_supported_independent"] < 0.5
+    assert v.features["independent_supported"] == 0.0
+    [w] = run([claim("para", "Drug X is an antihypertensive.")], [doc], embedder, tmp_path)
+    assert w.features["max_same_doc_dup"] == 0.0
+
+
+@pytest.mark.model
+def test_no_documents_means_unverified(embedder: object, tmp_path: Path) -> None:
+    [v] = run([claim("c", "Drug X lowers blood pressure.")], [], embedder, tmp_path)
+    assert v.label == "unverified"
+    assert v.evidence == []
+    assert run([], [], embedder, tmp_path) == []
+
+
+def test_cross_encoder_is_optional_and_reported_when_missing(
+    docs: list[Document], embedder: object, tmp_path: Path
+) -> None:
+    assert VerifySettings().cross_encoder is None
+    with pytest.raises(ModelError, match="cross-encoder"):
+        run(
+            [claim("c", "Drug X lowers blood pressure.")],
+            docs,
+            embedder,
+            tmp_path,
+            cross_encoder=str(tmp_path / "no-such-model"),
+        )
+
+
+def test_describe_confidence_states_meaning_and_calibration() -> None:
+    text = describe_confidence()
+    assert "probability" in text
+    assert "SciFact" in text
+    assert "calibration error" in text
+    assert "nan" not in text
