@@ -69,7 +69,10 @@ def test_pair_features_flag_negation_and_direction() -> None:
 def test_number_conflict_is_never_supported() -> None:
     assert decide_label(0.99, 0.0, True, 0.5, 0.3) == "contradicted"
     assert decide_label(0.99, 0.0, False, 0.5, 0.3) == "supported"
-    assert decide_label(0.1, 0.4, False, 0.5, 0.3) == "contradicted"
+    assert decide_label(0.1, 0.6, False, 0.5, 0.3) == "contradicted"
+    # The model alone needs contradiction to be more likely than not, and a visible cue.
+    assert decide_label(0.1, 0.4, False, 0.5, 0.3) == "unverified"
+    assert decide_label(0.1, 0.6, False, 0.5, 0.3, conflict_cue=False) == "unverified"
     assert decide_label(0.1, 0.1, False, 0.5, 0.3) == "unverified"
     # A conflicting number on a looser match blocks support without claiming contradiction.
     assert decide_label(0.99, 0.1, False, 0.5, 0.3, support_blocked=True) == "unverified"

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 import bm25s
 import numpy as np
+
+# bm25s sets its own logger to DEBUG on import; keep it as quiet as the root logger asks,
+# so its chatter shows only with -vv.
+_ROOT_LEVEL = logging.getLogger().getEffectiveLevel()
+logging.getLogger("bm25s").setLevel(
+    _ROOT_LEVEL if _ROOT_LEVEL <= logging.DEBUG else logging.WARNING
+)
 
 # Words that carry no topic; kept small on purpose because negations ("not", "no") are removed
 # here only for ranking, while the feature module looks at them separately.

@@ -26,15 +26,17 @@ CLASSES = ("supported", "contradicted", "unverified")
 TOP_N = 3  # passages (by cosine) whose features describe a claim's evidence
 # Cosine above which a passage counts as "on topic" for the hard numeric-conflict rule.
 ON_TOPIC_COS = 0.5
-# A conflicting number in a passage this close is the same statement with another value:
+# A conflicting number in a passage this close restates the claim with another value:
 # contradicted. Between ON_TOPIC_COS and this it only rules out "supported" (the unit may
 # belong to another quantity: "5% of deaths" against "a 31% decline in births").
-NUMBER_CONTRADICTS_COS = 0.65
+NUMBER_CONTRADICTS_COS = 0.8
 # Below this best cosine nothing speaks to the claim, so it cannot be contradicted (on SciFact
 # train 1 of 194 contradicted pairs falls below it, against 44 of 355 unrelated ones).
 CONTRADICT_MIN_COS = 0.4
 # A passage this close in meaning and wording restates the claim (for the polarity rule).
 PARAPHRASE_COS = 0.75
+# Without a hard rule, the model must find contradiction more likely than not.
+MODEL_CONTRADICTS_MIN = 0.5
 PARAPHRASE_COVERAGE = 0.75
 
 FEATURE_NAMES: tuple[str, ...] = (
@@ -196,16 +198,36 @@ def decide_label(
     contradiction_threshold: float,
     on_topic: bool = True,
     support_blocked: bool = False,
+    conflict_cue: bool = True,
 ) -> VerdictLabel:
     """Verdict label; a hard conflict (another number, a reversed restatement) is contradicted.
 
     ``support_blocked`` (a conflicting number on topic) rules out ``supported``. Only on-topic
-    evidence can contradict: a claim nothing speaks to is unverified.
+    evidence can contradict: a claim nothing speaks to is unverified. The model alone may call
+    a claim contradicted only when contradiction is its most likely reading *and* the evidence
+    carries a conflict cue (another number, a negation or a reversed direction): papers rarely
+    contradict themselves, and an accusation needs something a reader can point at.
     """
     if hard_conflict:
         return "contradicted"
     if p_support >= support_threshold and not support_blocked:
         return "supported"
-    if p_contradict >= contradiction_threshold and on_topic:
+    if (
+        on_topic
+        and conflict_cue
+        and p_contradict >= max(contradiction_threshold, MODEL_CONTRADICTS_MIN)
+        and p_contradict > p_support
+    ):
         return "contradicted"
     return "unverified"
+
+
+CONFLICT_CUES = ("num_conflict", "neg_mismatch", "dir_mismatch", "polarity_conflict")
+
+
+def has_conflict_cue(cos: np.ndarray, pairs: list[dict[str, float]]) -> bool:
+    """True when some on-topic passage carries a number, negation or direction conflict."""
+    return any(
+        c >= CONTRADICT_MIN_COS and any(p.get(k, 0.0) > 0 for k in CONFLICT_CUES)
+        for c, p in zip(cos, pairs, strict=True)
+    )

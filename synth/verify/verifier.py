@@ -17,9 +17,11 @@ from synth.verify.features import pair_features
 from synth.verify.score import (
     CONTRADICT_MIN_COS,
     NUMBER_CONTRADICTS_COS,
+    ON_TOPIC_COS,
     FittedModel,
     build_claim_features,
     decide_label,
+    has_conflict_cue,
     has_number_conflict,
     has_polarity_conflict,
     load_model,
@@ -82,7 +84,8 @@ class _Judge:
         pairs = [pair_features(claim.text, self.pool.texts[c.row]) for c in cands]
         p_s, p_c, feats = self._probs(claim.text, cands, pairs)
         cos = np.array([c.cosine for c in cands], dtype=np.float64)
-        label, blocked, numbers, polarity = self._label(p_s, p_c, cos, pairs)
+        foreign = [not c.same_document for c in cands]
+        label, blocked, numbers, polarity = self._label(p_s, p_c, cos, pairs, foreign)
         if blocked:
             # A rule overrides the model: keep the confidence below the support threshold.
             p_s = min(p_s, max(0.0, self.settings.support_threshold - 0.01))
@@ -114,15 +117,38 @@ class _Judge:
         )
 
     def _label(
-        self, p_s: float, p_c: float, cos: np.ndarray, pairs: list[dict[str, float]]
+        self,
+        p_s: float,
+        p_c: float,
+        cos: np.ndarray,
+        pairs: list[dict[str, float]],
+        foreign: list[bool],
     ) -> tuple[VerdictLabel, bool, bool, bool]:
-        """(label, support blocked by a rule, number conflict, polarity conflict)."""
+        """(label, support blocked by a rule, number conflict, polarity conflict).
+
+        Only passages from other sources can give the model's contradiction a cue: inside one
+        paper, different numbers and hedges usually describe different conditions, so a paper
+        "contradicts" its own claim only through the hard rules (a near-restatement with another
+        number or the opposite sense).
+        """
+        # The cue must be in a passage the report will show (the top_k by cosine), so that a
+        # reader can see what contradicts the claim.
+        shown = sorted(range(len(cos)), key=lambda i: -cos[i])[: self.settings.top_k]
+        picked = [i for i in shown if foreign[i] and cos[i] >= ON_TOPIC_COS]
+        cue = has_conflict_cue(cos[picked], [pairs[i] for i in picked])
         numbers = has_number_conflict(cos, pairs)
         polarity = has_polarity_conflict(cos, pairs)
         hard = polarity or has_number_conflict(cos, pairs, NUMBER_CONTRADICTS_COS)
         on_topic = bool(len(cos)) and float(cos.max()) >= CONTRADICT_MIN_COS
         label = decide_label(
-            p_s, p_c, hard, self.settings.support_threshold, self.c_threshold, on_topic, numbers
+            p_s,
+            p_c,
+            hard,
+            self.settings.support_threshold,
+            self.c_threshold,
+            on_topic,
+            numbers,
+            cue,
         )
         return label, numbers or polarity, numbers, polarity
 
@@ -134,7 +160,9 @@ class _Judge:
         for i in order:
             cand, ref = cands[i], self.pool.refs[cands[i].row]
             p_s, p_c, _ = self._probs(claim, [cand], [pairs[i]])
-            label, blocked, _, _ = self._label(p_s, p_c, np.array([cand.cosine]), [pairs[i]])
+            label, blocked, _, _ = self._label(
+                p_s, p_c, np.array([cand.cosine]), [pairs[i]], [not cand.same_document]
+            )
             if blocked:
                 p_s = min(p_s, max(0.0, self.settings.support_threshold - 0.01))
             stance = _STANCE[label]
