@@ -117,18 +117,24 @@ def quote(claim_text: str) -> str:
     return f"\u201c{text}\u201d"
 
 
-_KIND_RANK = {"number": 0, "comparison": 0, "conclusion": 1}
+_KIND_RANK = {"number": 0, "comparison": 1, "conclusion": 1}
 
 
 def _findings(m: Manifest, limit: int) -> list[ManifestClaim]:
     supported = [c for c in m.claims if c.verdict == "supported"]
-    # Measured results and comparisons first (background statements are what other papers repeat
-    # most, so ranking by independence would favour them), then relevance, then confidence.
+    # Measured results first (background statements are what other papers repeat most, so
+    # ranking by independence would favour them), then relevance, then confidence; one finding
+    # per source before a second from any, so the abstract speaks for the literature.
     ranked = sorted(
         supported,
         key=lambda c: (_KIND_RANK.get(c.kind, 2), -(c.relevance or 0.0), -c.confidence, _num(c.id)),
     )
-    return ranked[:limit]
+    picked: list[ManifestClaim] = []
+    for claim in ranked:
+        if claim.source not in {p.source for p in picked}:
+            picked.append(claim)
+    picked += [c for c in ranked if c not in picked]
+    return sorted(picked[:limit], key=lambda c: _num(c.id))
 
 
 def _num(claim_id: str) -> int:
