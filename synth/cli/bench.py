@@ -1,7 +1,118 @@
-"""Placeholder: commands are added by the stage that owns this module."""
+"""``synth bench``: evaluate samples, run experiments, distil models."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-COMMANDS: list[click.Command] = []
+from synth.cli._common import echo_json, get_settings, handle_errors
+
+_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+@click.group()
+def bench() -> None:
+    """Benchmark code models: sandboxed pass@k, latency, robustness and distillation."""
+
+
+@bench.command()
+@click.argument("samples", type=_FILE)
+@click.option(
+    "--dataset", default="humaneval", show_default=True, help="'humaneval' or a JSONL path."
+)
+@click.option("-k", "ks", multiple=True, type=int, default=(1, 10, 100), show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print pass@k as JSON.")
+@click.pass_context
+@handle_errors
+def evaluate(
+    ctx: click.Context, samples: Path, dataset: str, ks: tuple[int, ...], as_json: bool
+) -> None:
+    """Run SAMPLES ({task_id, completion} per line) in the sandbox and print pass@k."""
+    from synth.bench.evaluate import evaluate_file
+
+    settings = get_settings(ctx)
+    report = evaluate_file(samples, dataset, list(ks), settings.bench, settings.cache_dir("bench"))
+    if as_json:
+        echo_json(report)
+        return
+    click.echo(f"isolation: {report['isolation']}")
+    for row in report["pass_at_k"]:
+        click.echo(
+            f"pass@{row['k']}: {row['value']:.4f} (95% CI {row['ci_low']:.3f}-{row['ci_high']:.3f})"
+        )
+    click.echo(f"per-sample results: {report['results_path']}")
+
+
+@bench.command()
+@click.argument("results_a", type=_FILE)
+@click.argument("results_b", type=_FILE)
+@click.option("-k", "k", type=int, default=1, show_default=True, help="pass@k to compare.")
+@click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
+@click.pass_context
+@handle_errors
+def compare(ctx: click.Context, results_a: Path, results_b: Path, k: int, as_json: bool) -> None:
+    """Paired comparison of two per-sample results files on their shared problems (B - A)."""
+    from synth.bench.evaluate import compare_files
+
+    result = compare_files(results_a, results_b, k, get_settings(ctx).bench.seed)
+    if as_json:
+        echo_json(result.model_dump())
+        return
+    click.echo(
+        f"pass@{k}: A {result.mean_a:.4f}  B {result.mean_b:.4f}  B-A {result.difference:+.4f} "
+        f"(95% CI {result.ci_low:+.3f} to {result.ci_high:+.3f}, p = {result.p_value:.4f})"
+    )
+    click.echo(f"problems: {result.n_problems}  B better {result.b_better}  "
+               f"A better {result.a_better}  ties {result.ties}")  # fmt: skip
+
+
+@bench.command()
+@click.argument("config", type=_FILE)
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
+@click.pass_context
+@handle_errors
+def run(ctx: click.Context, config: Path, output: Path | None) -> None:
+    """Run models x datasets x perturbations from CONFIG (TOML); resumable from its caches."""
+    from synth.bench.config import load_run_config
+    from synth.bench.runner import run_experiment
+
+    cfg, digest = load_run_config(config)
+    out = output or Path(cfg.output)
+    _, paths = run_experiment(cfg, digest, get_settings(ctx).bench, out)
+    for kind, path in paths.items():
+        click.echo(f"{kind}: {path}")
+
+
+@bench.command()
+@click.argument("config", type=_FILE)
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
+@click.pass_context
+@handle_errors
+def distill(ctx: click.Context, config: Path, output: Path | None) -> None:
+    """Distil a teacher into a student as CONFIG (TOML) says; resumes from its checkpoint."""
+    from synth.bench.config import load_distill_config
+    from synth.bench.distill import run_distillation
+
+    get_settings(ctx)  # validates settings and config layering like every command
+    cfg = load_distill_config(config)
+    summary = run_distillation(cfg, output or Path(cfg.output))
+    click.echo(
+        f"steps: {summary.steps}  kd loss {summary.first_loss:.4f} -> {summary.last_loss:.4f}"
+    )
+    click.echo(f"log: {summary.log_path}\ncheckpoint: {summary.checkpoint_path}")
+
+
+@bench.command()
+@click.pass_context
+@handle_errors
+def sandbox(ctx: click.Context) -> None:
+    """Say which isolation the sandbox will use here, and why."""
+    from synth.bench.sandbox import probe_bwrap, resolve_mode
+
+    works, reason = probe_bwrap()
+    mode = resolve_mode(get_settings(ctx).bench.sandbox)
+    click.echo(f"bwrap: {'works' if works else 'unavailable'} ({reason})\nmode: {mode}")
+
+
+COMMANDS: list[click.Command] = [bench]

@@ -1,0 +1,348 @@
+"""Run untrusted programs in warm workers under bubblewrap, or in a clearly labelled weaker mode.
+
+Each worker is a long-lived ``_worker.py`` process (inside ``bwrap`` when it works) that forks
+one child per program; see that module for the per-sample limits. This side keeps the workers
+alive: a worker that dies or hangs is killed and replaced, and the sample is recorded as failed,
+so the harness itself never dies because of a sample.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import logging
+import os
+import queue
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections import deque
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, Literal, Protocol
+
+from synth.bench.records import ExecOutcome
+from synth.errors import BenchError
+
+logger = logging.getLogger(__name__)
+
+WORKER = Path(__file__).with_name("_worker.py")
+ISOLATION_BWRAP = "bwrap: read-only root, private /tmp and scratch, no network, own pid namespace"
+ISOLATION_RLIMIT = (
+    "rlimit (WEAKER than bwrap, no namespaces): rlimits, scratch cwd, Python-level guards against "
+    "sockets, subprocesses, signals and writes outside scratch; native code can bypass them"
+)
+_TMPFS_BYTES = 256 * 1024 * 1024
+_GRACE_S = 15.0  # fork, cleanup and reply on top of a sample's own limit
+_IN_FLIGHT = 4  # jobs queued per worker, so that it never waits for this process
+_IN_FLIGHT_BYTES = 48 * 1024  # below a pipe's buffer: writes never block on a busy worker
+# Environment given to workers; built here, never copied from the caller's environment.
+_WORKER_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/tmp", "PYTHONHASHSEED": "0"}
+
+Mode = Literal["bwrap", "rlimit"]
+
+
+@dataclass(frozen=True)
+class Job:
+    """One program to run and its wall-clock limit in seconds."""
+
+    program: str
+    timeout_s: float
+
+
+class Sandbox(Protocol):
+    """Anything that runs jobs in isolation and labels how."""
+
+    isolation: str
+
+    def run(self, jobs: Sequence[Job]) -> list[ExecOutcome]:
+        """Run every job; never raise because of a job's behaviour."""
+        ...
+
+
+def _interpreter_paths() -> list[str]:
+    """Folders the worker's interpreter reads: prefixes and every existing sys.path entry."""
+    paths = {sys.base_prefix, sys.prefix, str(WORKER.parent)}
+    paths.update(p for p in sys.path if os.path.isabs(p) and os.path.isdir(p))
+    return sorted(paths)
+
+
+def _closed_ancestor(path: str) -> str | None:
+    """The topmost ancestor of ``path`` that other users cannot traverse, if any."""
+    parts = Path(path).parts
+    for depth in range(2, len(parts) + 1):
+        ancestor = str(Path(*parts[:depth]))
+        try:
+            if not os.stat(ancestor).st_mode & 0o001:
+                return ancestor
+        except OSError:
+            return None
+    return None
+
+
+def _reopen_closed_folders() -> list[str]:
+    # Children run under an unprivileged uid; an interpreter installed below a private folder
+    # (e.g. /root/.pyenv) is exposed alone, on a fresh 0755 tmpfs that hides the rest.
+    hidden: dict[str, list[str]] = {}
+    for path in _interpreter_paths():
+        ancestor = _closed_ancestor(path)
+        if ancestor is not None and path != ancestor:
+            # Bind the folder right below the closed one: bwrap would create the folders in
+            # between with modes the unprivileged child could not traverse.
+            below = Path(path).parts[len(Path(ancestor).parts)]
+            hidden.setdefault(ancestor, []).append(str(Path(ancestor) / below))
+    argv: list[str] = []
+    for ancestor, inner in sorted(hidden.items()):
+        argv += ["--perms", "0755", "--tmpfs", ancestor]
+        for path in sorted(set(inner)):
+            argv += ["--ro-bind", path, path]
+    return argv
+
+
+def interpreter_is_public() -> bool:
+    """Whether an unprivileged uid can read the interpreter without bwrap's help."""
+    return all(_closed_ancestor(p) is None for p in _interpreter_paths())
+
+
+def _bwrap_argv(bwrap: str) -> list[str]:
+    return [
+        bwrap,
+        "--ro-bind", "/", "/",
+        *_reopen_closed_folders(),
+        "--dev", "/dev",
+        "--proc", "/proc",
+        "--size", str(_TMPFS_BYTES),
+        "--tmpfs", "/tmp",
+        "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
+        "--die-with-parent", "--new-session",
+        "--chdir", "/tmp",
+        "--",
+    ]  # fmt: skip
+
+
+@functools.lru_cache(maxsize=1)
+def probe_bwrap() -> tuple[bool, str]:
+    """Whether bubblewrap is installed and can create its namespaces here, and why not."""
+    bwrap = shutil.which("bwrap", path=_WORKER_ENV["PATH"])
+    if bwrap is None:
+        return False, "bwrap is not installed (Debian package 'bubblewrap')"
+    argv = [*_bwrap_argv(bwrap), sys.executable, "-I", "-c", "pass"]
+    try:
+        done = subprocess.run(argv, capture_output=True, timeout=30, env=_WORKER_ENV, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return False, f"bwrap failed to start: {exc}"
+    if done.returncode != 0:
+        reason = done.stderr.decode(errors="replace").strip()[:200]
+        return False, f"bwrap cannot create a sandbox here: {reason}"
+    return True, "bwrap works"
+
+
+def resolve_mode(setting: str) -> Mode:
+    """Turn the ``sandbox`` setting (auto, bwrap, rlimit) into the mode that will really be used."""
+    if setting == "rlimit":
+        return "rlimit"
+    works, reason = probe_bwrap()
+    if works:
+        return "bwrap"
+    if setting == "bwrap":
+        raise BenchError(f"sandbox=bwrap was asked for but {reason}; use sandbox=auto or rlimit")
+    logger.warning("falling back to the WEAKER rlimit sandbox: %s", reason)
+    return "rlimit"
+
+
+class _Worker:
+    """One warm worker process and its request and reply channels."""
+
+    def __init__(self, mode: Mode, index: int, scratch_root: str) -> None:
+        self.mode = mode
+        self.index = index
+        self.scratch_root = scratch_root
+        self.proc: subprocess.Popen[bytes] | None = None
+        self._buf = b""
+
+    def _argv(self) -> list[str]:
+        # As root, each child drops to a uid of its own: it can then neither signal the worker
+        # nor share a process-count limit with anything else.
+        drop = os.geteuid() == 0 and (self.mode == "bwrap" or interpreter_is_public())
+        uid = 100000 + (os.getpid() % 20000) * 16 + self.index if drop else -1
+        config = {
+            "uid": uid,
+            "guard": self.mode == "rlimit",
+            "scratch_root": "/tmp/synth-scratch" if self.mode == "bwrap" else self.scratch_root,
+        }
+        prefix = _bwrap_argv(shutil.which("bwrap") or "bwrap") if self.mode == "bwrap" else []
+        return [*prefix, sys.executable, "-I", "-B", str(WORKER), json.dumps(config)]
+
+    def start(self) -> None:
+        """Start the worker and wait for it to say it is ready."""
+        self.proc = subprocess.Popen(
+            self._argv(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=_WORKER_ENV,
+            start_new_session=True,
+        )
+        self._buf = b""
+        if self.receive(time.monotonic() + 60) is None:
+            self.stop()
+            raise BenchError(f"sandbox worker ({self.mode}) failed to start")
+
+    def stop(self) -> None:
+        """Kill the worker's whole process group (bwrap takes its namespaces down with it)."""
+        if self.proc is None:
+            return
+        with contextlib.suppress(OSError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
+        for stream in (self.proc.stdin, self.proc.stdout):
+            if stream is not None:
+                stream.close()
+        self.proc = None
+
+    def _pipes(self) -> tuple[IO[bytes], int]:
+        if self.proc is None or self.proc.stdin is None or self.proc.stdout is None:
+            raise BenchError(f"sandbox worker {self.index} is not running")
+        return self.proc.stdin, self.proc.stdout.fileno()
+
+    def _readline(self, deadline: float) -> dict[str, Any] | None:
+        _, fd = self._pipes()
+        while b"\n" not in self._buf:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+                return None
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                return None
+            self._buf += chunk
+        line, self._buf = self._buf.split(b"\n", 1)
+        reply = json.loads(line)  # ValueError on garbage: callers treat it as a dead worker
+        return reply if isinstance(reply, dict) else None
+
+    def send(self, job: Job, memory_mb: int) -> int:
+        """Queue one job on the worker, starting it if needed; returns the bytes written."""
+        if self.proc is None or self.proc.poll() is not None:
+            self.start()
+        stdin, _ = self._pipes()
+        line = {"program": job.program, "timeout": job.timeout_s, "memory_mb": memory_mb}
+        data = json.dumps(line).encode() + b"\n"
+        stdin.write(data)
+        stdin.flush()
+        return len(data)
+
+    def receive(self, deadline: float) -> dict[str, Any] | None:
+        """The next reply, or None when the worker died, hung past the deadline or babbled."""
+        try:
+            return self._readline(deadline)
+        except (OSError, ValueError, BenchError):
+            return None
+
+
+def _failure(result: str, status: str = "failed") -> dict[str, Any]:
+    return {"status": status, "result": result, "duration_s": 0.0}
+
+
+class ForkServerSandbox:
+    """A pool of warm workers; use as a context manager so that workers and scratch go away."""
+
+    def __init__(self, mode: Mode, workers: int = 2, memory_mb: int = 1024) -> None:
+        self.mode = mode
+        self.memory_mb = memory_mb
+        self.isolation = ISOLATION_BWRAP if mode == "bwrap" else ISOLATION_RLIMIT
+        # tmpfs when there is one: creating and deleting a scratch folder per sample is then cheap.
+        shm = Path("/dev/shm")
+        fast = shm if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK) else None
+        self._scratch = tempfile.mkdtemp(prefix="synth-bench-", dir=fast)
+        os.chmod(self._scratch, 0o711)  # children with their own uid must reach their scratch
+        self._workers = [_Worker(mode, i, self._scratch) for i in range(max(1, workers))]
+        # Long-lived threads: bwrap's --die-with-parent fires when the *thread* that started it
+        # ends, so workers must be started from threads that live as long as the sandbox.
+        self._pool = ThreadPoolExecutor(max_workers=len(self._workers))
+
+    def __enter__(self) -> ForkServerSandbox:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop every worker and delete the scratch root."""
+        for worker in self._workers:
+            worker.stop()
+        self._pool.shutdown(wait=True)
+        shutil.rmtree(self._scratch, ignore_errors=True)
+
+    def run(self, jobs: Sequence[Job]) -> list[ExecOutcome]:
+        """Run jobs across the workers; results come back in the order of ``jobs``."""
+        pending: queue.SimpleQueue[int] = queue.SimpleQueue()
+        for index in range(len(jobs)):
+            pending.put(index)
+        replies: dict[int, dict[str, Any]] = {}
+        drivers = [self._pool.submit(self._drive, w, pending, jobs, replies) for w in self._workers]
+        for driver in drivers:
+            driver.result()
+        return [
+            ExecOutcome(
+                status=replies[i].get("status", "error"),
+                result=str(replies[i].get("result", "error")),
+                duration_s=float(replies[i].get("duration_s", 0.0)),
+                timeout_s=job.timeout_s,
+                isolation=self.isolation,
+            )
+            for i, job in enumerate(jobs)
+        ]
+
+    def _drive(
+        self,
+        worker: _Worker,
+        pending: queue.SimpleQueue[int],
+        jobs: Sequence[Job],
+        replies: dict[int, dict[str, Any]],
+    ) -> None:
+        """Feed one worker from the shared queue, a few jobs ahead, until the queue is empty."""
+        inflight: deque[tuple[int, int]] = deque()  # (job index, request bytes)
+        head_since = time.monotonic()
+        while True:
+            while len(inflight) < _IN_FLIGHT and sum(b for _, b in inflight) < _IN_FLIGHT_BYTES:
+                try:
+                    index = pending.get_nowait()
+                except queue.Empty:
+                    break
+                try:
+                    size = worker.send(jobs[index], self.memory_mb)
+                except BenchError as exc:
+                    replies[index] = _failure(f"error: {exc}", status="error")
+                    continue
+                except OSError:  # the worker is gone; the replies still owed will show it
+                    replies[index] = _failure("failed: sandbox worker died")
+                    continue
+                if not inflight:
+                    head_since = time.monotonic()
+                inflight.append((index, size))
+            if not inflight:
+                return
+            index, _ = inflight.popleft()
+            reply = worker.receive(head_since + jobs[index].timeout_s + _GRACE_S)
+            head_since = time.monotonic()
+            if reply is None:
+                # The head job killed or hung its worker; the jobs queued behind it are innocent.
+                logger.warning("sandbox worker %d died or hung; restarting it", worker.index)
+                replies[index] = _failure("failed: sandbox worker died")
+                worker.stop()
+                for other, _ in inflight:
+                    pending.put(other)
+                inflight.clear()
+            else:
+                replies[index] = reply
+
+
+def open_sandbox(setting: str, workers: int, memory_mb: int) -> ForkServerSandbox:
+    """A sandbox for the ``sandbox`` setting: bwrap when it works, else the weaker mode."""
+    return ForkServerSandbox(resolve_mode(setting), workers=workers, memory_mb=memory_mb)
