@@ -10,6 +10,7 @@ loaded once before any timing, so neither side pays for it.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import shutil
 import statistics
@@ -28,6 +29,7 @@ STAGES = ["parse", "embed", "relevance", "extract", "verify", "review", "render"
 def _baseline(pdfs: list[Path], texts: list[str], inner: object) -> tuple[float, float]:
     import pypdf
 
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # font-encoding chatter, as in synth
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -100,3 +100,28 @@ def test_every_claim_is_a_located_whole_sentence_with_outside_evidence(real_repo
         assert claim["evidence"], text
         assert any(e["text"].strip() != text.strip() for e in claim["evidence"])
         assert "ﬁ" not in text and "arXiv:" not in text
+
+
+def test_second_run_neither_reparses_nor_reembeds(
+    real_pdfs: Path, real_report: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import synth.parse.cache as parse_cache
+    from synth.pipeline import ReportRequest, build_embedder, run_report
+    from synth.settings import load_settings
+
+    home = real_report["folder"].parents[1] / "home"
+    settings = load_settings(overrides={"home": str(home)})
+    parsed: list[Path] = []
+    real_parse = parse_cache.parse_pdf
+
+    def counting_parse(path: Path, parse_settings: object) -> object:
+        parsed.append(path)
+        return real_parse(path, parse_settings)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parse_cache, "parse_pdf", counting_parse)
+    embedder = build_embedder(settings)
+    request = ReportRequest(question=QUESTION, corpus=[real_pdfs], out_dir=real_report["folder"].parent)
+    run_report(request, settings, embedder=embedder)
+    # Only the unreadable PDFs are tried again (a failure is not cached); nothing is re-embedded.
+    assert all(p.parent.name == "hostile" for p in parsed), parsed
+    assert embedder.misses == 0 and embedder.hits > 1000

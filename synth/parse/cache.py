@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from synth.atomic import write_text_atomic
 from synth.errors import ParseError
 from synth.parse.pdf import parse_pdf
 from synth.records import Document
@@ -45,11 +44,7 @@ def _read_entry(entry: Path) -> Document | None:
 def _write_entry(entry: Path, doc: Document) -> None:
     """Write atomically: a crash leaves either the old entry or none, never half a file."""
     try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=entry.name, suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(doc.model_dump_json().encode("utf-8"))
-        os.replace(tmp, entry)
+        write_text_atomic(entry, doc.model_dump_json())
     except OSError as exc:
         # A cache that cannot be written only costs time; the parsed document is still good.
         log.warning("cannot write parse cache entry %s: %s", entry, exc)

@@ -11,11 +11,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+from synth.atomic import write_bytes_atomic
 
 logger = logging.getLogger(__name__)
 
@@ -52,18 +52,6 @@ class CacheInfo:
 def cache_key(method: str, url: str) -> str:
     """Key of a request: sha256 of the method and the (secret-free) URL."""
     return hashlib.sha256(f"{method.upper()} {url}".encode()).hexdigest()
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class ResponseCache:
@@ -113,7 +101,7 @@ class ResponseCache:
         meta_path = self._meta_path(key)
         suffix = ".pdf" if looks_like_pdf(content) else ".body"
         body_path = meta_path.with_name(key + suffix)
-        _write_atomic(body_path, content)
+        write_bytes_atomic(body_path, content)
         meta = {
             "url": url,
             "method": method.upper(),
@@ -123,7 +111,7 @@ class ResponseCache:
             "sha256": hashlib.sha256(content).hexdigest(),
             "body": body_path.name,
         }
-        _write_atomic(meta_path, json.dumps(meta, indent=1).encode("utf-8"))
+        write_bytes_atomic(meta_path, json.dumps(meta, indent=1).encode("utf-8"))
         return body_path
 
     def info(self) -> CacheInfo:

@@ -10,8 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +18,7 @@ from typing import Any
 import faiss
 import numpy as np
 
+from synth.atomic import write_bytes_atomic
 from synth.embed import Embedder
 from synth.errors import IndexStoreError
 from synth.settings import VerifySettings
@@ -118,23 +117,12 @@ def _expected_sidecar(
     }
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def save_index(index: faiss.Index, sidecar: dict[str, Any], folder: Path) -> Path:
     """Write the index and then its sidecar (the sidecar last, so a crash leaves no false match)."""
     folder.mkdir(parents=True, exist_ok=True)
     stem = folder / f"passages-{sidecar['corpus_digest']}"
-    _atomic_write(stem.with_suffix(".faiss"), faiss.serialize_index(index).tobytes())
-    _atomic_write(stem.with_suffix(".json"), json.dumps(sidecar, indent=2).encode())
+    write_bytes_atomic(stem.with_suffix(".faiss"), faiss.serialize_index(index).tobytes())
+    write_bytes_atomic(stem.with_suffix(".json"), json.dumps(sidecar, indent=2).encode())
     return stem.with_suffix(".faiss")
 
 
