@@ -106,6 +106,20 @@ def _reopen_closed_folders() -> list[str]:
     return argv
 
 
+def _rebind_under_tmp() -> list[str]:
+    # The sandbox gets a private /tmp; an interpreter, venv or checkout living below /tmp (a CI
+    # clone, say) would vanish with it, so its top folder under /tmp is bound back read-only.
+    tops = {
+        str(Path(*Path(p).parts[:3]))
+        for p in _interpreter_paths()
+        if len(Path(p).parts) > 2 and Path(p).parts[1] == "tmp"
+    }
+    argv: list[str] = []
+    for top in sorted(tops):
+        argv += ["--ro-bind", top, top]
+    return argv
+
+
 def interpreter_is_public() -> bool:
     """Whether an unprivileged uid can read the interpreter without bwrap's help."""
     return all(_closed_ancestor(p) is None for p in _interpreter_paths())
@@ -120,6 +134,7 @@ def _bwrap_argv(bwrap: str) -> list[str]:
         "--proc", "/proc",
         "--size", str(_TMPFS_BYTES),
         "--tmpfs", "/tmp",
+        *_rebind_under_tmp(),
         "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
         "--die-with-parent", "--new-session",
         "--chdir", "/tmp",

@@ -177,6 +177,8 @@ class _Judge:
                     stance=stance,
                 )
             )
+        # Shown strongest first: the passage that best supports the claim leads.
+        out.sort(key=lambda e: (-e.score, e.doc_id, e.passage_idx))
         return out
 
 
