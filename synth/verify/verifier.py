@@ -107,7 +107,7 @@ class _Judge:
             polarity_conflict_rule=float(polarity),
             n_candidates=float(len(cands)),
         )
-        evidence = self._evidence(claim.text, cands, pairs)
+        evidence = self._evidence(claim.text, cands, pairs, label)
         return Verdict(
             claim_id=claim.claim_id,
             label=label,
@@ -153,7 +153,11 @@ class _Judge:
         return label, numbers or polarity, numbers, polarity
 
     def _evidence(
-        self, claim: str, cands: list[Candidate], pairs: list[dict[str, float]]
+        self,
+        claim: str,
+        cands: list[Candidate],
+        pairs: list[dict[str, float]],
+        label: VerdictLabel,
     ) -> list[Evidence]:
         order = sorted(range(len(cands)), key=lambda i: -cands[i].cosine)[: self.settings.top_k]
         out = []
@@ -177,8 +181,10 @@ class _Judge:
                     stance=stance,
                 )
             )
-        # Shown strongest first: the passage that best supports the claim leads.
-        out.sort(key=lambda e: (-e.score, e.doc_id, e.passage_idx))
+        # Shown strongest first: passages whose stance matches the verdict lead (what
+        # contradicts a contradicted claim), then the best-supporting ones.
+        lead = _STANCE[label]
+        out.sort(key=lambda e: (e.stance != lead, -e.score, e.doc_id, e.passage_idx))
         return out
 
 
