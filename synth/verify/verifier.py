@@ -181,10 +181,10 @@ class _Judge:
                     stance=stance,
                 )
             )
-        # Shown strongest first: passages whose stance matches the verdict lead (what
-        # contradicts a contradicted claim), then the best-supporting ones.
-        lead = _STANCE[label]
-        out.sort(key=lambda e: (e.stance != lead, -e.score, e.doc_id, e.passage_idx))
+        # Passages whose stance matches the verdict lead (what supports a supported claim, what
+        # contradicts a contradicted one); otherwise the closest passages come first.
+        if label != "unverified":
+            out.sort(key=lambda e: e.stance != _STANCE[label])
         return out
 
 
