@@ -42,7 +42,9 @@ def _baseline(pdfs: list[Path], texts: list[str], inner: object) -> tuple[float,
     return extract, time.perf_counter() - start
 
 
-def _run(pdf_dir: Path, home: Path, out: Path, inner: object) -> tuple[dict[str, float], float, list[str]]:
+def _run(
+    pdf_dir: Path, home: Path, out: Path, inner: object
+) -> tuple[dict[str, float], float, list[str]]:
     from synth.embed import CachedEmbedder
     from synth.extract.relevance import body_passages
     from synth.gather import gather_documents
@@ -64,7 +66,11 @@ def _run(pdf_dir: Path, home: Path, out: Path, inner: object) -> tuple[dict[str,
 def main() -> None:
     """Measure and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pdfs", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared/realdata/pdfs")
+    parser.add_argument(
+        "--pdfs",
+        type=Path,
+        default=Path(__file__).resolve().parents[1].parent / "shared/realdata/pdfs",
+    )
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -89,11 +95,17 @@ def main() -> None:
     med = statistics.median
     b_extract, b_embed = med(b[0] for b in base), med(b[1] for b in base)
     b_total = b_extract + b_embed
-    print(f"{len(pdfs)} PDFs, {len(texts)} passages embedded, median of {args.repeats} runs (seconds)\n")
-    print(f"| stage | cold | warm |\n|---|---:|---:|")
+    print(
+        f"{len(pdfs)} PDFs, {len(texts)} passages embedded, median of {args.repeats} runs (seconds)\n"
+    )
+    print("| stage | cold | warm |\n|---|---:|---:|")
     for stage in [*STAGES, "total"]:
-        print(f"| {stage} | {med(r.get(stage, 0.0) for r in cold):.2f} | {med(r.get(stage, 0.0) for r in warm):.2f} |")
-    print(f"\nbaseline: pypdf extraction {b_extract:.2f} s + embedding {b_embed:.2f} s = {b_total:.2f} s")
+        print(
+            f"| {stage} | {med(r.get(stage, 0.0) for r in cold):.2f} | {med(r.get(stage, 0.0) for r in warm):.2f} |"
+        )
+    print(
+        f"\nbaseline: pypdf extraction {b_extract:.2f} s + embedding {b_embed:.2f} s = {b_total:.2f} s"
+    )
     c_total, w_total = med(r["total"] for r in cold), med(r["total"] for r in warm)
     print(f"cold / baseline = {c_total / b_total:.2f} (goal <= 1.30)")
     print(f"warm / cold     = {w_total / c_total:.2f} (goal <= 0.10)")

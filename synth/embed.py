@@ -89,10 +89,10 @@ class SentenceTransformerEmbedder:
         """Embedding dimension, read from the loaded model."""
         model = self._load()
         # sentence-transformers 6 renamed the getter; the old name now warns.
-        getter = getattr(model, "get_embedding_dimension", None) or getattr(
-            model, "get_sentence_embedding_dimension"
-        )
-        return int(getter())
+        name = "get_embedding_dimension"
+        if not hasattr(model, name):
+            name = "get_sentence_embedding_dimension"
+        return int(getattr(model, name)())
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Encode texts to unit vectors."""

@@ -1,9 +1,8 @@
-"""Shared fixtures: a temporary SYNTH_HOME for every test, real data (skipped when absent), one model."""
+"""Shared fixtures: a temporary SYNTH_HOME per test, real data (skipped when absent), one model."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -40,11 +39,11 @@ def real_pdfs(realdata: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def embedder() -> Iterator[object]:
+def embedder() -> object:
     """The packaged all-MiniLM-L6-v2 model, loaded once per test session."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from synth.embed import PACKAGED_DEFAULT, SentenceTransformerEmbedder
 
     model = SentenceTransformerEmbedder(PACKAGED_DEFAULT)
     model.encode(["warm up"])
-    yield model
+    return model

@@ -37,7 +37,9 @@ def make_document(
     doc_id = content_id(title, text)
     return Document(
         doc_id=doc_id,
-        work=Work(title=title, authors=authors or ["Ada Lovelace"], year=year, arxiv_id=arxiv_id, doi=doi),
+        work=Work(
+            title=title, authors=authors or ["Ada Lovelace"], year=year, arxiv_id=arxiv_id, doi=doi
+        ),
         text_level="fulltext",
         retrieval=Retrieval(
             service="local",

@@ -23,7 +23,16 @@ def corpus(tmp_path: Path) -> Path:
 def _batch(tmp_path: Path, corpus: Path, *extra: str) -> tuple[int, list[dict]]:
     result = CliRunner().invoke(
         main,
-        ["batch", str(tmp_path / "q.txt"), "--corpus", str(corpus), "--out", str(tmp_path / "r"), "--json", *extra],
+        [
+            "batch",
+            str(tmp_path / "q.txt"),
+            "--corpus",
+            str(corpus),
+            "--out",
+            str(tmp_path / "r"),
+            "--json",
+            *extra,
+        ],
     )
     return result.exit_code, json.loads(result.stdout)
 
@@ -51,7 +60,9 @@ def test_failed_job_does_not_stop_the_others(tmp_path: Path, corpus: Path) -> No
     assert "relevant enough" in results[0]["detail"]
 
 
-def test_regenerate_rebuilds_from_manifests_and_keeps_corrections(tmp_path: Path, corpus: Path) -> None:
+def test_regenerate_rebuilds_from_manifests_and_keeps_corrections(
+    tmp_path: Path, corpus: Path
+) -> None:
     (tmp_path / "q.txt").write_text(f"{SOIL}\n")
     assert _batch(tmp_path, corpus)[0] == 0
     (folder,) = [p for p in (tmp_path / "r").iterdir() if p.is_dir()]

@@ -22,21 +22,33 @@ def kd_doc():
     return make_document(
         "Distilling knowledge from large teachers into small students",
         [
-            ("abstract", [
-                "We study knowledge distillation from a large teacher network into a small student network.",
-                "The distilled student recovers 97.5% of the teacher's accuracy while using 10 times fewer parameters.",
-            ]),
-            ("introduction", [
-                "Deep networks are widely used in many applications [3].",
-            ]),
-            ("results", [
-                "Students trained with soft targets outperform students trained on hard labels by 2.1 points.",
-                "Table 3 lists the hyper-parameters of every run.",
-                "Distillation with temperature 4 transfers most of the teacher's generalization to the student.",
-            ]),
-            ("references", [
-                "Hinton, G. and Dean, J. Distilling the knowledge in a neural network improves accuracy by 5%.",
-            ]),
+            (
+                "abstract",
+                [
+                    "We study knowledge distillation from a large teacher network into a small student network.",
+                    "The distilled student recovers 97.5% of the teacher's accuracy while using 10 times fewer parameters.",
+                ],
+            ),
+            (
+                "introduction",
+                [
+                    "Deep networks are widely used in many applications [3].",
+                ],
+            ),
+            (
+                "results",
+                [
+                    "Students trained with soft targets outperform students trained on hard labels by 2.1 points.",
+                    "Table 3 lists the hyper-parameters of every run.",
+                    "Distillation with temperature 4 transfers most of the teacher's generalization to the student.",
+                ],
+            ),
+            (
+                "references",
+                [
+                    "Hinton, G. and Dean, J. Distilling the knowledge in a neural network improves accuracy by 5%.",
+                ],
+            ),
         ],
     )
 
@@ -46,11 +58,17 @@ def chem_doc():
     return make_document(
         "Explaining molecular property prediction models",
         [
-            ("abstract", [
-                "We review explanation methods for molecular property prediction in chemistry.",
-                "Counterfactual explanations improve chemists' trust in solubility models by 12%.",
-            ]),
-            ("results", ["Graph neural networks predict solubility with a mean error of 0.6 log units."]),
+            (
+                "abstract",
+                [
+                    "We review explanation methods for molecular property prediction in chemistry.",
+                    "Counterfactual explanations improve chemists' trust in solubility models by 12%.",
+                ],
+            ),
+            (
+                "results",
+                ["Graph neural networks predict solubility with a mean error of 0.6 log units."],
+            ),
         ],
     )
 
@@ -92,11 +110,20 @@ def test_claims_reporting_other_work_rank_below_own_findings() -> None:
     from synth.records import Passage
 
     def passage(text: str) -> Passage:
-        return Passage(idx=0, text=text, page=1, section="4 Results", section_kind="results",
-                       char_start=0, char_end=len(text))
+        return Passage(
+            idx=0,
+            text=text,
+            page=1,
+            section="4 Results",
+            section_kind="results",
+            char_start=0,
+            char_end=len(text),
+        )
 
     own = passage("Our distilled student reaches 94.1% accuracy, within 1.2 points of the teacher.")
-    cited = passage("Hinton et al. (2015) showed that students reach 94.1% of the teacher's accuracy.")
+    cited = passage(
+        "Hinton et al. (2015) showed that students reach 94.1% of the teacher's accuracy."
+    )
     meta = passage("In this paper we present a framework for distillation with 3 losses.")
     assert adjustment(own) > adjustment(cited)
     assert adjustment(own) > adjustment(meta)
@@ -107,7 +134,10 @@ def test_candidates_exclude_references_tables_and_cue_free_text(kd_doc) -> None:
     texts = {p.text for p in kd_doc.passages if is_candidate(p, settings, _always_prose)}
     assert not any(t.startswith("Hinton, G.") for t in texts)
     assert "Table 3 lists the hyper-parameters of every run." not in texts
-    assert "Students trained with soft targets outperform students trained on hard labels by 2.1 points." in texts
+    assert (
+        "Students trained with soft targets outperform students trained on hard labels by 2.1 points."
+        in texts
+    )
 
 
 def test_prose_filter_is_respected(kd_doc) -> None:

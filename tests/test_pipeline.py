@@ -81,12 +81,22 @@ def report_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, ob
     mp.setenv("HF_HUB_OFFLINE", "1")
     try:
         result = CliRunner().invoke(
-            main, ["report", QUESTION, "--corpus", str(corpus), "--out", str(base / "reports"), "--json"]
+            main,
+            ["report", QUESTION, "--corpus", str(corpus), "--out", str(base / "reports"), "--json"],
         )
         assert result.exit_code == 0, result.output
         summary = json.loads(result.stdout)
         again = CliRunner().invoke(
-            main, ["report", QUESTION, "--corpus", str(corpus), "--out", str(base / "reports2"), "--json"]
+            main,
+            [
+                "report",
+                QUESTION,
+                "--corpus",
+                str(corpus),
+                "--out",
+                str(base / "reports2"),
+                "--json",
+            ],
         )
         assert again.exit_code == 0, again.output
     finally:
@@ -114,15 +124,26 @@ def test_json_summary_has_the_promised_keys(report_run) -> None:
 
 def test_manifest_validates_and_is_deterministic(report_run) -> None:
     _, summary, again = report_run
-    assert CliRunner().invoke(main, ["validate", str(Path(summary["dir"]) / "manifest.json")]).exit_code == 0
+    assert (
+        CliRunner()
+        .invoke(main, ["validate", str(Path(summary["dir"]) / "manifest.json")])
+        .exit_code
+        == 0
+    )
     first = json.loads((Path(summary["dir"]) / "manifest.json").read_text())
     second = json.loads((Path(again["dir"]) / "manifest.json").read_text())
 
     def strip(m: dict) -> dict:
-        m = {k: v for k, v in m.items() if k not in ("created_at", "updated_at", "artifacts", "timings")}
+        m = {
+            k: v
+            for k, v in m.items()
+            if k not in ("created_at", "updated_at", "artifacts", "timings")
+        }
         for s in m["sources"]:
             s["retrieval"].pop("retrieved_at", None)
-        m["corrections"]["records"] = [{k: v for k, v in r.items() if k != "date"} for r in m["corrections"]["records"]]
+        m["corrections"]["records"] = [
+            {k: v for k, v in r.items() if k != "date"} for r in m["corrections"]["records"]
+        ]
         return m
 
     assert strip(first) == strip(second)
@@ -132,7 +153,7 @@ def test_claims_are_located_and_independently_evidenced(report_run) -> None:
     _, summary, _ = report_run
     manifest = json.loads((Path(summary["dir"]) / "manifest.json").read_text())
     keys = {s["key"]: s for s in manifest["sources"]}
-    assert not keys[[k for k, s in keys.items() if "Soil" in s["title"]][0]]["used"]
+    assert not keys[next(k for k, s in keys.items() if "Soil" in s["title"])]["used"]
     for claim in manifest["claims"]:
         assert len(claim["text"]) >= 40 and claim["text"][-1] in ".!?"
         assert keys[claim["source"]]["used"]
@@ -145,7 +166,9 @@ def test_no_readable_source_exits_nonzero(tmp_path: Path) -> None:
     broken = tmp_path / "papers"
     broken.mkdir()
     (broken / "broken.pdf").write_bytes(b"%PDF-1.4 this is not really a pdf")
-    result = CliRunner().invoke(main, ["report", QUESTION, "--corpus", str(broken), "--out", str(tmp_path / "r")])
+    result = CliRunner().invoke(
+        main, ["report", QUESTION, "--corpus", str(broken), "--out", str(tmp_path / "r")]
+    )
     assert result.exit_code == 1
     assert "no readable source" in result.output
     assert "broken.pdf" in result.output
@@ -155,6 +178,8 @@ def test_no_readable_source_exits_nonzero(tmp_path: Path) -> None:
 def test_irrelevant_corpus_exits_nonzero(tmp_path: Path) -> None:
     corpus = tmp_path / "c.jsonl"
     corpus.write_text(json.dumps(_RECORDS[2]) + "\n")
-    result = CliRunner().invoke(main, ["report", QUESTION, "--corpus", str(corpus), "--out", str(tmp_path / "r")])
+    result = CliRunner().invoke(
+        main, ["report", QUESTION, "--corpus", str(corpus), "--out", str(tmp_path / "r")]
+    )
     assert result.exit_code == 1
     assert "relevant enough" in result.output

@@ -31,7 +31,16 @@ def real_report(real_pdfs: Path, tmp_path_factory: pytest.TempPathFactory) -> di
     mp.setenv("HF_HUB_OFFLINE", "1")
     try:
         result = CliRunner().invoke(
-            main, ["report", QUESTION, "--corpus", str(real_pdfs), "--out", str(base / "reports"), "--json"]
+            main,
+            [
+                "report",
+                QUESTION,
+                "--corpus",
+                str(real_pdfs),
+                "--out",
+                str(base / "reports"),
+                "--json",
+            ],
         )
     finally:
         mp.undo()
@@ -76,7 +85,9 @@ def test_hinton_metadata_comes_from_the_pdf(real_report: dict) -> None:
 
 
 def test_hostile_pdfs_are_recorded_failures(real_report: dict) -> None:
-    failures = {Path(f["input"]).name: f["reason"] for f in real_report["manifest"]["source_failures"]}
+    failures = {
+        Path(f["input"]).name: f["reason"] for f in real_report["manifest"]["source_failures"]
+    }
     assert {name for name in failures if name.startswith(("encrypted", "scanned"))} == {
         "encrypted-aes_empty-user-password_algo4.pdf",
         "encrypted-rc4_user-password-is-password_skew.pdf",
@@ -94,7 +105,7 @@ def test_every_claim_is_a_located_whole_sentence_with_outside_evidence(real_repo
     for claim in manifest["claims"]:
         text = claim["text"]
         assert len(text) >= 40, text
-        assert re.match(r"^[A-Z0-9“\"(]", text) and text.rstrip("”\")")[-1] in ".!?", text
+        assert re.match(r"^[A-Z0-9“\"(]", text) and text.rstrip('”")')[-1] in ".!?", text
         assert claim["source"] in used
         assert claim["page"] >= 1 and claim["char_end"] > claim["char_start"]
         assert claim["evidence"], text
@@ -120,7 +131,9 @@ def test_second_run_neither_reparses_nor_reembeds(
 
     monkeypatch.setattr(parse_cache, "parse_pdf", counting_parse)
     embedder = build_embedder(settings)
-    request = ReportRequest(question=QUESTION, corpus=[real_pdfs], out_dir=real_report["folder"].parent)
+    request = ReportRequest(
+        question=QUESTION, corpus=[real_pdfs], out_dir=real_report["folder"].parent
+    )
     run_report(request, settings, embedder=embedder)
     # Only the unreadable PDFs are tried again (a failure is not cached); nothing is re-embedded.
     assert all(p.parent.name == "hostile" for p in parsed), parsed

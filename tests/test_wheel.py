@@ -22,7 +22,16 @@ pytestmark = pytest.mark.slow
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
     subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), str(REPO)],
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--wheel",
+            "--no-isolation",
+            "--outdir",
+            str(out),
+            str(REPO),
+        ],
         check=True,
         capture_output=True,
     )
@@ -44,19 +53,46 @@ def test_installed_wheel_renders_a_report(wheel: Path, tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     py = venv / "bin" / "python"
     # Dependencies come from the test environment; only synth itself comes from the wheel.
-    site = Path(subprocess.check_output([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], text=True).strip())
+    site = Path(
+        subprocess.check_output(
+            [str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], text=True
+        ).strip()
+    )
     (site / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    subprocess.run([str(py), "-m", "pip", "install", "--no-deps", "--no-index", str(wheel)], check=True, capture_output=True)
+    subprocess.run(
+        [str(py), "-m", "pip", "install", "--no-deps", "--no-index", str(wheel)],
+        check=True,
+        capture_output=True,
+    )
     corpus = write_corpus(tmp_path / "corpus.jsonl")
     env = {**os.environ, "SYNTH_HOME": str(tmp_path / "home"), "HF_HUB_OFFLINE": "1"}
-    where = subprocess.check_output([str(py), "-c", "import synth.resources as r; print(r.templates_dir())"], text=True, env=env, cwd=tmp_path)
+    where = subprocess.check_output(
+        [str(py), "-c", "import synth.resources as r; print(r.templates_dir())"],
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
     assert "_assets" in where and str(REPO) not in where
     result = subprocess.run(
-        [str(venv / "bin" / "synth"), "report", QUESTION, "--corpus", str(corpus), "--out", str(tmp_path / "reports"), "--json"],
-        capture_output=True, text=True, env=env, cwd=tmp_path,
+        [
+            str(venv / "bin" / "synth"),
+            "report",
+            QUESTION,
+            "--corpus",
+            str(corpus),
+            "--out",
+            str(tmp_path / "reports"),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
-    folder = Path(summary["dir"]) if Path(summary["dir"]).is_absolute() else tmp_path / summary["dir"]
+    folder = (
+        Path(summary["dir"]) if Path(summary["dir"]).is_absolute() else tmp_path / summary["dir"]
+    )
     html = (folder / "report.html").read_text()
     assert "<html" in html and QUESTION.split()[0] in html

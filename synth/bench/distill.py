@@ -12,13 +12,14 @@ from typing import Any
 
 import torch
 
+from synth.atomic import write_text_atomic
 from synth.bench import losses
 from synth.bench.config import DistillConfig, GenerationSettings
 from synth.bench.datasets import load_dataset
 from synth.bench.generate import complete, sanitize
 from synth.bench.models import LoadedModel, load_model
 from synth.bench.schedules import lr_at
-from synth.bench.store import KeyedCache, key_of, write_text_atomic
+from synth.bench.store import KeyedCache, key_of
 from synth.errors import BenchError
 
 logger = logging.getLogger(__name__)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from synth.atomic import write_text_atomic
 from synth.bench.plot import build_svg
 from synth.bench.records import BenchResults
-from synth.bench.store import write_text_atomic
 from synth.errors import BenchError
 
 
