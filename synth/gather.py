@@ -156,6 +156,10 @@ def gather_documents(
     request: ReportRequest, settings: Settings
 ) -> tuple[list[Document], list[SourceFailure]]:
     """All readable documents for a request, and a failure record for every unusable input."""
+    from synth.ids import parse_identifier
+
+    for raw in [*request.dois, *request.arxiv_ids]:
+        parse_identifier(raw)  # a malformed identifier is the user's typo: stop before any work
     docs: list[Document] = []
     failures: list[SourceFailure] = []
     if request.corpus:

@@ -183,3 +183,27 @@ def test_irrelevant_corpus_exits_nonzero(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert "relevant enough" in result.output
+
+
+def test_malformed_identifier_is_a_usage_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["report", QUESTION, "--doi", "not-a-doi", "--out", str(tmp_path / "r")]
+    )
+    assert result.exit_code == 2
+    assert "not-a-doi" in result.output
+    assert not (tmp_path / "r").exists()
+
+
+def test_corrupt_existing_manifest_is_reported_not_overwritten(report_run, tmp_path: Path) -> None:
+    base, summary, _ = report_run
+    out = tmp_path / "reports"
+    folder = out / Path(summary["dir"]).name
+    folder.mkdir(parents=True)
+    (folder / "manifest.json").write_text("{ this is not json")
+    result = CliRunner().invoke(
+        main, ["report", QUESTION, "--corpus", str(base / "corpus.jsonl"), "--out", str(out)]
+    )
+    assert result.exit_code == 1
+    assert "manifest.json" in result.output and "unreadable" in result.output
+    assert (folder / "manifest.json").read_text() == "{ this is not json"
+    assert not (folder / "report.html").exists()
