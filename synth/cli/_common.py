@@ -29,6 +29,16 @@ class CliState:
         self.debug = debug
 
 
+out_dir_option = click.option(
+    "--out",
+    "out_dir",
+    default=Path("reports"),
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Reports folder (one sub-folder per report, plus index.jsonl).",
+)
+
+
 def get_settings(ctx: click.Context, overrides: dict[str, Any] | None = None) -> Settings:
     """Settings for this invocation: flags (overrides) > env > --config file > defaults."""
     state = ctx.find_object(CliState)

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from synth.batch import JobResult, load_questions, load_regeneration_requests, run_batch
-from synth.cli._common import echo_json, get_settings, handle_errors, is_interactive
+from synth.cli._common import echo_json, get_settings, handle_errors, is_interactive, out_dir_option
 from synth.pipeline import ReportRequest
 
 _SYMBOL = {"done": "✓", "skipped": "=", "failed": "✗"}
@@ -60,13 +60,7 @@ def _run(
     type=click.Path(path_type=Path),
     help="Corpus for every question. Repeatable.",
 )
-@click.option(
-    "--out",
-    "out_dir",
-    default=Path("reports"),
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-)
+@out_dir_option
 @click.option("--workers", "-j", default=1, show_default=True, help="Parallel worker processes.")
 @click.option("--force", is_flag=True, help="Rebuild reports whose inputs did not change.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON result per job.")

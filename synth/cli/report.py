@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from synth.cli._common import echo_json, get_settings, handle_errors, is_interactive
+from synth.cli._common import echo_json, get_settings, handle_errors, is_interactive, out_dir_option
 from synth.pipeline import ReportOutcome, ReportRequest, run_report
 
 
@@ -62,14 +62,7 @@ def _json_summary(outcome: ReportOutcome) -> dict[str, Any]:
     default=None,
     help="Search scholarly APIs (default: only when no --corpus/--doi/--arxiv is given).",
 )
-@click.option(
-    "--out",
-    "out_dir",
-    default=Path("reports"),
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Reports folder.",
-)
+@out_dir_option
 @click.option("--offline", is_flag=True, default=None, help="Use only cached API responses.")
 @click.option(
     "--attach-bench",
