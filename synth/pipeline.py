@@ -24,7 +24,7 @@ from synth.extract.relevance import body_passages, score_relevance
 from synth.fingerprint import inputs_digest
 from synth.ids import report_dir_name, report_id
 from synth.parse.sentences import is_prose
-from synth.records import Document, Relevance, SourceFailure
+from synth.records import Claim, Document, Relevance, SourceFailure
 from synth.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -121,6 +121,8 @@ def run_report(
 ) -> ReportOutcome:
     """Produce one report folder (manifest + md/html/txt) and update the reports index."""
     timer = _Timer(on_stage)
+    # A corrupt manifest in the way is found before any work, not after it.
+    previous = _previous_manifest(request.out_dir / report_dir_name(report_id(request.question)))
     with timer.stage("parse"):
         docs, failures = gather.gather_documents(request, settings)
     if not docs:
@@ -143,7 +145,9 @@ def run_report(
         )
     with timer.stage("extract"):
         claims = extract_claims(request.question, used, embedder, settings.extract, is_prose)
-    return _finish(request, settings, timer, docs, relevance, used, claims, failures, embedder)
+    return _finish(
+        request, settings, timer, docs, relevance, used, claims, failures, embedder, previous
+    )
 
 
 def _finish(
@@ -153,10 +157,13 @@ def _finish(
     docs: list[Document],
     relevance: list[Relevance],
     used: list[Document],
-    claims: list[Any],
+    claims: list[Claim],
     failures: list[SourceFailure],
     embedder: CachedEmbedder,
+    previous: Any | None,
 ) -> ReportOutcome:
+    # Imported here, not at the top: `synth --help` and `synth validate` should not pay for
+    # faiss, bm25s and Jinja.
     from synth.corrections import merge_corrections, source_events
     from synth.report.manifest import build_manifest, update_index
     from synth.report.render import render_report, write_report
@@ -173,7 +180,6 @@ def _finish(
         )
     rid = report_id(request.question)
     folder = request.out_dir / report_dir_name(rid)
-    previous = _previous_manifest(folder)
     now = datetime.now(timezone.utc)
     corrections = merge_corrections(
         previous.corrections if previous else None, source_events(docs, now, claims)
