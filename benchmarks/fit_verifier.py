@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from synth.embed import CachedEmbedder, SentenceTransformerEmbedder
+from synth.embed import build_embedder
 from synth.resources import data_file
 from synth.settings import load_settings
 from synth.verify.calibrate import fit_verifier, label_metrics, utc_now, write_json_atomic
@@ -39,10 +39,7 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING)
     settings = load_settings()
     vs = settings.verify
-    embedder = CachedEmbedder(
-        SentenceTransformerEmbedder(vs.model, vs.device, vs.batch_size),
-        settings.cache_dir("embeddings"),
-    )
+    embedder = build_embedder(settings)
     corpus = load_corpus(args.scifact)
     train = load_claim_pairs(args.scifact, "train")
     rows = pair_features_rows(train, corpus, embedder)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from synth.embed import CachedEmbedder, SentenceTransformerEmbedder
+from synth.embed import CachedEmbedder, build_embedder
 from synth.records import Claim, Document, Passage, Retrieval, Work
 from synth.settings import VerifySettings, load_settings
 from synth.verify.calibrate import label_metrics
@@ -195,10 +195,7 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING)
     settings = load_settings()
     vs = settings.verify
-    embedder = CachedEmbedder(
-        SentenceTransformerEmbedder(vs.model, vs.device, vs.batch_size),
-        settings.cache_dir("embeddings"),
-    )
+    embedder = build_embedder(settings)
     corpus = load_corpus(args.scifact)
     with tempfile.TemporaryDirectory() as tmp:
         cache = Path(tmp)

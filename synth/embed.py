@@ -16,6 +16,7 @@ from typing import Protocol
 import numpy as np
 
 from synth.errors import ModelError
+from synth.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -175,3 +176,11 @@ class CachedEmbedder:
     def close(self) -> None:
         """Close the cache database."""
         self._db.close()
+
+
+def build_embedder(settings: Settings) -> CachedEmbedder:
+    """The configured model behind the on-disk embedding cache (the model loads on first use)."""
+    inner = SentenceTransformerEmbedder(
+        settings.verify.model, device=settings.verify.device, batch_size=settings.verify.batch_size
+    )
+    return CachedEmbedder(inner, settings.cache_dir("embeddings"))

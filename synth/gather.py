@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from synth.errors import ParseError, RetrievalError, SynthError
+from synth.ids import arxiv_base_id
 from synth.records import Document, PaperRecord, Retrieval, SourceFailure, Work
 from synth.settings import Settings
 
@@ -132,7 +133,7 @@ def _identity(doc: Document) -> list[str]:
     if doc.work.doi:
         keys.append(f"doi:{doc.work.doi.lower()}")
     if doc.work.arxiv_id:
-        keys.append(f"arxiv:{doc.work.arxiv_id.split('v')[0]}")
+        keys.append(f"arxiv:{arxiv_base_id(doc.work.arxiv_id)}")
     keys.append("title:" + "".join(ch for ch in doc.work.title.lower() if ch.isalnum())[:80])
     return keys
 

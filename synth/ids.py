@@ -92,6 +92,12 @@ def normalize_arxiv_id(raw: str) -> str:
     return f"{value}v{version}" if version is not None else value
 
 
+def arxiv_base_id(raw: str) -> str:
+    """An arXiv id without its version (``2310.07831v2`` → ``2310.07831``), else the raw text."""
+    parts = _split_arxiv(raw)
+    return parts[0] if parts is not None else raw.strip().lower()
+
+
 def parse_identifier(raw: str) -> Identifier:
     """Parse a DOI or arXiv id in any common form; InputError names malformed input."""
     text = raw.strip()

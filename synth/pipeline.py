@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from synth import gather
-from synth.embed import CachedEmbedder, SentenceTransformerEmbedder
+from synth.embed import CachedEmbedder, build_embedder
 from synth.errors import ManifestError, NoSourcesError
 from synth.extract.claims import extract_claims
 from synth.extract.relevance import body_passages, score_relevance
@@ -103,14 +103,6 @@ def _previous_manifest(folder: Path) -> Any | None:
         raise ManifestError(
             f"{path}: existing manifest is unreadable ({exc}); move it away to regenerate"
         ) from exc
-
-
-def build_embedder(settings: Settings) -> CachedEmbedder:
-    """The run's one embedder: the configured model behind the on-disk embedding cache."""
-    inner = SentenceTransformerEmbedder(
-        settings.verify.model, device=settings.verify.device, batch_size=settings.verify.batch_size
-    )
-    return CachedEmbedder(inner, settings.cache_dir("embeddings"))
 
 
 def run_report(

@@ -156,3 +156,12 @@ def test_report_id_format_and_stability() -> None:
 @given(question=st.text(min_size=1, max_size=60))
 def test_report_id_ignores_case_and_spacing(question: str) -> None:
     assert report_id(question) == report_id("  " + question.lower() + " ?")
+
+
+def test_arxiv_base_id_strips_only_the_version() -> None:
+    from synth.ids import arxiv_base_id
+
+    assert arxiv_base_id("2310.07831v2") == "2310.07831"
+    assert arxiv_base_id("arXiv:1503.02531") == "1503.02531"
+    # An archive name containing "v" must survive (a naive split on "v" cut it to "sol").
+    assert arxiv_base_id("solv-int/9901001v3") == "solv-int/9901001"

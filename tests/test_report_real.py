@@ -117,7 +117,8 @@ def test_second_run_neither_reparses_nor_reembeds(
     real_pdfs: Path, real_report: dict, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import synth.parse.cache as parse_cache
-    from synth.pipeline import ReportRequest, build_embedder, run_report
+    from synth.embed import build_embedder
+    from synth.pipeline import ReportRequest, run_report
     from synth.settings import load_settings
 
     home = real_report["folder"].parents[1] / "home"

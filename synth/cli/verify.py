@@ -93,14 +93,10 @@ def read_claims_file(path: Path) -> list[dict[str, Any]]:
 
 def run_jobs(jobs: list[dict[str, Any]], settings: Settings) -> list[dict[str, Any]]:
     """Verify every job with one embedder; one result dict per job, in order."""
-    from synth.embed import CachedEmbedder, SentenceTransformerEmbedder
+    from synth.embed import build_embedder
     from synth.verify.verifier import verify_claims
 
-    vs = settings.verify
-    embedder = CachedEmbedder(
-        SentenceTransformerEmbedder(vs.model, vs.device, vs.batch_size),
-        settings.cache_dir("embeddings"),
-    )
+    embedder = build_embedder(settings)
     docs: dict[str, Document] = {}
     groups: dict[tuple[str, ...], list[int]] = {}
     for i, job in enumerate(jobs):
@@ -113,7 +109,9 @@ def run_jobs(jobs: list[dict[str, Any]], settings: Settings) -> list[dict[str, A
         # One evidence index per distinct source set, shared by all its claims.
         claims = [_to_claim(jobs[i]) for i in idxs]
         chosen = [docs[s] for s in key]
-        verdicts = verify_claims(claims, chosen, embedder, vs, settings.cache_dir("verify"))
+        verdicts = verify_claims(
+            claims, chosen, embedder, settings.verify, settings.cache_dir("verify")
+        )
         names = {docs[s].doc_id: s for s in key}
         results.update({i: to_output(v, names) for i, v in zip(idxs, verdicts, strict=True)})
     embedder.close()
