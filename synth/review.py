@@ -63,10 +63,10 @@ The tier's ``basis`` sentence states each number beside its threshold.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from synth.corrections import work_is_retracted
+from synth.lexical import PLURAL_S, REVIEW, stem, tokens
 from synth.records import (
     Claim,
     Document,
@@ -99,16 +99,6 @@ DIMENSION_RULES: dict[str, str] = {
 # Sections where authors usually state the caveats of their own work.
 _CAVEAT_SECTIONS = frozenset({"limitations", "discussion"})
 
-# Function words never counted as question terms (content words are what a report must cover).
-_STOPWORDS = frozenset(
-    str.split(
-        "what which with from that this these those there their does doing into onto extent "
-        "measured measure using than have been when where were about over under between among "
-        "such some many much more most also they them then each other whether would could should "
-        "will shall well very your ours how why who whom its it's can"
-    )
-)
-
 
 def is_grounded(claim: Claim, verdict: Verdict | None) -> bool:
     """True when the claim is located (page, span) and has bearing evidence beyond its sentence."""
@@ -129,13 +119,7 @@ def is_independent(verdict: Verdict | None) -> bool:
 
 def question_terms(question: str) -> list[str]:
     """Content words of the question (sorted, unique) that a report should cover."""
-    words = re.findall(r"[a-z0-9][a-z0-9@\-]*", question.lower())
-    return sorted({w for w in words if len(w) >= 4 and w not in _STOPWORDS})
-
-
-def _stem(term: str) -> str:
-    # A plural question term ("models") counts as covered by its singular ("model").
-    return term[:-1] if len(term) > 4 and term.endswith("s") and not term.endswith("ss") else term
+    return sorted(set(tokens(question, REVIEW)))
 
 
 def _share(part: int | float, whole: int) -> float:
@@ -230,7 +214,7 @@ def compute_stats(
         years=len({d.work.year for d in used if d.work.year}),
         largest_claim_share=counts["largest"],
         terms=len(terms),
-        terms_covered=sum(_stem(t) in claim_text for t in terms),
+        terms_covered=sum(stem(t, PLURAL_S) in claim_text for t in terms),
         retracted_used=tuple(sorted(d.work.title for d in used if work_is_retracted(d.work))),
         failures=len(failures),
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from synth.extract._terms import content_terms
 from synth.extract.claims import count_cues, extract_claims, is_candidate
 from synth.extract.relevance import fuse, score_lexical, score_relevance
 from synth.settings import ExtractSettings
@@ -71,10 +70,6 @@ def chem_doc():
             ),
         ],
     )
-
-
-def test_content_terms_drop_stopwords_and_stem() -> None:
-    assert content_terms("To what extent can the networks be distilled?") == ["network", "distill"]
 
 
 def test_fuse_is_bounded_and_monotone() -> None:

@@ -15,7 +15,7 @@ from pytest_httpserver import HTTPServer
 from synth.records import Work
 from synth.retrieve._http import HttpClient, build_client
 from synth.retrieve._merge import work_from_fields
-from synth.retrieve._rank import content_terms, is_junk, score_works
+from synth.retrieve._rank import is_junk, score_works
 from synth.retrieve.search import build_queries, merge_hits, search_candidates
 from synth.settings import RetrieveSettings
 from tests.retrieve_support import FakeClock, local_settings, serve
@@ -159,10 +159,6 @@ def test_junk_titles() -> None:
 def test_scores_are_bounded(question: str, titles: list[str]) -> None:
     works = [Work(title=t, abstract=question[::-1]) for t in titles]
     assert all(0.0 <= s <= 1.0 for s in score_works(question, works))
-
-
-def test_content_terms_fold_plurals_and_drop_stopwords() -> None:
-    assert content_terms("The models and a model of theories") == ["model", "theory"]
 
 
 def _hit(service: str, **fields: object) -> tuple[str, Work]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from synth.embed import Embedder
-from synth.extract._terms import content_terms
+from synth.lexical import RELEVANCE, tokens
 from synth.records import NON_CLAIM_SECTIONS, Document, Passage, Relevance
 from synth.settings import ExtractSettings
 
@@ -51,13 +51,13 @@ def _top_mean(values: np.ndarray, k: int) -> float:
 
 def score_lexical(question: str, doc: Document) -> float:
     """Share of the question's content words found in the title and abstract."""
-    wanted = set(content_terms(question))
+    wanted = set(tokens(question, RELEVANCE))
     if not wanted:
         return 0.0
     head_text = " ".join([doc.work.title, *(p.text for p in head_passages(doc))])
     if doc.work.abstract and not any(p.section_kind == "abstract" for p in doc.passages):
         head_text += " " + doc.work.abstract
-    found = wanted & set(content_terms(head_text))
+    found = wanted & set(tokens(head_text, RELEVANCE))
     return len(found) / len(wanted)
 
 

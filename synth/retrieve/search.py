@@ -14,12 +14,21 @@ from collections.abc import Callable
 from pydantic import BaseModel, ConfigDict, Field
 
 from synth.errors import RetrievalError
+from synth.lexical import (
+    CASED_WORDS,
+    QUERY,
+    QUESTION_STOPWORDS,
+    RETRIEVAL,
+    WORDS,
+    terms,
+    tokens,
+)
 from synth.records import SourceFailure, TextLevel, Work
 from synth.retrieve import arxiv, crossref, openalex, semanticscholar
 from synth.retrieve._http import HttpClient
 from synth.retrieve._merge import base_arxiv_id, merge_works, service_of, title_key
 from synth.retrieve._parallel import gather
-from synth.retrieve._rank import STOPWORDS, content_terms, is_junk, score_works, tokens
+from synth.retrieve._rank import is_junk, score_works
 from synth.settings import RetrieveSettings
 
 SEARCH_ORDER = ("arxiv", "crossref", "openalex", "semanticscholar")
@@ -45,8 +54,8 @@ class Candidate(BaseModel):
 def _phrases(question: str) -> list[list[str]]:
     runs: list[list[str]] = [[]]
     for piece in re.split(r"[,;:?!()]", question):
-        for token in tokens(piece):
-            if token in STOPWORDS:
+        for token in tokens(piece, WORDS):
+            if token in QUESTION_STOPWORDS:
                 runs.append([])
             else:
                 runs[-1].append(token)
@@ -56,15 +65,14 @@ def _phrases(question: str) -> list[list[str]]:
 
 def _specific(question: str) -> list[str]:
     # Names, acronyms, versions and benchmarks: tokens with digits, symbols or inner capitals.
-    raw = re.findall(r"[\w][\w@\-.]*[\w]", question)
+    raw = tokens(question, CASED_WORDS)
     picked = [t for t in raw if re.search(r"\d|@|-|[A-Z].*[A-Z]|^[a-z]+[A-Z]", t)]
-    return list(dict.fromkeys(t.lower() for t in picked if t.lower() not in STOPWORDS))
+    return list(dict.fromkeys(t.lower() for t in picked if t.lower() not in QUESTION_STOPWORDS))
 
 
 def build_queries(question: str, max_queries: int = 3) -> list[str]:
     """Derive distinct search queries from a question (broad, core phrases, specific terms)."""
-    terms = [t for t in tokens(question) if t not in STOPWORDS and len(t) > 1]
-    broad = list(dict.fromkeys(terms))[:8]
+    broad = terms(question, QUERY)[:8]
     phrases = _phrases(question)
     # The first and last phrases usually name the method and the application.
     ends = phrases[:1] + phrases[-1:] if len(phrases) > 1 else phrases
@@ -188,7 +196,7 @@ def search_candidates(
 ) -> tuple[list[Candidate], list[SourceFailure]]:
     """Search every configured service for the question; candidates best first, and failures."""
     queries = build_queries(question, settings.max_queries)
-    if not content_terms(question) or not queries:
+    if not terms(question, RETRIEVAL) or not queries:
         return [], [
             SourceFailure(
                 input=question, reason="the question has no content words", stage="retrieve"

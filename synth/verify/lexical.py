@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
-import re
 
 import bm25s
 import numpy as np
+
+from synth.lexical import EVIDENCE, EVIDENCE_UNSTEMMED, light_stem, tokens
 
 # bm25s sets its own logger to DEBUG on import; keep it as quiet as the root logger asks,
 # so its chatter shows only with -vv.
@@ -15,36 +16,12 @@ logging.getLogger("bm25s").setLevel(
     _ROOT_LEVEL if _ROOT_LEVEL <= logging.DEBUG else logging.WARNING
 )
 
-# Words that carry no topic; kept small on purpose because negations ("not", "no") are removed
-# here only for ranking, while the feature module looks at them separately.
-_STOP_TEXT = """
-a an and are as at be been being but by for from has have had he her his i if in into is
-it its of on or our she such that the their then there these they this those to was we
-were which while who will with within would can could may might should than also both
-each other only very not no
-"""
-STOPWORDS: frozenset[str] = frozenset(_STOP_TEXT.split())
-
-# Hyphens split words ("TNF-alpha" → "tnf", "alpha"): measured better on SciFact than keeping them.
-_TOKEN = re.compile(r"[^\W_]+")
-
-
-def light_stem(word: str) -> str:
-    """Strip a few common English inflections so plural and verb forms meet ("cells" → "cell")."""
-    if len(word) <= 4 or word[-1].isdigit():
-        return word
-    for suffix, repl in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", "e")):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)] + repl
-    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
+__all__ = ["LexicalIndex", "light_stem", "to_tokens"]
 
 
 def to_tokens(text: str, stem: bool = True) -> list[str]:
     """Lower-cased content tokens of a text (stopwords dropped, optionally lightly stemmed)."""
-    words = [w for w in _TOKEN.findall(text.lower()) if w not in STOPWORDS and len(w) > 1]
-    return [light_stem(w) for w in words] if stem else words
+    return tokens(text, EVIDENCE if stem else EVIDENCE_UNSTEMMED)
 
 
 class LexicalIndex:
@@ -66,10 +43,10 @@ class LexicalIndex:
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every indexed text for the query (zeros when nothing matches)."""
-        tokens = to_tokens(query, self._stem)
-        if not tokens or not self._size:
+        query_tokens = to_tokens(query, self._stem)
+        if not query_tokens or not self._size:
             return np.zeros(self._size, dtype=np.float32)
-        return np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)
+        return np.asarray(self._bm25.get_scores(query_tokens), dtype=np.float32)
 
     def search(self, query: str, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Indices and scores of the top k texts, best first, dropping zero scores."""
