@@ -7,27 +7,14 @@ cheap, so it can be computed for every candidate passage.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from synth.verify.lexical import light_stem, to_tokens
+from synth.verify.numbers import align
 
 
 def _wordset(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
-
-# A number not glued to a word on its left ("CD4", "IL-6", "H1N1" are names, not quantities).
-_NUMBER = re.compile(
-    r"(?<![\w.\-/])(?P<val>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\d'\u2019])"
-    r"(?P<tail>\s*(?:%|percent\b|per\s?cent\b|-?fold\b|[-\s]?[a-zA-Zµμ/]+)?)"
-)
-_UNIT_ALIASES = {"percent": "%", "per cent": "%", "percentage": "%", "x": "fold"}
-# Words after a number that name the counted thing rather than a unit worth comparing.
-_NOT_UNITS = _wordset(
-    "and or to of in the a an with for by vs versus than at on from as compared patients"
-)
-# Letters glued to a number that make it a name ("4-PBA", "3D", "5'") rather than a quantity.
-_NAME_TAIL = re.compile(r"^-?[A-Z]{2,}|^[A-Z]$|^'")
 
 NEGATIONS: frozenset[str] = _wordset(
     """not no never without neither nor none cannot unable fail fails failed failure lack lacks
@@ -72,91 +59,18 @@ _ENTITY = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Quantity:
-    """A number in text with the unit (or counted noun) right after it."""
-
-    value: float
-    decimals: int
-    unit: str
-
-
-_SMALL_NUMBERS = {
-    w: str(i)
-    for i, w in enumerate(
-        [
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-        ]
-    )
-}
-_NUMBER_WORD = "|".join(_SMALL_NUMBERS)
-# Rates written in words ("one in five trials"): the only word numbers worth reading, since
-# "one" alone is as often a pronoun as a count.
-_WORD_RATE = re.compile(
-    rf"\b({_NUMBER_WORD})\s+(in|of|out of)\s+({_NUMBER_WORD}|\d+)\b", re.IGNORECASE
-)
-
-
-def _digits_for_rates(text: str) -> str:
-    def repl(m: re.Match[str]) -> str:
-        first = _SMALL_NUMBERS[m.group(1).lower()]
-        second = _SMALL_NUMBERS.get(m.group(3).lower(), m.group(3))
-        return f"{first} {m.group(2)} {second}"
-
-    return _WORD_RATE.sub(repl, text)
-
-
-def parse_quantities(text: str) -> list[Quantity]:
-    """Numbers with their units, skipping numbers that are parts of names ("IL-6", "4-PBA")."""
-    out: list[Quantity] = []
-    for m in _NUMBER.finditer(_digits_for_rates(text)):
-        raw, tail = m.group("val"), m.group("tail") or ""
-        if _NAME_TAIL.match(tail.lstrip(" ")) and not tail.startswith(" "):
-            continue
-        unit = tail.strip(" -").lower()
-        unit = _UNIT_ALIASES.get(unit, unit)
-        if unit in _NOT_UNITS:
-            unit = ""
-        clean = raw.replace(",", "")
-        decimals = len(clean.split(".")[1]) if "." in clean else 0
-        out.append(Quantity(float(clean), decimals, unit))
-    return out
-
-
-def _same_value(claim: Quantity, other: Quantity) -> bool:
-    # The claim may round the source ("32%" for "31.7%"), so compare at the claim's precision.
-    return abs(round(other.value, claim.decimals) - claim.value) < 1e-9
-
-
 def number_agreement(claim: str, evidence: str) -> tuple[float, float]:
-    """(share of the claim's numbers found in the evidence, share that conflict with it).
+    """(share of the claim's quantities the evidence states, share it gives another value for).
 
-    A claim number conflicts when the evidence gives a different number with the same unit
-    and never the claim's own value: the same quantity, measured differently.
+    Quantities, units, rounding and hedges are read by :mod:`synth.verify.numbers`, the one
+    copy of those rules.
     """
-    cq = parse_quantities(claim)
-    if not cq:
+    items = align(claim, evidence).items
+    if not items:
         return 0.0, 0.0
-    eq = parse_quantities(evidence)
-    matched = conflicted = 0
-    for q in cq:
-        if any(_same_value(q, e) for e in eq):
-            matched += 1
-        elif q.unit and any(e.unit == q.unit for e in eq):
-            conflicted += 1
-    return matched / len(cq), conflicted / len(cq)
+    matched = sum(i.status == "matched" for i in items)
+    conflicted = sum(i.status == "conflict" for i in items)
+    return matched / len(items), conflicted / len(items)
 
 
 def _words(text: str) -> list[str]:
