@@ -5,8 +5,9 @@
 
 (a) retrieval over the 5,183 abstracts on the BEIR test qrels: BM25, dense, plain RRF (k=60)
     and synth's hybrid (the fusion set in VerifySettings); (b) each dev claim against its cited
-    abstract with the fitted model (fitted on train only): AUROC, macro-F1, ECE, reliability;
-    (c) index build time over every abstract sentence and claims verified per second.
+    abstract, the feature model and the pair model side by side (both fitted on train only):
+    AUROC, macro-F1, ECE, reliability; (c) index build time over every abstract sentence and
+    claims verified per second (pair model; its load time is reported apart).
 Embeddings are cached under SYNTH_HOME: the first run embeds ~51k texts (about 15 minutes on two
 cores), later runs take about a minute.
 """
@@ -27,6 +28,7 @@ from synth.records import Claim, Document, Passage, Retrieval, Work
 from synth.settings import VerifySettings, load_settings
 from synth.verify.calibrate import label_metrics
 from synth.verify.evidence import EvidencePool
+from synth.verify.pair_model import load_pair_model
 from synth.verify.scifact import (
     LABEL_INDEX,
     Abstract,
@@ -117,24 +119,30 @@ def dev_claims(
     vs: VerifySettings,
     cache: Path,
 ) -> None:
-    """(b) Each dev claim against its cited abstract: discrimination, 3-way F1, calibration."""
+    """(b) Each dev claim against its cited abstract, feature model and pair model side by side."""
     dev = load_claim_pairs(root, "dev")
-    verdicts = verify_pairs(dev, corpus, embedder, vs, cache / "dev")
     y = np.array([LABEL_INDEX[p.label] for p in dev])
-    conf = np.array([v.confidence for v in verdicts])
-    p_ev = np.array([1.0 - v.features["p_unverified"] for v in verdicts])
-    m = label_metrics(conf, p_ev, [v.label for v in verdicts], y)
-    print(f"\n(b) Claim vs cited abstract, SciFact dev ({m['pairs']} pairs; fitted on train)")
-    print("| metric | value |\n|---|---|")
+    metrics, tables = {}, {}
+    for method in ("features", "pair"):
+        mvs = vs.model_copy(update={"method": method})
+        verdicts = verify_pairs(dev, corpus, embedder, mvs, cache / f"dev-{method}")
+        conf = np.array([v.confidence for v in verdicts])
+        key = "p_unverified" if method == "features" else "pair_n_min"
+        p_ev = np.array([1.0 - v.features[key] for v in verdicts])
+        metrics[method] = label_metrics(conf, p_ev, [v.label for v in verdicts], y)
+        tables[method] = metrics[method]["reliability"]
+    print(f"\n(b) Claim vs cited abstract, SciFact dev ({len(dev)} pairs; fitted on train only)")
+    print("| metric | feature model | pair model |\n|---|---|---|")
     for key in ("auroc_supported", "auroc_evidence", "macro_f1", "accuracy", "ece"):
-        print(f"| {key} | {m[key]:.4f} |")
-    print("\nReliability (P(supported) bins)\n| bin | n | mean confidence | observed supported |")
-    print("|---|---|---|---|")
-    for b in m["reliability"]:
-        print(
-            f"| {b['lo']:.1f}-{b['hi']:.1f} | {b['count']} | {b['mean_confidence']:.3f} | "
-            f"{b['observed_rate']:.3f} |"
-        )
+        print(f"| {key} | {metrics['features'][key]:.4f} | {metrics['pair'][key]:.4f} |")
+    for method, table in tables.items():
+        print(f"\nReliability, {method} (P(supported) bins)")
+        print("| bin | n | mean confidence | observed supported |\n|---|---|---|---|")
+        for b in table:
+            print(
+                f"| {b['lo']:.1f}-{b['hi']:.1f} | {b['count']} | {b['mean_confidence']:.3f} | "
+                f"{b['observed_rate']:.3f} |"
+            )
 
 
 def throughput(
@@ -171,6 +179,9 @@ def throughput(
         for cid, text in seen.items()
     ]
     t0 = time.perf_counter()
+    load_pair_model(vs.pair_model)
+    model_load = time.perf_counter() - t0
+    t0 = time.perf_counter()
     verdicts = verify_claims(claims, docs, embedder, vs, cache / "all")
     total = time.perf_counter() - t0
     labels = {
@@ -181,6 +192,7 @@ def throughput(
     print("| measure | value |\n|---|---|")
     print(f"| index build (embeddings from cache, FAISS + BM25) | {build:.1f} s |")
     print(f"| index load (persisted, sidecar matches) | {load:.1f} s |")
+    print(f"| pair model load (once per process) | {model_load:.1f} s |")
     print(f"| {len(claims)} dev claims verified against all abstracts | {total:.1f} s |")
     rate = len(claims) / max(total - load, 1e-9)
     print(f"| claims per second (excluding index load) | {rate:.1f} |")

@@ -2,7 +2,8 @@
 
 Part of the pipeline layer (like ``pipeline.py`` it wires stages): local corpus → parse,
 identifiers and question search → retrieve → parse. Every input that cannot be used becomes a
-``SourceFailure``; nothing here stops the other inputs.
+``SourceFailure``; nothing here stops the other inputs. ``gather_sources`` reads the local
+sources of ``synth verify`` through the same local path (parse cache, record ids).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from synth.errors import ParseError, RetrievalError, SynthError
+from synth.errors import InputError, ParseError, RetrievalError, SynthError
 from synth.ids import arxiv_base_id
 from synth.records import Document, PaperRecord, Retrieval, SourceFailure, Work
 from synth.settings import Settings
@@ -177,6 +178,80 @@ def gather_documents(
         docs += remote_docs
         failures += remote_failures
     return dedupe_documents(docs), failures
+
+
+# Plain text has no layout to parse: it is read as the full text of a record, like a JSONL line.
+_TEXT_SUFFIXES = frozenset({".txt"})
+_LOCAL_SUFFIXES = frozenset({".pdf", ".jsonl"})
+
+
+def _parse_text_file(path: Path) -> Document:
+    """A plain-text file as a full-text record titled by its file name."""
+    from synth.parse.record import parse_record
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ParseError(str(path), f"cannot read text file ({exc})") from exc
+    if not text.strip():
+        raise ParseError(str(path), "empty text file")
+    return parse_record(PaperRecord(title=path.stem, text=text), path.resolve().as_uri())
+
+
+def _refuse_identifier(source: str) -> None:
+    from synth.ids import parse_identifier
+
+    try:
+        parse_identifier(source)
+    except InputError:
+        return  # not an identifier: a missing path, recorded as a failing source
+    raise InputError(
+        f"{source}: a DOI or arXiv id, not a file; pass a PDF, .txt or JSONL path "
+        "(synth report --doi/--arxiv retrieves papers)"
+    )
+
+
+def _read_source(source: str, settings: Settings) -> tuple[list[Document], list[SourceFailure]]:
+    path = Path(source).expanduser()
+    suffix = path.suffix.lower()
+    if not path.exists():
+        return [], [SourceFailure(input=source, reason="no such file or folder")]
+    if path.is_file() and suffix in _TEXT_SUFFIXES:
+        try:
+            return [_parse_text_file(path)], []
+        except ParseError as exc:
+            return [], [SourceFailure(input=source, reason=exc.reason, stage="parse")]
+    if path.is_file() and suffix not in _LOCAL_SUFFIXES:
+        return [], [SourceFailure(input=source, reason="not a PDF, JSONL or .txt file")]
+    docs, failures = _parse_local(settings, [path])
+    if not docs and not failures:
+        failures = [SourceFailure(input=source, reason="holds no PDF or JSONL file")]
+    return docs, failures
+
+
+def gather_sources(
+    sources: list[str], settings: Settings
+) -> tuple[dict[str, list[Document]], list[SourceFailure]]:
+    """The documents behind each local source (PDF, .txt, JSONL or folder), each read once.
+
+    PDFs, folders and JSONL files go through the report's corpus path, so a paper gets the same
+    doc id and parse-cache entry either way. Sources that yield nothing are left out of the
+    mapping and get a failure record; a failing source does not stop the others.
+
+    Raises:
+        InputError: a source is a DOI or arXiv id, not a file (checked before any work).
+    """
+    for source in sources:
+        if not Path(source).expanduser().exists():
+            _refuse_identifier(source)
+    found: dict[str, list[Document]] = {}
+    failures: list[SourceFailure] = []
+    for source in dict.fromkeys(sources):
+        docs, failed = _read_source(source, settings)
+        failures += failed
+        if docs:
+            found[source] = dedupe_documents(docs)
+    return found, failures
 
 
 def load_bench_block(path: Path) -> dict[str, Any]:

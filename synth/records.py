@@ -10,7 +10,7 @@ import hashlib
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 TextLevel = Literal["fulltext", "abstract", "metadata"]
 SectionKind = Literal[
@@ -186,7 +186,12 @@ class Evidence(Record):
     text: str
     score: float = Field(description="Support score of this passage for the claim, 0..1.")
     same_document: bool = Field(description="True when it comes from the claim's own paper.")
-    stance: Literal["supports", "contradicts", "neutral"] = "neutral"
+    stance: Literal["supports", "contradicts", "neutral"] = Field(
+        "neutral", description="How the pair model (with the number rule) reads this passage."
+    )
+    note: str | None = Field(
+        None, description="Why a rule overruled the reading (e.g. the two conflicting values)."
+    )
 
 
 class Verdict(Record):
@@ -197,6 +202,45 @@ class Verdict(Record):
     confidence: float = Field(ge=0.0, le=1.0, description="Calibrated P(claim is supported).")
     evidence: list[Evidence] = Field(default_factory=list)
     features: dict[str, float] = Field(default_factory=dict)
+
+
+class StatementRequest(Record):
+    """A statement to check (``synth verify``) and the local sources to check it against."""
+
+    statement_id: str = Field(min_length=1, description="The user's id (C1 for a lone CLAIM).")
+    text: str = Field(description="The statement, one or two sentences.")
+    sources: list[str] = Field(
+        min_length=1, description="PDF, .txt or JSONL files, or folders of them, as given."
+    )
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        text = " ".join(value.split())
+        if not text:
+            raise ValueError("the claim is empty")
+        return text
+
+
+class StatementResult(Record):
+    """The verdict on one statement, or why there is none."""
+
+    statement_id: str
+    verdict: Verdict | None = Field(None, description="None when none of its sources was read.")
+    reason: str = Field("", description="Why there is no verdict (empty when there is one).")
+
+
+class VerifyOutcome(Record):
+    """What ``synth verify`` prints: one result per statement, in order, and what failed."""
+
+    results: list[StatementResult]
+    sources: dict[str, str] = Field(
+        default_factory=dict,
+        description="doc_id -> the source it was read from (the input itself, or the file or "
+        "JSONL line inside it when one input held several documents).",
+    )
+    failures: list[SourceFailure] = Field(default_factory=list)
+    timings: dict[str, float] = Field(default_factory=dict, description="Seconds per stage.")
 
 
 class ReviewerScore(Record):

@@ -113,10 +113,20 @@ class VerifySettings(_Section):
     )
     device: str = Field("cpu", description="Torch device for embedding.")
     batch_size: int = Field(64, description="Embedding batch size.")
-    cross_encoder: str | None = Field(
-        None, description="Optional CrossEncoder/NLI model name or path."
+    method: Literal["pair", "features"] = Field(
+        "pair",
+        description="How verdicts are decided: the trained pair model (claim and passage read "
+        "together) with number and negation rules, or the older similarity-feature model.",
     )
-    top_k: int = Field(5, description="Evidence passages kept per claim.")
+    pair_model: Path | None = Field(
+        None,
+        description="Folder of a trained pair model (adapter, config.json); default: the one "
+        "shipped in data/verifier/pair.",
+    )
+    pair_candidates: int = Field(
+        8, ge=1, description="Top retrieved passages per claim that the pair model reads."
+    )
+    top_k: int = Field(3, ge=1, description="Evidence passages shown per claim.")
     candidates: int = Field(50, description="Passages retrieved per claim before scoring.")
     exact_index_max: int = Field(
         20000, description="Up to this many vectors FAISS uses an exact index; HNSW above."

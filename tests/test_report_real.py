@@ -139,3 +139,23 @@ def test_second_run_neither_reparses_nor_reembeds(
     # Only the unreadable PDFs are tried again (a failure is not cached); nothing is re-embedded.
     assert all(p.parent.name == "hostile" for p in parsed), parsed
     assert embedder.misses == 0 and embedder.hits > 1000
+
+
+def test_evidence_labels_are_the_pair_models_readings(real_report: dict) -> None:
+    """At most three passages per claim; each shown as support is one the model reads so."""
+    import numpy as np
+
+    from synth.verify.pair_model import load_pair_model
+
+    model = load_pair_model()
+    claims = real_report["manifest"]["claims"]
+    assert claims
+    for c in claims:
+        assert len(c["evidence"]) <= 3, c["id"]
+        shown = [e for e in c["evidence"] if e["stance"] == "supports"]
+        if not shown:
+            continue
+        probs = model.probabilities([c["text"]] * len(shown), [e["text"] for e in shown])
+        assert (np.argmax(probs, axis=1) == 0).all(), c["id"]
+        if c["verdict"] == "supported":
+            assert c["evidence"][0]["stance"] == "supports", c["id"]

@@ -118,6 +118,7 @@ def build_claims(
                     score=round(min(max(e.score, 0.0), 1.0), 4),
                     stance=e.stance,
                     same_document=e.same_document,
+                    note=e.note,
                 )
             )
         out.append(

@@ -92,6 +92,9 @@ class ManifestEvidence(Record):
     score: float = Field(ge=0.0, le=1.0)
     stance: Literal["supports", "contradicts", "neutral"] = "neutral"
     same_document: bool = False
+    note: str | None = Field(
+        None, description="Why a rule overruled the model's reading (e.g. the conflicting values)."
+    )
 
 
 class ManifestClaim(Record):

@@ -46,10 +46,12 @@ READING_NOTES: list[tuple[str, str]] = [
     ("Confidence", "__confidence__"),
     (
         "Evidence score",
-        "The verifier's estimated probability, from 0 to 1, that this one passage supports the "
-        "claim (a contradicting passage usually scores low). Its stance says whether it supports, "
-        "contradicts or is neutral; 'own source' marks passages from the claim's own paper, "
-        "'other source' independent ones.",
+        "The pair model's probability, from 0 to 1, that this one passage supports the claim. "
+        "Its stance is the model's reading of the passage (supports, contradicts, or neutral when "
+        "it reads the passage as neither), overruled only by the number rule, whose reason is "
+        "printed beside it; 'own source' marks passages from the claim's own paper, 'other "
+        "source' independent ones. At most three passages are shown, the strongest for the "
+        "verdict first.",
     ),
     (
         "Review score",
@@ -150,6 +152,7 @@ def _claim_row(
                 "score": fmt(e.score),
                 "stance": e.stance,
                 "origin": "own source" if e.same_document else "other source",
+                "note": e.note,
                 "text": " ".join(e.text.split()),
             }
             for e in c.evidence

@@ -13,6 +13,7 @@ from synth.embed import Embedder
 from synth.records import Claim, Document, Passage, Retrieval, Verdict, Work
 from synth.settings import VerifySettings
 from synth.verify.score import build_claim_features
+from synth.verify.stack import StackModel
 from synth.verify.verifier import verify_claims
 
 _EPOCH = datetime(2020, 1, 1, tzinfo=timezone.utc)  # SciFact records carry no retrieval time
@@ -154,6 +155,7 @@ def verify_pairs(
     embedder: Embedder,
     settings: VerifySettings,
     cache_dir: Path,
+    stack: StackModel | str | None = None,
 ) -> list[Verdict]:
     """Run the real verifier on each claim against its cited abstract only (in input order)."""
     by_doc: dict[str, list[int]] = {}
@@ -164,7 +166,7 @@ def verify_pairs(
         claims = [_claim(pairs[i], i) for i in idxs]
         doc = to_document(corpus[doc_id])
         for i, verdict in zip(
-            idxs, verify_claims(claims, [doc], embedder, settings, cache_dir), strict=True
+            idxs, verify_claims(claims, [doc], embedder, settings, cache_dir, stack), strict=True
         ):
             out[i] = verdict
     return [out[i] for i in range(len(pairs))]

@@ -1,41 +1,32 @@
-"""The verifier's public API: claims and documents in, one calibrated Verdict per claim out."""
+"""The verifier's public API: claims and documents in, one calibrated Verdict per claim out.
+
+``verify.method = "pair"`` (the default) decides with the trained pair model and the number and
+negation rules (``pair_judge.py``); ``"features"`` with the older similarity-feature model
+(``feature_judge.py``), kept so both can be measured side by side.
+"""
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any, Literal
-
-import numpy as np
+from typing import Any
 
 from synth.embed import Embedder
-from synth.errors import ModelError
-from synth.records import Claim, Document, Evidence, Verdict, VerdictLabel
+from synth.records import Claim, Document, Verdict
 from synth.settings import VerifySettings
-from synth.verify.evidence import Candidate, EvidencePool
-from synth.verify.features import pair_features
-from synth.verify.score import (
-    CONTRADICT_MIN_COS,
-    NUMBER_CONTRADICTS_COS,
-    ON_TOPIC_COS,
-    FittedModel,
-    build_claim_features,
-    decide_label,
-    has_conflict_cue,
-    has_number_conflict,
-    has_polarity_conflict,
-    load_model,
-)
+from synth.verify.evidence import EvidencePool
+from synth.verify.feature_judge import FeatureJudge
+from synth.verify.pair_judge import PairJudge
+from synth.verify.pair_model import load_pair_model
+from synth.verify.score import load_model
+from synth.verify.stack import StackModel, load_stack
 
 log = logging.getLogger(__name__)
 
 __all__ = ["describe_confidence", "verify_claims"]
 
-_STANCE: dict[str, Literal["supports", "contradicts", "neutral"]] = {
-    "supported": "supports",
-    "contradicted": "contradicts",
-    "unverified": "neutral",
-}
+# Passed as ``stack`` to skip the stack: what the stack's own fit needs.
+NO_STACK = "none"
 
 
 def verify_claims(
@@ -44,194 +35,55 @@ def verify_claims(
     embedder: Embedder,
     settings: VerifySettings,
     cache_dir: Path,
+    stack: StackModel | str | None = None,
 ) -> list[Verdict]:
     """One Verdict per claim, in order, judged on evidence from all documents but its own text."""
     if not claims:
         return []
-    model = load_model()
-    nli = load_cross_encoder(settings.cross_encoder, settings.device)
     pool = EvidencePool(documents, embedder, settings, cache_dir)
     log.info("verifying %d claims against %d passages", len(claims), len(pool))
     vectors = embedder.encode([c.text for c in claims])
-    judge = _Judge(pool, model, settings)
-    verdicts = [judge.verdict(claim, vec) for claim, vec in zip(claims, vectors, strict=True)]
-    if nli is not None:
-        verdicts = [add_nli_features(nli, c, v) for c, v in zip(claims, verdicts, strict=True)]
-    return verdicts
+    features = FeatureJudge(pool, load_model(), settings)
+    if settings.method == "features":
+        return [features.verdict(c, v) for c, v in zip(claims, vectors, strict=True)]
+    model = load_pair_model(settings.pair_model)
+    fitted = None if stack == NO_STACK else stack if isinstance(stack, StackModel) else load_stack()
+    return PairJudge(pool, features, model, fitted, settings).verdicts(claims, vectors)
 
 
-class _Judge:
-    """Scores one claim's candidates with the fitted model and decides its label."""
-
-    def __init__(self, pool: EvidencePool, model: FittedModel, settings: VerifySettings) -> None:
-        self.pool, self.model, self.settings = pool, model, settings
-        threshold = settings.contradiction_threshold
-        self.c_threshold = model.contradiction_threshold if threshold is None else threshold
-
-    def _probs(
-        self, claim: str, cands: list[Candidate], pairs: list[dict[str, float]]
-    ) -> tuple[float, float, dict[str, float]]:
-        texts = [self.pool.texts[c.row] for c in cands]
-        cos = np.array([c.cosine for c in cands], dtype=np.float64)
-        feats = build_claim_features(claim, cos, texts, pairs)
-        probs = self.model.probabilities(self.model.rows([feats]))
-        feats["p_unverified"] = float(probs[0, 2])
-        return float(self.model.calibrated_support(probs)[0]), float(probs[0, 1]), feats
-
-    def verdict(self, claim: Claim, vec: np.ndarray) -> Verdict:
-        """Judge one claim."""
-        cands = self.pool.candidates(claim, vec)
-        pairs = [pair_features(claim.text, self.pool.texts[c.row]) for c in cands]
-        p_s, p_c, feats = self._probs(claim.text, cands, pairs)
-        cos = np.array([c.cosine for c in cands], dtype=np.float64)
-        foreign = [not c.same_document for c in cands]
-        label, blocked, numbers, polarity = self._label(p_s, p_c, cos, pairs, foreign)
-        if blocked:
-            # A rule overrides the model: keep the confidence below the support threshold.
-            p_s = min(p_s, max(0.0, self.settings.support_threshold - 0.01))
-        independent = [(c, p) for c, p in zip(cands, pairs, strict=True) if not c.near_duplicate]
-        p_ind, _, _ = self._probs(
-            claim.text, [c for c, _ in independent], [p for _, p in independent]
-        )
-        dups = [c.cosine for c in cands if c.same_document and c.near_duplicate]
-        feats.update(
-            p_contradicted=p_c,
-            p_supported_independent=p_ind if independent else 0.0,
-            # Supported on evidence that is not a near-copy of the claim: what the report may
-            # call "independently verified".
-            independent_supported=float(
-                label == "supported" and p_ind >= self.settings.support_threshold
-            ),
-            max_same_doc_dup=max(dups, default=0.0),
-            number_conflict=float(numbers),
-            polarity_conflict_rule=float(polarity),
-            n_candidates=float(len(cands)),
-        )
-        evidence = self._evidence(claim.text, cands, pairs, label)
-        return Verdict(
-            claim_id=claim.claim_id,
-            label=label,
-            confidence=float(np.clip(p_s, 0.0, 1.0)),
-            evidence=evidence,
-            features={k: round(float(v), 6) for k, v in feats.items()},
-        )
-
-    def _label(
-        self,
-        p_s: float,
-        p_c: float,
-        cos: np.ndarray,
-        pairs: list[dict[str, float]],
-        foreign: list[bool],
-    ) -> tuple[VerdictLabel, bool, bool, bool]:
-        """(label, support blocked by a rule, number conflict, polarity conflict).
-
-        Only passages from other sources can give the model's contradiction a cue: inside one
-        paper, different numbers and hedges usually describe different conditions, so a paper
-        "contradicts" its own claim only through the hard rules (a near-restatement with another
-        number or the opposite sense).
-        """
-        # The cue must be in a passage the report will show (the top_k by cosine), so that a
-        # reader can see what contradicts the claim.
-        shown = sorted(range(len(cos)), key=lambda i: -cos[i])[: self.settings.top_k]
-        picked = [i for i in shown if foreign[i] and cos[i] >= ON_TOPIC_COS]
-        cue = has_conflict_cue(cos[picked], [pairs[i] for i in picked])
-        numbers = has_number_conflict(cos, pairs)
-        polarity = has_polarity_conflict(cos, pairs)
-        hard = polarity or has_number_conflict(cos, pairs, NUMBER_CONTRADICTS_COS)
-        on_topic = bool(len(cos)) and float(cos.max()) >= CONTRADICT_MIN_COS
-        label = decide_label(
-            p_s,
-            p_c,
-            hard,
-            self.settings.support_threshold,
-            self.c_threshold,
-            on_topic,
-            numbers,
-            cue,
-        )
-        return label, numbers or polarity, numbers, polarity
-
-    def _evidence(
-        self,
-        claim: str,
-        cands: list[Candidate],
-        pairs: list[dict[str, float]],
-        label: VerdictLabel,
-    ) -> list[Evidence]:
-        order = sorted(range(len(cands)), key=lambda i: -cands[i].cosine)[: self.settings.top_k]
-        out = []
-        for i in order:
-            cand, ref = cands[i], self.pool.refs[cands[i].row]
-            p_s, p_c, _ = self._probs(claim, [cand], [pairs[i]])
-            label, blocked, _, _ = self._label(
-                p_s, p_c, np.array([cand.cosine]), [pairs[i]], [not cand.same_document]
-            )
-            if blocked:
-                p_s = min(p_s, max(0.0, self.settings.support_threshold - 0.01))
-            stance = _STANCE[label]
-            out.append(
-                Evidence(
-                    doc_id=ref.doc_id,
-                    passage_idx=ref.passage.idx,
-                    page=ref.passage.page,
-                    text=ref.passage.text,
-                    score=round(float(np.clip(p_s, 0.0, 1.0)), 6),
-                    same_document=cand.same_document,
-                    stance=stance,
-                )
-            )
-        # Passages whose stance matches the verdict lead (what supports a supported claim, what
-        # contradicts a contradicted one); otherwise the closest passages come first.
-        if label != "unverified":
-            out.sort(key=lambda e: e.stance != _STANCE[label])
-        return out
-
-
-def load_cross_encoder(name: str | None, device: str) -> Any | None:
-    """The optional CrossEncoder/NLI model named in settings, or None when none is configured."""
-    if not name:
-        return None
-    try:
-        from sentence_transformers import CrossEncoder
-
-        return CrossEncoder(name, device=device)
-    except Exception as exc:
-        raise ModelError(
-            f"cannot load the cross-encoder {name!r} set in verify.cross_encoder: {exc}; "
-            "unset it to verify without one"
-        ) from exc
-
-
-def add_nli_features(nli: Any, claim: Claim, verdict: Verdict) -> Verdict:
-    """Add the cross-encoder's entailment/contradiction scores on the evidence to the features.
-
-    They are reported, not yet used by the fitted model: refit with them to let them count.
-    """
-    if not verdict.evidence:
-        return verdict
-    raw = np.asarray(nli.predict([(e.text, claim.text) for e in verdict.evidence]))
-    labels = {i: str(n).lower() for i, n in getattr(nli.model.config, "id2label", {}).items()}
-    feats = dict(verdict.features)
-    if raw.ndim == 2:
-        probs = np.exp(raw - raw.max(axis=1, keepdims=True))
-        probs /= probs.sum(axis=1, keepdims=True)
-        for i, name in labels.items():
-            feats[f"nli_{name}_max"] = round(float(probs[:, i].max()), 6)
-    else:
-        feats["nli_score_max"] = round(float(raw.max()), 6)
-    return verdict.model_copy(update={"features": feats})
-
-
-def describe_confidence(params_path: Path | None = None) -> str:
+def describe_confidence(settings: VerifySettings | None = None) -> str:
     """What a verdict's confidence means and how it was calibrated, for the report (plain words)."""
-    raw = load_model(params_path).raw
+    if settings is not None and settings.method == "features":
+        return _describe_features()
+    raw: dict[str, Any] = load_stack().raw
+    dev = raw.get("metrics", {}).get("dev", {})
+    held = raw.get("data", {})
+    return (
+        "Confidence is the estimated probability that a claim is supported by evidence other "
+        "than its own sentence (0.7 means about 7 in 10 claims scored so held up). A pair "
+        "model (MiniLM fine-tuned here to read a claim and a passage together: supports, "
+        "contradicts or neither) reads the claim against its top retrieved passages; a "
+        "logistic model combines those readings, and "
+        f"{raw.get('calibration', {}).get('method', 'Platt scaling')} on "
+        f"{held.get('claims', '?')} held-out SciFact training claims calibrates it. On "
+        f"{dev.get('pairs', '?')} SciFact dev pairs never used in training its expected "
+        f"calibration error is {dev.get('ece', float('nan')):.3f} (AUROC "
+        f"{dev.get('auroc_supported', float('nan')):.2f}). Rules sit on top: a claim with a "
+        "number is supported only by a passage that states that number (rounding within the "
+        "claim's precision agrees), and a restatement with another value, or with the sense "
+        "reversed, contradicts it. Each passage's label (supports, contradicts, neutral) is the "
+        "pair model's reading of that passage; its score is the model's P(supports)."
+    )
+
+
+def _describe_features() -> str:
+    raw = load_model().raw
     train, dev = raw.get("data", {}), raw.get("metrics", {}).get("dev", {})
     method = raw.get("calibration", {}).get("method", "Platt scaling")
     return (
         "Confidence is the estimated probability that a claim is supported by evidence other "
-        "than its own sentence (0.7 means about 7 in 10 claims scored so held up), from a "
-        "logistic model over similarity, word-overlap, number, negation and entity features. "
+        "than its own sentence, from a logistic model over similarity, word-overlap, number, "
+        "negation and entity features. "
         f"It was fitted on {train.get('train_pairs', '?')} SciFact training claim-abstract pairs "
         f"and calibrated by {method}; on {dev.get('pairs', '?')} held-out SciFact dev pairs its "
         f"expected calibration error is {dev.get('ece', float('nan')):.3f} "

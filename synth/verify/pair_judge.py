@@ -1,0 +1,225 @@
+"""Verdicts from the pair model, with numbers and negation as hard rules on top.
+
+For each claim, FAISS + BM25 retrieve candidates (they never decide); the pair model reads the
+claim against the best ``pair_candidates`` of them (one batched call for all claims); the
+stack turns those readings into a calibrated P(supported); then the rules:
+
+- a claim with a quantity is never ``supported`` unless a passage the model reads as support
+  states it (within the precision the claim gives: rounding is agreement);
+- a near-restatement (the model does not read it as unrelated, or cosine >= 0.8) giving another
+  value for the same quantity makes the claim ``contradicted``, with both spans in the note;
+- a near-paraphrase with the sense reversed (the feature rule) makes it ``contradicted``.
+
+Each passage's stance is the model's reading of it (argmax), overruled only by the number rule:
+a passage read as "neither" is never shown as support or contradiction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from synth.records import Claim, Evidence, Verdict, VerdictLabel
+from synth.settings import VerifySettings
+from synth.verify.evidence import Candidate, EvidencePool
+from synth.verify.feature_judge import FeatureJudge
+from synth.verify.numbers import Alignment, QuantityAlignment, agrees, align
+from synth.verify.pair_model import PairModel
+from synth.verify.score import CONFLICT_CUES, PARAPHRASE_COS, has_polarity_conflict
+from synth.verify.stack import StackModel, aggregate_readings
+
+Stance = Literal["supports", "contradicts", "neutral"]
+_READING: tuple[Stance, ...] = ("supports", "contradicts", "neutral")
+# A passage this close restates the claim, so a different value in it is a real conflict.
+RESTATEMENT_COS = 0.8
+
+
+@dataclass
+class Reading:
+    """One candidate passage as the pair model and the number rule read it."""
+
+    cand: Candidate
+    probs: np.ndarray  # (supports, contradicts, neither)
+    alignment: Alignment
+    stance: Stance
+    note: str | None = None
+
+
+@dataclass
+class Prepared:
+    """A claim's candidates and the feature model's view of them, before the pair model runs."""
+
+    claim: Claim
+    cands: list[Candidate]
+    feature_p_support: float
+    pairs: list[dict[str, float]]
+
+
+class PairJudge:
+    """Judges claims with the pair model over each claim's top evidence candidates."""
+
+    def __init__(
+        self,
+        pool: EvidencePool,
+        features: FeatureJudge,
+        model: PairModel,
+        stack: StackModel | None,
+        settings: VerifySettings,
+    ) -> None:
+        self.pool, self.features, self.model = pool, features, model
+        self.stack, self.settings = stack, settings
+
+    def verdicts(self, claims: list[Claim], vectors: np.ndarray) -> list[Verdict]:
+        """One Verdict per claim, in order."""
+        prepared = []
+        for claim, vec in zip(claims, vectors, strict=True):
+            cands = self.pool.candidates(claim, vec)
+            p_feat, pairs = self.features.feature_support(claim.text, cands)
+            prepared.append(Prepared(claim, cands[: self.settings.pair_candidates], p_feat, pairs))
+        flat_claims = [p.claim.text for p in prepared for _ in p.cands]
+        flat_texts = [self.pool.texts[c.row] for p in prepared for c in p.cands]
+        probs = self.model.probabilities(flat_claims, flat_texts) if flat_claims else None
+        out, start = [], 0
+        for prep in prepared:
+            k = len(prep.cands)
+            block = probs[start : start + k] if probs is not None else np.zeros((0, 3))
+            out.append(self._verdict(prep, block))
+            start += k
+        return out
+
+    def _readings(self, prep: Prepared, probs: np.ndarray) -> list[Reading]:
+        readings = []
+        for cand, p, cues in zip(prep.cands, probs, prep.pairs, strict=False):
+            stance = _READING[int(np.argmax(p))]
+            if stance == "contradicts" and not any(cues.get(k, 0.0) > 0 for k in CONFLICT_CUES):
+                # On real papers the model reads some paraphrases as contradictions; an
+                # accusation needs something a reader can point at (another number, a negation,
+                # a reversed direction word).
+                stance = "neutral"
+            if stance == "contradicts" and cand.same_document and cand.cosine < PARAPHRASE_COS:
+                # Inside one paper, a loosely related sentence with other numbers or hedges
+                # usually describes another condition; a paper contradicts its own claim only by
+                # restating it.
+                stance = "neutral"
+            readings.append(
+                Reading(cand, p, align(prep.claim.text, self.pool.texts[cand.row]), stance)
+            )
+        return readings
+
+    def _number_rules(self, readings: list[Reading]) -> tuple[bool, bool]:
+        """(support blocked: no supporting passage states the claim's quantities, conflict)."""
+        if not readings or not readings[0].alignment.claim_has_quantities:
+            return False, False
+        conflict = False
+        # A quantity some passage states is not contradicted by another passage's other value
+        # (papers report several conditions), and an evidence value that equals another of
+        # the claim's quantities is that quantity, not a conflict.
+        stated = {
+            i for r in readings for i, it in enumerate(r.alignment.items) if it.status == "matched"
+        }
+        claim_values = [it.claim for it in readings[0].alignment.items]
+        for r in readings:
+            restates = r.cand.cosine >= RESTATEMENT_COS or r.probs[2] < 0.5
+            real = [
+                it
+                for i, it in enumerate(r.alignment.items)
+                if it.status == "conflict"
+                and i not in stated
+                and it.evidence is not None
+                and not any(agrees(q, it.evidence) for q in claim_values)
+            ]
+            if real and restates:
+                r.stance, conflict = "contradicts", True
+                r.note = _conflict_note(real[0])
+            elif r.stance == "supports" and not r.alignment.all_stated:
+                r.stance = "neutral"
+                r.note = "does not state the claim's numbers"
+        backed = any(r.stance == "supports" for r in readings)
+        return not backed, conflict
+
+    def _probabilities(self, feats: dict[str, float]) -> tuple[float, float]:
+        if self.stack is None:  # only while fitting the stack itself
+            return feats["pair_s_max"], feats["pair_c_max"]
+        p3 = self.stack.probabilities(feats)
+        return self.stack.calibrated_support(p3), float(p3[1])
+
+    def _verdict(self, prep: Prepared, probs: np.ndarray) -> Verdict:
+        readings = self._readings(prep, probs)
+        cos = np.array([c.cosine for c in prep.cands], dtype=np.float64)
+        feats = aggregate_readings(
+            probs, list(range(len(prep.cands))), prep.feature_p_support, float(cos.max(initial=0))
+        )
+        p_s, p_c = self._probabilities(feats)
+        blocked, num_conflict = self._number_rules(readings)
+        polarity = has_polarity_conflict(cos, prep.pairs[: len(cos)])
+        if polarity:
+            best = readings[int(np.argmax(cos))]
+            best.stance, best.note = "contradicts", "restates the claim with the sense reversed"
+        label = self._label(p_s, p_c, readings, blocked, num_conflict or polarity)
+        if label != "supported":
+            p_s = min(p_s, max(0.0, self.settings.support_threshold - 0.01))
+        feats.update(
+            p_contradicted=p_c,
+            number_blocked=float(blocked),
+            number_conflict=float(num_conflict),
+            polarity_conflict_rule=float(polarity),
+            n_candidates=float(len(prep.cands)),
+        )
+        return Verdict(
+            claim_id=prep.claim.claim_id,
+            label=label,
+            confidence=float(np.clip(p_s, 0.0, 1.0)),
+            evidence=self._evidence(readings, label),
+            features={k: round(float(v), 6) for k, v in feats.items()},
+        )
+
+    def _label(
+        self, p_s: float, p_c: float, readings: list[Reading], blocked: bool, hard: bool
+    ) -> VerdictLabel:
+        stances = {r.stance for r in readings}
+        if hard:
+            return "contradicted"
+        threshold = self.stack.support_threshold if self.stack else 0.5
+        if self.settings.support_threshold != 0.5:
+            threshold = self.settings.support_threshold  # an explicit setting wins
+        if p_s >= threshold and not blocked and "supports" in stances:
+            return "supported"
+        c_threshold = self.settings.contradiction_threshold
+        if c_threshold is None:
+            c_threshold = self.stack.contradiction_threshold if self.stack else 0.5
+        if p_c >= c_threshold and p_c > p_s and "contradicts" in stances:
+            return "contradicted"
+        return "unverified"
+
+    def _evidence(self, readings: list[Reading], label: VerdictLabel) -> list[Evidence]:
+        want: Stance = {"supported": "supports", "contradicted": "contradicts"}.get(
+            label, "neutral"
+        )  # type: ignore[assignment]  # the dict's values are all Stance literals
+        col = {"supports": 0, "contradicts": 1, "neutral": 0}[want]
+        # The strongest passages for the verdict first, then the rest by support reading.
+        ordered = sorted(
+            readings, key=lambda r: (r.stance != want, -float(r.probs[col]), -r.cand.cosine)
+        )
+        out = []
+        for r in ordered[: self.settings.top_k]:
+            ref = self.pool.refs[r.cand.row]
+            out.append(
+                Evidence(
+                    doc_id=ref.doc_id,
+                    passage_idx=ref.passage.idx,
+                    page=ref.passage.page,
+                    text=ref.passage.text,
+                    score=round(float(r.probs[0]), 6),
+                    same_document=r.cand.same_document,
+                    stance=r.stance,
+                    note=r.note,
+                )
+            )
+        return out
+
+
+def _conflict_note(item: QuantityAlignment) -> str:
+    found = item.evidence.raw if item.evidence is not None else "another value"
+    return f"claim states {item.claim.raw!r}; this passage states {found!r}"

@@ -1,0 +1,122 @@
+"""The pair judge's rules on top of the model, with a scripted pair model and the real pool.
+
+The scripted model reads every on-topic passage as support, as a similarity-driven model would;
+the number and negation rules must still keep false claims from being supported.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from synth.records import Claim
+from synth.settings import VerifySettings
+from synth.verify.evidence import EvidencePool
+from synth.verify.feature_judge import FeatureJudge
+from synth.verify.pair_judge import PairJudge
+from synth.verify.pair_model import load_pair_model
+from synth.verify.score import load_model
+from synth.verify.verifier import verify_claims
+from tests.test_verify_verifier import PLANTS, TRIAL, claim, make_doc
+
+
+class ScriptedModel:
+    """Reads a passage as support when it shares 'blood pressure' with the claim, else neither."""
+
+    def probabilities(self, claims: list[str], passages: list[str]) -> np.ndarray:
+        rows = []
+        for c, p in zip(claims, passages, strict=True):
+            on_topic = "blood pressure" in c and "blood pressure" in p
+            rows.append([0.9, 0.05, 0.05] if on_topic else [0.05, 0.05, 0.9])
+        return np.array(rows)
+
+
+def judge(embedder: object, tmp_path: Path, **overrides: object) -> tuple[PairJudge, list]:  # type: ignore[type-arg]
+    settings = VerifySettings(**overrides)  # type: ignore[arg-type]
+    docs = [make_doc("trial", TRIAL), make_doc("plants", PLANTS)]
+    pool = EvidencePool(docs, embedder, settings, tmp_path)  # type: ignore[arg-type]
+    features = FeatureJudge(pool, load_model(), settings)
+    return PairJudge(pool, features, ScriptedModel(), None, settings), docs  # type: ignore[arg-type]
+
+
+def verdicts(embedder: object, tmp_path: Path, claims: list[Claim]) -> dict[str, object]:
+    pj, _ = judge(embedder, tmp_path)
+    vecs = embedder.encode([c.text for c in claims])  # type: ignore[attr-defined]
+    return {v.claim_id: v for v in pj.verdicts(claims, vecs)}
+
+
+@pytest.mark.model
+def test_number_rules_override_a_model_that_reads_support(embedder: object, tmp_path: Path) -> None:
+    out = verdicts(
+        embedder,
+        tmp_path,
+        [
+            claim("same", "Drug X lowered systolic blood pressure by 12 mmHg in adults."),
+            claim("rounded", "Drug X lowered systolic blood pressure by about 12 mmHg."),
+            claim("changed", "Drug X lowered systolic blood pressure by 30 mmHg in adults."),
+            claim("unstated", "Drug X lowered diastolic blood pressure in 7 of 10 adults."),
+        ],
+    )
+    assert out["same"].label == "supported"  # type: ignore[attr-defined]
+    assert out["rounded"].label == "supported"  # type: ignore[attr-defined]
+    changed = out["changed"]
+    assert changed.label == "contradicted"  # type: ignore[attr-defined]
+    top = changed.evidence[0]  # type: ignore[attr-defined]
+    assert top.stance == "contradicts" and "12 mmHg" in top.text
+    assert "30" in top.note and "12" in top.note  # both spans shown
+    unstated = out["unstated"]
+    assert unstated.label != "supported"  # type: ignore[attr-defined]
+    # A passage that does not state the claim's numbers is never shown as support.
+    assert all(e.stance != "supports" for e in unstated.evidence)  # type: ignore[attr-defined]
+
+
+@pytest.mark.model
+def test_reversed_restatement_is_contradicted(embedder: object, tmp_path: Path) -> None:
+    out = verdicts(
+        embedder,
+        tmp_path,
+        [
+            claim(
+                "rev",
+                "In a randomized trial of 400 adults, drug X did not lower systolic blood pressure "
+                "by 12 mmHg compared with placebo.",
+            )
+        ],
+    )
+    rev = out["rev"]
+    assert rev.label == "contradicted"  # type: ignore[attr-defined]
+    assert rev.evidence[0].stance == "contradicts"  # type: ignore[attr-defined]
+
+
+@pytest.mark.model
+def test_neither_reading_is_never_shown_as_stance(embedder: object, tmp_path: Path) -> None:
+    out = verdicts(embedder, tmp_path, [claim("off", "Maize is grown in hot climates.")])
+    off = out["off"]
+    assert off.label == "unverified"  # type: ignore[attr-defined]
+    assert all(e.stance == "neutral" for e in off.evidence)  # type: ignore[attr-defined]
+
+
+@pytest.mark.model
+def test_shipped_model_labels_evidence_by_its_reading(embedder: object, tmp_path: Path) -> None:
+    """With the shipped adapter: at most three passages, each "supports" one the model reads so."""
+    docs = [make_doc("trial", TRIAL), make_doc("plants", PLANTS)]
+    claims = [
+        claim("para", "Drug X reduced systolic blood pressure by 12 mmHg relative to placebo."),
+        claim("neg", "Drug X did not reduce systolic blood pressure compared with placebo."),
+        claim("plant", "C4 plants concentrate carbon dioxide around RuBisCO."),
+    ]
+    model = load_pair_model()
+    found = verify_claims(claims, docs, embedder, VerifySettings(), tmp_path)  # type: ignore[arg-type]
+    for v, c in zip(found, claims, strict=True):
+        assert len(v.evidence) <= 3
+        for e in v.evidence:
+            reading = int(np.argmax(model.probabilities([c.text], [e.text])[0]))
+            if e.stance == "supports":
+                assert reading == 0, (c.claim_id, e.text)
+            if e.stance == "contradicts" and e.note is None:
+                assert reading == 1, (c.claim_id, e.text)
+    by_id = {v.claim_id: v for v in found}
+    assert by_id["para"].label == "supported"
+    assert by_id["neg"].label != "supported"
