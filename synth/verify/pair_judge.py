@@ -121,7 +121,11 @@ class PairJudge:
         }
         claim_values = [it.claim for it in readings[0].alignment.items]
         for r in readings:
-            restates = r.cand.cosine >= RESTATEMENT_COS or r.probs[2] < 0.5
+            # Inside the claim's own paper other values usually belong to other conditions
+            # (another model, another dataset): only a close restatement there conflicts.
+            restates = r.cand.cosine >= RESTATEMENT_COS or (
+                not r.cand.same_document and r.probs[2] < 0.5
+            )
             real = [
                 it
                 for i, it in enumerate(r.alignment.items)
