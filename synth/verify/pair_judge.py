@@ -27,8 +27,8 @@ from synth.verify.evidence import Candidate, EvidencePool
 from synth.verify.feature_judge import FeatureJudge
 from synth.verify.numbers import Alignment, QuantityAlignment, agrees, align
 from synth.verify.pair_model import PairModel
-from synth.verify.score import CONFLICT_CUES, PARAPHRASE_COS, has_polarity_conflict
-from synth.verify.stack import StackModel, aggregate_readings
+from synth.verify.score import CONFLICT_CUES, PARAPHRASE_COS, FittedModel, has_polarity_conflict
+from synth.verify.stack import aggregate_readings
 
 Stance = Literal["supports", "contradicts", "neutral"]
 _READING: tuple[Stance, ...] = ("supports", "contradicts", "neutral")
@@ -65,7 +65,7 @@ class PairJudge:
         pool: EvidencePool,
         features: FeatureJudge,
         model: PairModel,
-        stack: StackModel | None,
+        stack: FittedModel | None,
         settings: VerifySettings,
     ) -> None:
         self.pool, self.features, self.model = pool, features, model
@@ -146,8 +146,8 @@ class PairJudge:
     def _probabilities(self, feats: dict[str, float]) -> tuple[float, float]:
         if self.stack is None:  # only while fitting the stack itself
             return feats["pair_s_max"], feats["pair_c_max"]
-        p3 = self.stack.probabilities(feats)
-        return self.stack.calibrated_support(p3), float(p3[1])
+        p3 = self.stack.probabilities(self.stack.rows([feats]))
+        return float(self.stack.calibrated_support(p3)[0]), float(p3[0, 1])
 
     def _verdict(self, prep: Prepared, probs: np.ndarray) -> Verdict:
         readings = self._readings(prep, probs)
@@ -185,10 +185,7 @@ class PairJudge:
         stances = {r.stance for r in readings}
         if hard:
             return "contradicted"
-        threshold = self.stack.support_threshold if self.stack else 0.5
-        if self.settings.support_threshold != 0.5:
-            threshold = self.settings.support_threshold  # an explicit setting wins
-        if p_s >= threshold and not blocked and "supports" in stances:
+        if p_s >= self.settings.support_threshold and not blocked and "supports" in stances:
             return "supported"
         c_threshold = self.settings.contradiction_threshold
         if c_threshold is None:

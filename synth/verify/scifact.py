@@ -12,8 +12,7 @@ import numpy as np
 from synth.embed import Embedder
 from synth.records import Claim, Document, Passage, Retrieval, Verdict, Work
 from synth.settings import VerifySettings
-from synth.verify.score import build_claim_features
-from synth.verify.stack import StackModel
+from synth.verify.score import FittedModel, build_claim_features
 from synth.verify.verifier import verify_claims
 
 _EPOCH = datetime(2020, 1, 1, tzinfo=timezone.utc)  # SciFact records carry no retrieval time
@@ -155,7 +154,7 @@ def verify_pairs(
     embedder: Embedder,
     settings: VerifySettings,
     cache_dir: Path,
-    stack: StackModel | str | None = None,
+    stack: FittedModel | str | None = None,
 ) -> list[Verdict]:
     """Run the real verifier on each claim against its cited abstract only (in input order)."""
     by_doc: dict[str, list[int]] = {}

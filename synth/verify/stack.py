@@ -12,15 +12,14 @@ Platt scaling on out-of-fold predictions. ``benchmarks/fit_pair_stack.py`` fits 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from synth.errors import ConfigError
 from synth.resources import data_file
+from synth.verify.score import FittedModel, model_from_dict
 
 STACK_FILE = ("verifier", "stack.json")
 # Chosen by out-of-fold log loss on the held-out train claims among three candidate sets (all
@@ -72,57 +71,13 @@ def aggregate_readings(
     }
 
 
-@dataclass(frozen=True)
-class StackModel:
-    """Standardization, softmax weights, Platt calibration and thresholds, from JSON."""
-
-    features: tuple[str, ...]
-    mean: np.ndarray
-    scale: np.ndarray
-    coef: np.ndarray
-    intercept: np.ndarray
-    platt_a: float
-    platt_b: float
-    support_threshold: float
-    contradiction_threshold: float
-    raw: dict[str, Any]
-
-    def probabilities(self, feats: dict[str, float]) -> np.ndarray:
-        """Uncalibrated (supported, contradicted, unverified) probabilities for one claim."""
-        x = np.array([feats.get(n, 0.0) for n in self.features], dtype=np.float64)
-        z = ((x - self.mean) / self.scale) @ self.coef.T + self.intercept
-        z -= z.max()
-        e = np.exp(z)
-        return np.asarray(e / e.sum())
-
-    def calibrated_support(self, probs: np.ndarray) -> float:
-        """Platt-calibrated P(supported)."""
-        z = _logit(float(probs[0]))
-        return float(1.0 / (1.0 + np.exp(-(self.platt_a * z + self.platt_b))))
-
-
-def stack_from_dict(raw: dict[str, Any]) -> StackModel:
-    """Build a StackModel from its JSON form."""
-    try:
-        return StackModel(
-            features=tuple(raw["features"]),
-            mean=np.asarray(raw["scaler"]["mean"], dtype=np.float64),
-            scale=np.asarray(raw["scaler"]["scale"], dtype=np.float64),
-            coef=np.asarray(raw["classifier"]["coef"], dtype=np.float64),
-            intercept=np.asarray(raw["classifier"]["intercept"], dtype=np.float64),
-            platt_a=float(raw["calibration"]["a"]),
-            platt_b=float(raw["calibration"]["b"]),
-            support_threshold=float(raw["thresholds"]["support"]),
-            contradiction_threshold=float(raw["thresholds"]["contradiction"]),
-            raw=raw,
-        )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ConfigError(f"pair stack parameters are malformed: {exc}") from exc
-
-
 @lru_cache(maxsize=4)
-def load_stack(path: Path | None = None) -> StackModel:
-    """The fitted stack (packaged file unless a path is given), read once."""
+def load_stack(path: Path | None = None) -> FittedModel:
+    """The fitted stack (packaged file unless a path is given), read once.
+
+    Its JSON has the feature model's form (scaler, softmax, Platt, thresholds), so it loads into
+    the same :class:`FittedModel`.
+    """
     target = path or data_file(*STACK_FILE)
     try:
         raw = json.loads(Path(target).read_text(encoding="utf-8"))
@@ -131,4 +86,4 @@ def load_stack(path: Path | None = None) -> StackModel:
             f"cannot read the pair stack {target}: {exc}; refit it with "
             "benchmarks/fit_pair_stack.py"
         ) from exc
-    return stack_from_dict(raw)
+    return model_from_dict(raw)

@@ -18,8 +18,8 @@ from synth.verify.evidence import EvidencePool
 from synth.verify.feature_judge import FeatureJudge
 from synth.verify.pair_judge import PairJudge
 from synth.verify.pair_model import load_pair_model
-from synth.verify.score import load_model
-from synth.verify.stack import StackModel, load_stack
+from synth.verify.score import FittedModel, load_model
+from synth.verify.stack import load_stack
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ def verify_claims(
     embedder: Embedder,
     settings: VerifySettings,
     cache_dir: Path,
-    stack: StackModel | str | None = None,
+    stack: FittedModel | str | None = None,
 ) -> list[Verdict]:
     """One Verdict per claim, in order, judged on evidence from all documents but its own text."""
     if not claims:
@@ -47,7 +47,9 @@ def verify_claims(
     if settings.method == "features":
         return [features.verdict(c, v) for c, v in zip(claims, vectors, strict=True)]
     model = load_pair_model(settings.pair_model)
-    fitted = None if stack == NO_STACK else stack if isinstance(stack, StackModel) else load_stack()
+    fitted = (
+        None if stack == NO_STACK else stack if isinstance(stack, FittedModel) else load_stack()
+    )
     return PairJudge(pool, features, model, fitted, settings).verdicts(claims, vectors)
 
 
