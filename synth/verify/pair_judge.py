@@ -27,7 +27,7 @@ from synth.verify.evidence import Candidate, EvidencePool
 from synth.verify.feature_judge import FeatureJudge
 from synth.verify.numbers import Alignment, QuantityAlignment, agrees, align
 from synth.verify.pair_model import PairModel
-from synth.verify.score import CONFLICT_CUES, PARAPHRASE_COS, FittedModel, has_polarity_conflict
+from synth.verify.score import CONFLICT_CUES, FittedModel, has_polarity_conflict
 from synth.verify.stack import aggregate_readings
 
 Stance = Literal["supports", "contradicts", "neutral"]
@@ -98,10 +98,11 @@ class PairJudge:
                 # accusation needs something a reader can point at (another number, a negation,
                 # a reversed direction word).
                 stance = "neutral"
-            if stance == "contradicts" and cand.same_document and cand.cosine < PARAPHRASE_COS:
-                # Inside one paper, a loosely related sentence with other numbers or hedges
-                # usually describes another condition; a paper contradicts its own claim only by
-                # restating it.
+            if stance == "contradicts" and cand.same_document:
+                # Inside one paper, a sentence with other numbers or hedges usually describes
+                # another condition (EN-FR against EN-DE); a paper contradicts its own claim only
+                # through the rules below: a close restatement with another value, or with the
+                # sense reversed.
                 stance = "neutral"
             readings.append(
                 Reading(cand, p, align(prep.claim.text, self.pool.texts[cand.row]), stance)
