@@ -33,10 +33,18 @@ DEFAULT_SCIFACT = Path(__file__).resolve().parents[2] / "shared" / "realdata" / 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scifact", type=Path, default=DEFAULT_SCIFACT, help="SciFact folder")
+    parser.add_argument(
+        "--pair-candidates", type=int, default=None, help="passages the model reads per claim"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=None, help="where to write the stack (default: the shipped one)"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     settings = load_settings()
     vs = settings.verify
+    if args.pair_candidates is not None:
+        vs = vs.model_copy(update={"pair_candidates": args.pair_candidates})
     embedder = build_embedder(settings)
     corpus = load_corpus(args.scifact)
     held = [p for p in load_claim_pairs(args.scifact, "train") if is_held_out(p.claim_id)]
@@ -57,12 +65,13 @@ def main() -> None:
         "claims": len({p.claim_id for p in held}),
         "labels": {k: int((y == v).sum()) for k, v in LABEL_INDEX.items()},
     }
-    out = data_file(*STACK_FILE)
+    params["pair_candidates"] = vs.pair_candidates
+    out = args.out or data_file(*STACK_FILE)
     write_json_atomic(out, params)
     load_stack.cache_clear()
     dev = load_claim_pairs(args.scifact, "dev")
     with tempfile.TemporaryDirectory() as tmp:
-        dv = verify_pairs(dev, corpus, embedder, vs, Path(tmp))
+        dv = verify_pairs(dev, corpus, embedder, vs, Path(tmp), load_stack(out))
     yd = np.array([LABEL_INDEX[p.label] for p in dev])
     conf = np.array([v.confidence for v in dv])
     p_ev = np.array([1.0 - v.features["pair_n_min"] for v in dv])

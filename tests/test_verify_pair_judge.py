@@ -13,9 +13,9 @@ import pytest
 
 from synth.records import Claim
 from synth.settings import VerifySettings
-from synth.verify.evidence import EvidencePool
+from synth.verify.evidence import Candidate, EvidencePool
 from synth.verify.feature_judge import FeatureJudge
-from synth.verify.pair_judge import PairJudge
+from synth.verify.pair_judge import PairJudge, model_candidates
 from synth.verify.pair_model import load_pair_model
 from synth.verify.score import load_model
 from synth.verify.verifier import verify_claims
@@ -120,3 +120,26 @@ def test_shipped_model_labels_evidence_by_its_reading(embedder: object, tmp_path
     by_id = {v.claim_id: v for v in found}
     assert by_id["para"].label == "supported"
     assert by_id["neg"].label != "supported"
+
+
+def _cands(flags: list[bool]) -> list[Candidate]:
+    return [Candidate(i, 0.9 - 0.01 * i, 1.0, same, False) for i, same in enumerate(flags)]
+
+
+def test_model_reads_the_best_other_sources_when_its_own_paper_fills_the_top() -> None:
+    vs = VerifySettings(pair_candidates=3, foreign_candidates=2)
+    cands = _cands([True, True, True, True, False, True, False, False])
+    pairs = [{"i": float(i)} for i in range(len(cands))]
+    chosen, chosen_pairs = model_candidates(cands, pairs, vs)
+    assert [c.row for c in chosen] == [0, 1, 2, 4, 6]
+    assert [p["i"] for p in chosen_pairs] == [0, 1, 2, 4, 6]  # features stay aligned
+
+
+def test_no_extra_passages_when_another_source_is_already_read() -> None:
+    vs = VerifySettings(pair_candidates=3, foreign_candidates=2)
+    cands = _cands([True, False, True, False, False])
+    chosen, _ = model_candidates(cands, [{} for _ in cands], vs)
+    assert [c.row for c in chosen] == [0, 1, 2]
+    # A statement of no paper (synth verify) or a single source: the plain top k.
+    alone = _cands([False] * 6)
+    assert [c.row for c in model_candidates(alone, [{} for _ in alone], vs)[0]] == [0, 1, 2]

@@ -110,8 +110,8 @@ def test_no_altered_number_claim_is_supported(real_results: tuple) -> None:  # t
 @pytest.mark.model
 @pytest.mark.xfail(
     strict=True,
-    reason="NOT MET (issue 8): the shipped pair model gets 60% of these claims right and "
-    "supports 10 of 15 reversed ones (data/verifier/MODEL_CARD.md, known limits)",
+    reason="NOT MET (issue 8): the shipped pair model gets 67% of these claims right and "
+    "supports 8 of 15 reversed ones (data/verifier/MODEL_CARD.md, known limits)",
 )
 def test_verifier_meets_the_real_pdf_goal(real_results: tuple) -> None:  # type: ignore[type-arg]
     summary, report, _ = real_results

@@ -1,8 +1,9 @@
 """Verdicts from the pair model, with numbers and negation as hard rules on top.
 
 For each claim, FAISS + BM25 retrieve candidates (they never decide); the pair model reads the
-claim against the best ``pair_candidates`` of them (one batched call for all claims); the
-stack turns those readings into a calibrated P(supported); then the rules:
+claim against the best ``pair_candidates`` of them, plus the best ``foreign_candidates`` of
+other sources when its own paper fills the top (one batched call for all claims); the stack
+turns those readings into a calibrated P(supported); then the rules:
 
 - a claim with a quantity is never ``supported`` unless a passage the model reads as support
   states it (within the precision the claim gives: rounding is agreement);
@@ -53,8 +54,8 @@ class Prepared:
 
     claim: Claim
     cands: list[Candidate]
-    feature_p_support: float
     pairs: list[dict[str, float]]
+    feature_p_support: float
 
 
 class PairJudge:
@@ -77,7 +78,7 @@ class PairJudge:
         for claim, vec in zip(claims, vectors, strict=True):
             cands = self.pool.candidates(claim, vec)
             p_feat, pairs = self.features.feature_support(claim.text, cands)
-            prepared.append(Prepared(claim, cands[: self.settings.pair_candidates], p_feat, pairs))
+            prepared.append(Prepared(claim, *model_candidates(cands, pairs, self.settings), p_feat))
         flat_claims = [p.claim.text for p in prepared for _ in p.cands]
         flat_texts = [self.pool.texts[c.row] for p in prepared for c in p.cands]
         probs = self.model.probabilities(flat_claims, flat_texts) if flat_claims else None
@@ -220,6 +221,20 @@ class PairJudge:
                 )
             )
         return out
+
+
+def model_candidates(
+    cands: list[Candidate], pairs: list[dict[str, float]], settings: VerifySettings
+) -> tuple[list[Candidate], list[dict[str, float]]]:
+    """The candidates the model reads: the top ``pair_candidates``, plus the best
+    ``foreign_candidates`` of other sources when none made the top (a paper's own sentences are
+    usually closest to its claim, yet only another source can corroborate it)."""
+    k = settings.pair_candidates
+    chosen = list(range(min(k, len(cands))))
+    if cands and cands[0].same_document and not any(not cands[i].same_document for i in chosen):
+        extra = [i for i in range(k, len(cands)) if not cands[i].same_document]
+        chosen += extra[: settings.foreign_candidates]
+    return [cands[i] for i in chosen], [pairs[i] for i in chosen]
 
 
 def _conflict_note(item: QuantityAlignment) -> str:
