@@ -23,7 +23,7 @@ QUESTION = (
     "To what extent can knowledge distillation transfer the generalization of a large teacher "
     "network to a smaller student network?"
 )
-STAGES = ["parse", "embed", "relevance", "extract", "verify", "review", "render"]
+STAGES = ["parse", "embed", "relevance", "extract", "verify", "synthesize", "review", "render"]
 
 
 def _baseline(pdfs: list[Path], texts: list[str], inner: object) -> tuple[float, float]:
@@ -48,7 +48,8 @@ def _run(
     from synth.embed import CachedEmbedder
     from synth.extract.relevance import body_passages
     from synth.gather import gather_documents
-    from synth.pipeline import ReportRequest, run_report
+    from synth.pipeline import run_report
+    from synth.records import ReportRequest
     from synth.settings import load_settings
 
     settings = load_settings(overrides={"home": str(home)})

@@ -22,7 +22,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from synth.errors import InputError, ManifestError, SynthError
 from synth.fingerprint import inputs_digest
 from synth.ids import report_dir_name, report_id
-from synth.pipeline import ReportRequest, run_report
+from synth.pipeline import run_report
+from synth.records import ReportRequest
 from synth.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -11,14 +11,12 @@ import hashlib
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from synth import __version__
+from synth.records import ReportRequest
 from synth.resources import data_dir, templates_dir
 from synth.settings import Settings
-
-if TYPE_CHECKING:
-    from synth.pipeline import ReportRequest
 
 
 def _hash_files(paths: Iterable[Path], digest: Any) -> None:

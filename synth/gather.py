@@ -12,15 +12,12 @@ import hashlib
 import logging
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from synth.errors import InputError, ParseError, RetrievalError, SynthError
 from synth.ids import arxiv_base_id
-from synth.records import Document, PaperRecord, Retrieval, SourceFailure, Work
+from synth.records import Document, PaperRecord, ReportRequest, Retrieval, SourceFailure, Work
 from synth.settings import Settings
-
-if TYPE_CHECKING:
-    from synth.pipeline import ReportRequest
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,11 @@
 """One report end to end: the only module that knows the order of the stages.
 
 question ─► gather (local corpus / identifiers / search) ─► parse ─► embed ─► relevance
-         ─► extract ─► verify ─► review ─► corrections ─► manifest + render ─► index
+         ─► extract ─► verify ─► synthesize (findings, answer) ─► review ─► corrections
+         ─► manifest + render ─► index
+
+Each arrow is one function over a ``ReportRun``, the report's typed state; ``run_report`` calls
+them in order.
 
 statements + local sources (``synth verify``) ─► gather ─► parse ─► verify, through the same
 document ids, caches and verifier call (``_verify``) as a report.
@@ -13,24 +17,34 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel
 
 from synth import gather
 from synth.embed import CachedEmbedder, build_embedder
-from synth.errors import ManifestError, NoSourcesError
+from synth.errors import ConfigError, ManifestError, NoSourcesError
 from synth.extract.claims import extract_claims
-from synth.extract.relevance import body_passages, score_relevance
+from synth.extract.relevance import (
+    body_passages,
+    mark_sources_without_claims,
+    score_relevance,
+)
 from synth.fingerprint import inputs_digest
 from synth.ids import report_dir_name, report_id
 from synth.parse.sentences import is_prose
 from synth.records import (
+    Answer,
     Claim,
     Document,
+    Finding,
+    Quality,
     Relevance,
+    ReportRequest,
+    Review,
     SourceFailure,
     StatementRequest,
     StatementResult,
@@ -39,26 +53,12 @@ from synth.records import (
 )
 from synth.settings import Settings
 
+if TYPE_CHECKING:
+    from synth.report.manifest import Manifest
+
 log = logging.getLogger(__name__)
 
 StageCallback = Callable[[str], None]
-
-
-class ReportRequest(BaseModel):
-    """What a user asked for."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    question: str = Field(min_length=3)
-    corpus: list[Path] = Field(default_factory=list)
-    dois: list[str] = Field(default_factory=list)
-    arxiv_ids: list[str] = Field(default_factory=list)
-    search: bool | None = Field(
-        None,
-        description="Search the scholarly APIs; default: only when no corpus or ids are given.",
-    )
-    out_dir: Path = Path("reports")
-    attach_bench: Path | None = None
 
 
 class ReportOutcome(BaseModel):
@@ -103,7 +103,7 @@ def _order_by_relevance(
     return [d for d, _ in pairs], [r for _, r in pairs]
 
 
-def _previous_manifest(folder: Path) -> Any | None:
+def _previous_manifest(folder: Path) -> Manifest | None:
     from synth.report.manifest import load_manifest
 
     path = folder / "manifest.json"
@@ -117,6 +117,30 @@ def _previous_manifest(folder: Path) -> Any | None:
         ) from exc
 
 
+@dataclass
+class ReportRun:
+    """One report's state as the stages fill it in, in stage order."""
+
+    request: ReportRequest
+    settings: Settings
+    timer: _Timer
+    embedder: CachedEmbedder
+    report_id: str
+    folder: Path
+    previous: Manifest | None
+    documents: list[Document] = field(default_factory=list)
+    failures: list[SourceFailure] = field(default_factory=list)
+    relevance: list[Relevance] = field(default_factory=list)
+    used: list[Document] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    verdicts: list[Verdict] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    answer: Answer | None = None
+    review: Review | None = None
+    quality: Quality | None = None
+    manifest: Manifest | None = None
+
+
 def run_report(
     request: ReportRequest,
     settings: Settings,
@@ -124,87 +148,209 @@ def run_report(
     embedder: CachedEmbedder | None = None,
 ) -> ReportOutcome:
     """Produce one report folder (manifest + md/html/txt) and update the reports index."""
-    timer = _Timer(on_stage)
-    # A corrupt manifest in the way is found before any work, not after it.
-    previous = _previous_manifest(request.out_dir / report_dir_name(report_id(request.question)))
-    with timer.stage("parse"):
-        docs, failures = gather.gather_documents(request, settings)
-    if not docs:
-        detail = "; ".join(f"{f.input}: {f.reason}" for f in failures[:3])
-        raise NoSourcesError(
-            "no readable source for this report" + (f" ({detail})" if detail else "")
-        )
-    embedder = embedder or build_embedder(settings)
-    with timer.stage("embed"):
-        embedder.encode([p.text for d in docs for p in body_passages(d)])
-    with timer.stage("relevance"):
-        relevance = score_relevance(request.question, docs, embedder, settings.extract)
-        docs, relevance = _order_by_relevance(docs, relevance)
-    used = [d for d, r in zip(docs, relevance, strict=True) if r.used]
-    if not used:
-        best = max(r.score for r in relevance)
-        raise NoSourcesError(
-            f"none of the {len(docs)} readable sources is relevant enough to the question "
-            f"(best relevance {best:.2f} < threshold {settings.extract.relevance_threshold:.2f})"
-        )
-    with timer.stage("extract"):
-        claims = extract_claims(request.question, used, embedder, settings.extract, is_prose)
-    return _finish(
-        request, settings, timer, docs, relevance, used, claims, failures, embedder, previous
-    )
-
-
-def _finish(
-    request: ReportRequest,
-    settings: Settings,
-    timer: _Timer,
-    docs: list[Document],
-    relevance: list[Relevance],
-    used: list[Document],
-    claims: list[Claim],
-    failures: list[SourceFailure],
-    embedder: CachedEmbedder,
-    previous: Any | None,
-) -> ReportOutcome:
-    # Imported here, not at the top: `synth --help` and `synth validate` should not pay for
-    # faiss, bm25s and Jinja.
-    from synth.corrections import merge_corrections, source_events
-    from synth.report.manifest import build_manifest, update_index
-    from synth.report.render import render_report, write_report
-    from synth.review import review_report
-    from synth.verify.verifier import describe_confidence
-
-    with timer.stage("verify"):
-        verdicts = _verify(claims, used, embedder, settings)
-    with timer.stage("review"):
-        review, quality = review_report(
-            request.question, docs, relevance, claims, verdicts, failures, settings.review
+    writer = settings.synthesize
+    if writer.writer == "openai-compatible" and not writer.writer_model.strip():
+        raise ConfigError(
+            "the openai-compatible writer needs a model name: set SYNTH_SYNTHESIZE__WRITER_MODEL "
+            "(or [synthesize] writer_model in the config file)"
         )
     rid = report_id(request.question)
     folder = request.out_dir / report_dir_name(rid)
+    # A corrupt manifest in the way is found before any work, not after it.
+    previous = _previous_manifest(folder)
+    run = ReportRun(
+        request,
+        settings,
+        _Timer(on_stage),
+        embedder or build_embedder(settings),
+        rid,
+        folder,
+        previous,
+    )
+    _gather(run)
+    _rank_sources(run)
+    _extract(run)
+    _verify_run(run)
+    _synthesize(run)
+    _review(run)
+    _write(run)
+    return _outcome(run)
+
+
+def _gather(run: ReportRun) -> None:
+    with run.timer.stage("parse"):
+        run.documents, run.failures = gather.gather_documents(run.request, run.settings)
+    if not run.documents:
+        detail = "; ".join(f"{f.input}: {f.reason}" for f in run.failures[:3])
+        raise NoSourcesError(
+            "no readable source for this report" + (f" ({detail})" if detail else "")
+        )
+    with run.timer.stage("embed"):
+        run.embedder.encode([p.text for d in run.documents for p in body_passages(d)])
+
+
+def _rank_sources(run: ReportRun) -> None:
+    with run.timer.stage("relevance"):
+        relevance = score_relevance(
+            run.request.question, run.documents, run.embedder, run.settings.extract
+        )
+        run.documents, run.relevance = _order_by_relevance(run.documents, relevance)
+    run.used = _used(run)
+    if not run.used:
+        best = max(run.relevance, key=lambda r: r.score)
+        raise NoSourcesError(
+            f"none of the {len(run.documents)} readable sources is relevant enough to the "
+            f"question (best relevance {best.score:.2f}: {best.reason})"
+        )
+
+
+def _used(run: ReportRun) -> list[Document]:
+    return [d for d, r in zip(run.documents, run.relevance, strict=True) if r.used]
+
+
+def _extract(run: ReportRun) -> None:
+    with run.timer.stage("extract"):
+        run.claims = extract_claims(
+            run.request.question, run.used, run.embedder, run.settings.extract, is_prose
+        )
+        # A source is used only when it gives the report at least one claim.
+        run.relevance = mark_sources_without_claims(run.relevance, run.claims)
+        run.used = _used(run)
+
+
+def _verify_run(run: ReportRun) -> None:
+    with run.timer.stage("verify"):
+        run.verdicts = _verify(run.claims, run.used, run.embedder, run.settings)
+
+
+def _synthesize(run: ReportRun) -> None:
+    from synth.synthesize.answer import extractive_answer
+    from synth.synthesize.coverage import uncovered_aspects
+    from synth.synthesize.findings import group_findings
+
+    s = run.settings.synthesize
+    with run.timer.stage("synthesize"):
+        run.findings = group_findings(
+            run.request.question, run.claims, run.verdicts, run.embedder, s
+        )
+        texts = [p.text for d in run.used for p in body_passages(d)]
+        uncovered = uncovered_aspects(run.request.question, texts)
+        run.answer = extractive_answer(run.request.question, run.findings, run.claims, uncovered, s)
+        if s.writer == "openai-compatible":
+            run.answer = _written_answer(run, run.answer)
+
+
+def _written_answer(run: ReportRun, fallback: Answer) -> Answer:
+    from synth.synthesize.llm_writer import write_answer
+
+    claim_texts = {c.claim_id: c.text for c in run.claims}
+    return write_answer(
+        run.request.question,
+        run.findings,
+        claim_texts,
+        run.settings.synthesize,
+        lambda sentences: _check_sentences(run, sentences),
+        fallback,
+    )
+
+
+def _check_sentences(
+    run: ReportRun, sentences: list[tuple[str, list[str]]]
+) -> list[tuple[bool, str]]:
+    """Verify generated sentences against the sources of what each one cites."""
+    findings = {f.finding_id: f for f in run.findings}
+    claims = {c.claim_id: c for c in run.claims}
+    docs = {d.doc_id: d for d in run.used}
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for i, (_, keys) in enumerate(sentences):
+        cited: list[str] = []
+        for key in keys:
+            if key in findings:
+                cited += findings[key].reported_by + findings[key].corroborated_by
+            elif key in claims:
+                cited.append(claims[key].doc_id)
+        groups.setdefault(tuple(sorted(d for d in set(cited) if d in docs)), []).append(i)
+    out: list[tuple[bool, str]] = [(False, "")] * len(sentences)
+    for doc_ids, idxs in groups.items():
+        if not doc_ids:
+            for i in idxs:
+                out[i] = (False, "cites no source the report used")
+            continue
+        statements = [
+            _statement_claim(
+                StatementRequest(
+                    statement_id=f"A{i + 1}", text=sentences[i][0], sources=list(doc_ids)
+                )
+            )
+            for i in idxs
+        ]
+        verdicts = _verify(statements, [docs[d] for d in doc_ids], run.embedder, run.settings)
+        for i, v in zip(idxs, verdicts, strict=True):
+            ok = v.label == "supported"
+            out[i] = (
+                ok,
+                ""
+                if ok
+                else (
+                    f"the verifier finds it {v.label} by the cited sources "
+                    f"(confidence {v.confidence:.2f})"
+                ),
+            )
+    return out
+
+
+def _review(run: ReportRun) -> None:
+    from synth.review import review_report
+
+    with run.timer.stage("review"):
+        run.review, run.quality = review_report(
+            run.request.question,
+            run.documents,
+            run.relevance,
+            run.claims,
+            run.verdicts,
+            run.failures,
+            run.settings.review,
+        )
+
+
+def _write(run: ReportRun) -> None:
+    # Imported here, not at the top: `synth --help` and `synth validate` should not pay for
+    # faiss, bm25s and Jinja.
+    from synth.corrections import merge_corrections, source_events
+    from synth.report.manifest import ManifestRequest, build_manifest, update_index
+    from synth.report.render import render_report, write_report
+    from synth.verify.verifier import describe_confidence
+
+    assert run.review is not None
+    assert run.quality is not None
+    request, settings, previous = run.request, run.settings, run.previous
     now = datetime.now(timezone.utc)
     corrections = merge_corrections(
-        previous.corrections if previous else None, source_events(docs, now, claims)
+        previous.corrections if previous else None, source_events(run.documents, now, run.claims)
     )
     extra: dict[str, Any] = {
-        "request": request.model_dump(
-            mode="json", include={"corpus", "dois", "arxiv_ids", "search"}
+        "request": ManifestRequest(
+            corpus=[str(p) for p in request.corpus],
+            dois=list(request.dois),
+            arxiv_ids=list(request.arxiv_ids),
+            search=request.search,
         ),
+        "inputs_digest": inputs_digest(request, settings),
     }
-    extra["inputs_digest"] = inputs_digest(request, settings)
     if request.attach_bench is not None:
         extra["bench"] = gather.load_bench_block(request.attach_bench)
-    with timer.stage("render"):
+    with run.timer.stage("render"):
         manifest = build_manifest(
-            report_id=rid,
+            report_id=run.report_id,
             question=request.question,
-            documents=docs,
-            relevance=relevance,
-            claims=claims,
-            verdicts=verdicts,
-            failures=failures,
-            review=review,
-            quality=quality,
+            documents=run.documents,
+            relevance=run.relevance,
+            claims=run.claims,
+            verdicts=run.verdicts,
+            failures=run.failures,
+            review=run.review,
+            quality=run.quality,
             corrections=corrections,
             settings_digest=settings.digest(),
             created_at=previous.created_at if previous else now,
@@ -212,22 +358,29 @@ def _finish(
             confidence_note=describe_confidence(settings.verify),
             publisher=settings.report.publisher,
             extra=extra,
+            findings=run.findings,
+            answer=run.answer,
         )
-        manifest = write_report(folder, manifest, render_report(manifest, settings.report))
-        update_index(request.out_dir, manifest)
-    labels = [v.label for v in verdicts]
-    by_id = {d.doc_id: d for d in docs}
+        run.manifest = write_report(run.folder, manifest, render_report(manifest, settings.report))
+        update_index(request.out_dir, run.manifest)
+
+
+def _outcome(run: ReportRun) -> ReportOutcome:
+    assert run.review is not None
+    assert run.quality is not None
+    labels = [v.label for v in run.verdicts]
+    by_id = {d.doc_id: d for d in run.documents}
     return ReportOutcome(
-        report_id=rid,
-        dir=folder,
-        sources_found=len(docs),
-        sources_used=len(used),
-        claims=len(claims),
+        report_id=run.report_id,
+        dir=run.folder,
+        sources_found=len(run.documents),
+        sources_used=len(run.used),
+        claims=len(run.claims),
         verified=labels.count("supported"),
         contradicted=labels.count("contradicted"),
-        score=review.score,
-        tier=quality.tier,
-        failures=failures,
+        score=run.review.score,
+        tier=run.quality.tier,
+        failures=run.failures,
         relevance=[
             {
                 "title": by_id[r.doc_id].work.title,
@@ -235,9 +388,9 @@ def _finish(
                 "used": r.used,
                 "reason": r.reason,
             }
-            for r in relevance
+            for r in run.relevance
         ],
-        timings=timer.timings,
+        timings=run.timer.timings,
     )
 
 

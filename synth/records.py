@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -202,6 +203,81 @@ class Verdict(Record):
     confidence: float = Field(ge=0.0, le=1.0, description="Calibrated P(claim is supported).")
     evidence: list[Evidence] = Field(default_factory=list)
     features: dict[str, float] = Field(default_factory=dict)
+
+
+class FindingQuantity(Record):
+    """A quantity a finding states, as written in one of its claims and normalised."""
+
+    raw: str = Field(description="The quantity as the claim writes it, e.g. '10.4 times'.")
+    value: float = Field(description="Its value (a range's midpoint).")
+    unit: str = Field("", description="Normalised unit: '%', 'times', 'BLEU', ... or ''.")
+    claim_id: str = Field(description="The claim it was read from.")
+
+
+class Finding(Record):
+    """Claims of one or more sources that state the same result, grouped by meaning."""
+
+    finding_id: str = Field(description="F1, F2, ... in the order the report shows them.")
+    statement: str = Field(description="The representative claim's text, verbatim.")
+    representative: str = Field(description="Id of the claim whose text is the statement.")
+    claims: list[str] = Field(description="Ids of the claims that state it (reported by).")
+    reported_by: list[str] = Field(description="doc_ids of the sources whose claims state it.")
+    corroborated_by: list[str] = Field(
+        default_factory=list,
+        description="doc_ids of other sources whose passages the verifier reads as support.",
+    )
+    contrasted_by: list[str] = Field(
+        default_factory=list,
+        description="doc_ids of sources with a claim or passage read as contradicting it.",
+    )
+    contrasting_claims: list[str] = Field(
+        default_factory=list, description="Ids of claims that contradict or contrast with it."
+    )
+    quantities: list[FindingQuantity] = Field(default_factory=list)
+    relevance: float = Field(description="Highest question-relevance of its claims, 0..1.")
+    strength: float = Field(
+        ge=0.0, le=1.0, description="Evidence strength in [0, 1]; the rule is in the README."
+    )
+    verdict: VerdictLabel = Field(description="The representative claim's verdict.")
+
+
+class AnswerSentence(Record):
+    """One sentence of the answer, with what it cites and whether the verifier backs it."""
+
+    text: str = Field(description="The sentence without citation marks.")
+    citations: list[str] = Field(description="Finding or claim ids (F1, C3) the sentence rests on.")
+    verified: bool = Field(description="True when the verifier supports it from what it cites.")
+    note: str = Field("", description="Why a sentence was dropped or is not verified.")
+
+
+class Answer(Record):
+    """The direct answer to the question, built only from findings."""
+
+    text: str = Field(description="The answer's sentences joined (renderers add the citations).")
+    sentences: list[AnswerSentence] = Field(default_factory=list)
+    writer: str = Field(description="'extractive' or 'openai-compatible:<model>'.")
+    dropped: list[AnswerSentence] = Field(
+        default_factory=list, description="Generated sentences removed, each with its reason."
+    )
+    uncovered: list[str] = Field(
+        default_factory=list, description="Parts of the question no used source addresses."
+    )
+    note: str = Field("", description="E.g. why the LLM writer's answer was not used.")
+
+
+class ReportRequest(Record):
+    """What a user asked for: one report."""
+
+    question: str = Field(min_length=3)
+    corpus: list[Path] = Field(default_factory=list)
+    dois: list[str] = Field(default_factory=list)
+    arxiv_ids: list[str] = Field(default_factory=list)
+    search: bool | None = Field(
+        None,
+        description="Search the scholarly APIs; default: only when no corpus or ids are given.",
+    )
+    out_dir: Path = Path("reports")
+    attach_bench: Path | None = None
 
 
 class StatementRequest(Record):

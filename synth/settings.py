@@ -93,14 +93,33 @@ class ExtractSettings(_Section):
     """Relevance ranking of sources and claim extraction."""
 
     relevance_threshold: float = Field(
-        0.45, description="Sources with relevance below this are listed but not used (0..1)."
+        0.30,
+        description="Absolute floor: a source scoring below this relevance (0..1) is never used.",
     )
-    max_claims_per_source: int = Field(6, description="Claims kept per used source at most.")
+    relevance_margin: float = Field(
+        0.35,
+        description="A source is used only within this margin of the best source's relevance "
+        "for the same question (and when it gives at least one claim).",
+    )
     max_claims: int = Field(30, description="Claims kept per report at most.")
     min_claim_chars: int = Field(40, description="Shortest sentence that may be a claim.")
     max_claim_chars: int = Field(400, description="Longest sentence that may be a claim.")
     min_claim_relevance: float = Field(
-        0.20, description="Cosine similarity to the question a claim sentence must reach."
+        0.40,
+        description="Question relevance (0..1: cosine to the question rescaled as "
+        "clip((cos - 0.15) / 0.50)) a claim sentence must reach.",
+    )
+    claim_relevance_margin: float = Field(
+        0.30,
+        description="A claim's question relevance must lie within this margin of the most "
+        "relevant claim sentence of the report.",
+    )
+    min_claim_worthiness: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="P(finding) a claim sentence must reach under the claim-worthiness model "
+        "(data/extract/claim_worthiness.json); 0 turns the gate off.",
     )
 
 
@@ -124,7 +143,13 @@ class VerifySettings(_Section):
         "shipped in data/verifier/pair.",
     )
     pair_candidates: int = Field(
-        8, ge=1, description="Top retrieved passages per claim that the pair model reads."
+        4, ge=1, description="Top retrieved passages per claim that the pair model reads."
+    )
+    foreign_candidates: int = Field(
+        2,
+        ge=0,
+        description="Best passages of other sources the pair model also reads when none is "
+        "among the top pair_candidates (so another source can corroborate a claim).",
     )
     top_k: int = Field(3, ge=1, description="Evidence passages shown per claim.")
     candidates: int = Field(50, description="Passages retrieved per claim before scoring.")
@@ -166,6 +191,27 @@ class ReviewSettings(_Section):
 
 
 ReportFormat = Literal["md", "html", "txt"]
+
+
+class SynthesizeSettings(_Section):
+    """Findings and the answer."""
+
+    max_findings: int = Field(8, ge=1, description="Findings shown in a report at most.")
+    max_answer_sentences: int = Field(
+        5, ge=1, description="Sentences of the answer at most (coverage sentence not counted)."
+    )
+    group_cosine: float = Field(
+        0.80, description="Claims this similar (cosine) and agreeing in numbers form one finding."
+    )
+    writer: Literal["extractive", "openai-compatible"] = Field(
+        "extractive", description="Who writes the answer: synth's own sentences, or an LLM."
+    )
+    writer_base_url: str = Field(
+        "http://127.0.0.1:8000/v1", description="OpenAI-compatible API base URL (vLLM, Ollama...)."
+    )
+    writer_model: str = Field("", description="Model name sent to the writer endpoint.")
+    writer_api_key: str | None = Field(None, description="Bearer key for the writer endpoint.")
+    writer_timeout_s: float = Field(60.0, description="Timeout of one writer request.")
 
 
 def _all_formats() -> list[ReportFormat]:
@@ -216,6 +262,7 @@ class Settings(BaseSettings):
     extract: ExtractSettings = Field(default_factory=ExtractSettings)
     verify: VerifySettings = Field(default_factory=VerifySettings)
     review: ReviewSettings = Field(default_factory=ReviewSettings)
+    synthesize: SynthesizeSettings = Field(default_factory=SynthesizeSettings)
     report: ReportSettings = Field(default_factory=ReportSettings)
     bench: BenchSettings = Field(default_factory=BenchSettings)
 

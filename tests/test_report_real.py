@@ -118,7 +118,8 @@ def test_second_run_neither_reparses_nor_reembeds(
 ) -> None:
     import synth.parse.cache as parse_cache
     from synth.embed import build_embedder
-    from synth.pipeline import ReportRequest, run_report
+    from synth.pipeline import run_report
+    from synth.records import ReportRequest
     from synth.settings import load_settings
 
     home = real_report["folder"].parents[1] / "home"

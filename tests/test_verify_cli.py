@@ -16,8 +16,7 @@ from click.testing import CliRunner
 
 from synth.cli import main
 from synth.gather import gather_documents
-from synth.pipeline import ReportRequest
-from synth.records import Claim, Document, Evidence, Verdict
+from synth.records import Claim, Document, Evidence, ReportRequest, Verdict
 from synth.settings import VerifySettings, load_settings
 from tests.pdf_factory import build_pdf, sample_paper
 from tests.test_pipeline import QUESTION, write_corpus

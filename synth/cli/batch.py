@@ -8,7 +8,7 @@ import click
 
 from synth.batch import JobResult, load_questions, load_regeneration_requests, run_batch
 from synth.cli._common import echo_json, get_settings, handle_errors, is_interactive, out_dir_option
-from synth.pipeline import ReportRequest
+from synth.records import ReportRequest
 
 _SYMBOL = {"done": "✓", "skipped": "=", "failed": "✗"}
 

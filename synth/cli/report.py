@@ -8,7 +8,8 @@ from typing import Any
 import click
 
 from synth.cli._common import echo_json, get_settings, handle_errors, is_interactive, out_dir_option
-from synth.pipeline import ReportOutcome, ReportRequest, run_report
+from synth.pipeline import ReportOutcome, run_report
+from synth.records import ReportRequest
 
 
 def _print_summary(outcome: ReportOutcome) -> None:
@@ -69,6 +70,14 @@ def _json_summary(outcome: ReportOutcome) -> dict[str, Any]:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Attach a `synth bench run` results JSON as measured evidence.",
 )
+@click.option(
+    "--writer",
+    type=click.Choice(["extractive", "openai-compatible"]),
+    default=None,
+    help="Who writes the answer: synth's own sentences (default) or an OpenAI-compatible "
+    "endpoint (SYNTH_SYNTHESIZE__WRITER_BASE_URL, __WRITER_MODEL, __WRITER_API_KEY); every "
+    "generated sentence is checked by the verifier.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
 @click.pass_context
 @handle_errors
@@ -82,10 +91,13 @@ def report_command(
     out_dir: Path,
     offline: bool | None,
     attach_bench: Path | None,
+    writer: str | None,
     as_json: bool,
 ) -> None:
     """Write a verified literature report for QUESTION into OUT/<report-id>/."""
-    overrides = {"retrieve": {"offline": True}} if offline else {}
+    overrides: dict[str, Any] = {"retrieve": {"offline": True}} if offline else {}
+    if writer:
+        overrides["synthesize"] = {"writer": writer}
     settings = get_settings(ctx, overrides)
     request = ReportRequest(
         question=question,

@@ -9,33 +9,64 @@ A passage becomes a claim candidate when it
 3. carries at least one *finding cue*: a measured result (a percentage, a factor such as
    "12 times fewer", a number next to a metric word such as "errors" or "accuracy"), a
    comparison ("outperforms", "higher than"), or a stated conclusion ("we show that"),
-4. has cosine similarity to the question of at least ``min_claim_relevance``.
+4. does not cite other work (``[12]``, "Hinton et al. (2015)", "their results"): such a
+   sentence reports someone else's finding second-hand, so it is dropped, not down-ranked,
+5. is not background, a definition or a method description by the rules: background truisms
+   ("Deep neural networks have achieved remarkable success", "X plays an important role"),
+   definitions ("X refers to ...", "X is a technique that ..."), a structured abstract's
+   BACKGROUND / METHODS ... part, and sentences that present the paper or its set-up ("In this
+   paper we propose ...", "We train ...") unless they also state a measured result or a
+   comparison,
+6. is **claim-worthy**: P(finding) ≥ ``min_claim_worthiness`` (default 0.5) under a logistic
+   regression over the sentence embedding and ``worthiness_features`` (the cue counts above,
+   discourse cues such as the present perfect, "we", the past passive or a purpose clause, and
+   the background / definition / set-up flags of rule 5), shipped in
+   ``data/extract/claim_worthiness.json``. It was fitted by ``benchmarks/train_claim_worthiness.py``
+   on SciFact's structured abstracts (RESULTS / CONCLUSIONS sentences are findings; BACKGROUND,
+   OBJECTIVE, METHODS ... sentences are not; label words stripped) and claims_train rationale
+   sentences: held-out AUROC 0.86. The gate catches method descriptions, benchmark definitions
+   and cited background that no cue list names; the rules of 5 stay because the model, fitted
+   on biomedical abstracts, still rates some machine-learning truisms ("... achieved remarkable
+   success") as findings, and removing them lets BACKGROUND sentences through on SciFact. The
+   gate applies only under the embedding model the weights were fitted on.
 
-Candidates are ranked by
+**Question relevance** (``Claim.relevance``, in [0, 1]) is the sentence's cosine similarity to
+the question, averaged (``CONTEXT_WEIGHT`` = 0.5) with the cosine of the sentence read after its
+paper's title, and rescaled like the dense part of source relevance:
+``clip((cos − 0.15) / 0.50, 0, 1)``, so 0 means "no closer than unrelated text" (cos ≤ 0.15)
+and 1 means "as close as an on-topic paraphrase" (cos ≥ 0.65). A candidate is a claim only when
+its relevance is at least ``min_claim_relevance`` **and** within ``claim_relevance_margin`` of
+the most relevant candidate of the report: a sentence far less related to the question than the
+best one bears on something else.
 
-    cosine to the question
+Claims are ranked across all sources together, with no per-source quota, by
+
+    question relevance
     + 0.07 per measured result (at most 3) + 0.02 per other number (at most 2)
     + 0.04 per comparison (at most 3) + 0.03 per conclusion cue (at most 2)
     + 0.05 in an abstract, results, discussion or conclusion section
-    − 0.20 when the sentence cites other work (it reports someone else's finding)
     − 0.08 when it describes the paper rather than a result ("In this paper we present ...")
       or looks ahead ("should be further investigated")
     − 0.05 when it leans on context ("This shows ...", "As argued in Section 6")
     − 0.05 when it describes set-up rather than outcome ("We trained ...", "We use ...")
 
-Near-duplicates (cosine ≥ 0.92) are dropped, and at most ``max_claims_per_source`` per source
-and ``max_claims`` per report are kept, taking sources in relevance order.
+Near-duplicates (cosine ≥ 0.92) are dropped and at most ``max_claims`` per report are kept.
 """
 
 from __future__ import annotations
 
+import functools
+import json
+import logging
 import re
 from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 import numpy as np
 
 from synth.embed import Embedder
 from synth.records import NON_CLAIM_SECTIONS, Claim, Document, Passage
+from synth.resources import data_file
 from synth.settings import ExtractSettings
 
 _METRIC_WORDS = (
@@ -74,7 +105,7 @@ _SETUP = re.compile(
     r"employ|employed|follow|followed|set|chose|choose|tried|adopt|adopted|initiali[sz]e)\b"
 )
 _CITES_OTHERS = re.compile(
-    r"\[\d+(?:[,–-]\s?\d+)*\]|\(\w[^()]*(?:et al\.|,)\s*\d{4}[a-z]?\)"
+    r"\[\d+(?:[,–-]\s?\d+)*\]|\(\w[^()]*(?:et al\.|,)\s*(?:19|20)\d\d[a-z]?\)"
     r"|\bet al\.?,?\s*\(?\d{4}|\b(?:their|they) (?:\w+ )?(?:paper|work|show|demonstrate)"
     r"|\btheir (?:best|results?|method|model)\b",
     re.IGNORECASE,
@@ -87,9 +118,46 @@ _META = re.compile(
     r"growing|much|considerable) attention)\b",
     re.IGNORECASE,
 )
+_BACKGROUND = re.compile(
+    r"\b(?:has|have)(?: recently)? (?:\w+ )?(?:achieved|shown|demonstrated|gained|attracted|"
+    r"received|become|seen|made) (?:\w+ )?(?:remarkable|great|tremendous|impressive|significant|"
+    r"considerable|widespread|increasing|growing|much|substantial|rapid|huge) (?:\w+ )?(?:success|"
+    r"progress|attention|popularity|interest|advances?|breakthroughs?)"
+    r"|\b(?:in|over) (?:the )?(?:recent|past|last) (?:few )?(?:years|decades?)\b"
+    r"|\bplays? (?:an? )?(?:important|crucial|key|vital|central|essential) role"
+    r"|\b(?:is|are|has been|have been) (?:widely|commonly|increasingly) (?:used|adopted|applied|"
+    r"studied|recogni[sz]ed)\b|\bis (?:one of )?the leading\b|\bremains? (?:a|an) (?:\w+ )?"
+    r"(?:challenge|problem)\b",
+    re.IGNORECASE,
+)
+_DEFINITION = re.compile(
+    r"\b(?:refers? to|is defined as|are defined as|is known as|is called)\b"
+    r"|^(?:[A-Z][\w()-]*(?:\s[\w()-]+){0,5})\s(?:is|are)\s(?:a|an)\s(?:[\w-]+\s){0,3}"
+    r"(?:technique|method|approach|framework|process|branch|family|class|type|kind|way|form|"
+    r"set|strategy|paradigm|field|package|packages)s?\b",
+)
 _BAD_START = re.compile(r"^(Table|Figure|Fig\.|Algorithm|Listing|Eq\.|Equation)\b")
+# Structured abstracts label their parts; these parts hold background or set-up, not findings.
+_SETUP_LABEL = re.compile(
+    r"^(?:BACKGROUND|CONTEXT|INTRODUCTION|OBJECTIVES?|PURPOSE(?: OF REVIEW)?|AIMS?|METHODS?|"
+    r"DESIGN|SETTING|PARTICIPANTS|PATIENTS|MATERIALS? AND METHODS|DATA SOURCES?|"
+    r"STUDY SELECTION|INTERVENTIONS?|MAIN OUTCOME MEASURES?)\b"
+)
+# A comparison that reports an outcome ("outperforms", "better than"), not the words "larger"
+# or "improve" that method descriptions use as well.
+_OWN_COMPARISON = re.compile(
+    r"\b(outperform\w*|better than|worse than|surpass\w*|exceed\w*|compared (?:to|with)|"
+    r"comparable to|on par with|higher than|lower than)\b",
+    re.IGNORECASE,
+)
+logger = logging.getLogger(__name__)
 _BONUS_KINDS = frozenset({"abstract", "results", "discussion", "conclusion"})
 DUPLICATE_COSINE = 0.92
+# Share of a claim's question cosine that comes from the sentence read after its paper's title.
+CONTEXT_WEIGHT = 0.5
+# The same rescaling of cosine as the dense part of source relevance (relevance.py).
+RELEVANCE_FLOOR = 0.15
+RELEVANCE_SPAN = 0.50
 
 
 def count_cues(text: str) -> dict[str, int]:
@@ -103,6 +171,36 @@ def count_cues(text: str) -> dict[str, int]:
         "comparison": len(_COMPARISON.findall(bare)),
         "conclusion": len(_CONCLUSION.findall(bare)),
     }
+
+
+# Discourse cues the claim-worthiness model weighs (their weights are fitted, not chosen):
+# background tends to the present perfect ("has been shown"), set-up to "we" and purpose
+# clauses ("to assess"), methods to the past passive ("were treated").
+_DISCOURSE = {
+    "perfect": re.compile(r"\b(?:has|have)\s+(?:\w+ly\s+)?(?:been\s+)?\w+(?:ed|en|wn|ne)\b", re.I),
+    "we": re.compile(r"\b(?:we|our)\b", re.I),
+    "past_passive": re.compile(r"\b(?:was|were)\s+(?:\w+ly\s+)?\w+(?:ed|en)\b", re.I),
+    "modal": re.compile(r"\b(?:may|might|could|should|can|will)\b", re.I),
+    "purpose": re.compile(
+        r"\bto (?:investigate|examine|assess|determine|evaluate|compare|study|test|explore|"
+        r"identify)\b",
+        re.I,
+    ),
+    "present": re.compile(r"\b(?:is|are)\b", re.I),
+}
+CUE_FEATURES = ("result", "number", "comparison", "conclusion")
+FLAG_FEATURES = ("background", "definition", "setup")
+WORTHINESS_FEATURES = (*CUE_FEATURES, *_DISCOURSE, *FLAG_FEATURES)
+CUE_CAP = 3
+
+
+def worthiness_features(text: str) -> list[float]:
+    """The non-embedding features of the claim-worthiness model (counts capped at ``CUE_CAP``)."""
+    cues = count_cues(text)
+    counts = [cues[name] for name in CUE_FEATURES]
+    counts += [len(pattern.findall(text)) for pattern in _DISCOURSE.values()]
+    flags = [_BACKGROUND.search(text), _DEFINITION.search(text), _SETUP.match(text)]
+    return [float(min(n, CUE_CAP)) for n in counts] + [float(f is not None) for f in flags]
 
 
 def cue_bonus(cues: dict[str, int]) -> float:
@@ -136,15 +234,25 @@ def is_candidate(
         return False
     if _BAD_START.match(text) or text.endswith("?") or not prose_filter(text):
         return False
+    if _CITES_OTHERS.search(text):
+        return False
     cues = count_cues(text)
-    return cues["result"] + cues["comparison"] + cues["conclusion"] > 0
+    if cues["result"] + cues["comparison"] + cues["conclusion"] == 0:
+        return False
+    return not is_background(text, cues)
+
+
+def is_background(text: str, cues: dict[str, int]) -> bool:
+    """Background truism, definition, or a presentation of the paper or its set-up."""
+    if _BACKGROUND.search(text) or _DEFINITION.search(text) or _SETUP_LABEL.match(text):
+        return True
+    states_result = cues["result"] > 0 or _OWN_COMPARISON.search(text) is not None
+    return bool(_META.search(text) or _SETUP.match(text)) and not states_result
 
 
 def adjustment(passage: Passage) -> float:
     """Section bonus minus the penalties of the module docstring."""
     value = 0.05 if passage.section_kind in _BONUS_KINDS else 0.0
-    if _CITES_OTHERS.search(passage.text):
-        value -= 0.20
     if _META.search(passage.text):
         value -= 0.08
     if _LEANS_ON_CONTEXT.search(passage.text):
@@ -154,41 +262,110 @@ def adjustment(passage: Passage) -> float:
     return value
 
 
-def _rank_document(
+def question_relevance(cosine: float) -> float:
+    """A sentence's cosine to the question rescaled to [0, 1] (see the module docstring)."""
+    return min(1.0, max(0.0, (cosine - RELEVANCE_FLOOR) / RELEVANCE_SPAN))
+
+
+class WorthinessModel(NamedTuple):
+    """The fitted claim-worthiness logistic regression (data/extract/claim_worthiness.json)."""
+
+    model: str
+    weights: np.ndarray
+    intercept: float
+
+
+@functools.lru_cache(maxsize=1)
+def load_worthiness_model() -> WorthinessModel:
+    """The shipped claim-worthiness weights, read once."""
+    raw = json.loads(data_file("extract", "claim_worthiness.json").read_text())
+    weights = np.asarray(raw["weights"], dtype=np.float64)
+    return WorthinessModel(str(raw["model"]), weights, float(raw["intercept"]))
+
+
+def score_worthiness(vecs: np.ndarray, texts: Sequence[str], model: WorthinessModel) -> np.ndarray:
+    """P(finding) per sentence from its embedding and capped cue counts."""
+    if not len(texts):
+        return np.zeros(0)
+    cues = np.array([worthiness_features(t) for t in texts], dtype=np.float64)
+    x = np.hstack([np.asarray(vecs, dtype=np.float64), cues])
+    prob: np.ndarray = 1.0 / (1.0 + np.exp(-(x @ model.weights + model.intercept)))
+    return prob
+
+
+class _Candidate(NamedTuple):
+    score: float
+    relevance: float
+    doc: Document
+    passage: Passage
+    vec: np.ndarray
+
+
+def _candidates(
     question_vec: np.ndarray,
     doc: Document,
     embedder: Embedder,
     settings: ExtractSettings,
     prose_filter: Callable[[str], bool],
-) -> list[tuple[float, Passage, np.ndarray, float]]:
-    candidates = [p for p in doc.passages if is_candidate(p, settings, prose_filter)]
-    if not candidates:
+) -> list[_Candidate]:
+    passages = [p for p in doc.passages if is_candidate(p, settings, prose_filter)]
+    if not passages:
         return []
-    vecs = embedder.encode([p.text for p in candidates])
-    sims = vecs @ question_vec
-    ranked = []
-    for passage, vec, sim in zip(candidates, vecs, sims, strict=True):
-        if sim < settings.min_claim_relevance:
-            continue
-        score = float(sim) + cue_bonus(count_cues(passage.text)) + adjustment(passage)
-        ranked.append((score, passage, vec, float(sim)))
-    ranked.sort(key=lambda item: (-item[0], item[1].idx))
-    return ranked
+    texts = [p.text for p in passages]
+    vecs = embedder.encode(texts)
+    worth = _worthiness(vecs, texts, embedder)
+    keep = [i for i, p in enumerate(worth) if p >= settings.min_claim_worthiness]
+    if not keep:
+        return []
+    # A result sentence often names neither the method nor the task ("More than 80% of the
+    # improvement ... is transferred to the distilled model"): read in its paper's context
+    # (the title before it) it bears on the question as its reader would see it.
+    contextual = embedder.encode([f"{doc.work.title}. {texts[i]}" for i in keep]) @ question_vec
+    out = []
+    for i, ctx in zip(keep, contextual, strict=True):
+        passage, vec = passages[i], vecs[i]
+        cosine = (1 - CONTEXT_WEIGHT) * float(vec @ question_vec) + CONTEXT_WEIGHT * float(ctx)
+        rel = question_relevance(cosine)
+        score = rel + cue_bonus(count_cues(passage.text)) + adjustment(passage)
+        out.append(_Candidate(score, rel, doc, passage, vec))
+    return out
 
 
-def _select(
-    ranked: list[tuple[float, Passage, np.ndarray, float]],
-    kept_vecs: list[np.ndarray],
-    limit: int,
-) -> list[tuple[Passage, float]]:
-    chosen: list[tuple[Passage, float]] = []
-    for _, passage, vec, sim in ranked:
+def _worthiness(vecs: np.ndarray, texts: list[str], embedder: Embedder) -> np.ndarray:
+    model = load_worthiness_model()
+    if (
+        embedder.name != model.model
+        or vecs.shape[1] + len(WORTHINESS_FEATURES) != model.weights.size
+    ):
+        # The weights read one embedding space; under another model the gate is off.
+        logger.info(
+            "claim-worthiness gate off: fitted on %s, embedder is %s", model.model, embedder.name
+        )
+        return np.ones(len(texts))
+    return score_worthiness(vecs, texts, model)
+
+
+def bears_on_question(relevance: float, best: float, settings: ExtractSettings) -> bool:
+    """The claim rule: above the absolute floor and within the margin of the best candidate."""
+    return relevance >= settings.min_claim_relevance and (
+        relevance >= best - settings.claim_relevance_margin
+    )
+
+
+def _select(ranked: list[_Candidate], limit: int) -> list[_Candidate]:
+    # Each source's best claim first, so that whether a source is used does not hinge on the
+    # report-wide cap; then the rest by rank.
+    firsts: dict[str, _Candidate] = {}
+    for cand in ranked:
+        firsts.setdefault(cand.doc.doc_id, cand)
+    order = list(firsts.values()) + [c for c in ranked if firsts[c.doc.doc_id] is not c]
+    chosen: list[_Candidate] = []
+    for cand in order:
         if len(chosen) >= limit:
             break
-        if any(float(vec @ other) >= DUPLICATE_COSINE for other in kept_vecs):
+        if any(float(cand.vec @ other.vec) >= DUPLICATE_COSINE for other in chosen):
             continue
-        kept_vecs.append(vec)
-        chosen.append((passage, sim))
+        chosen.append(cand)
     return chosen
 
 
@@ -199,30 +376,31 @@ def extract_claims(
     settings: ExtractSettings,
     prose_filter: Callable[[str], bool],
 ) -> list[Claim]:
-    """Claims from the given (used) documents, which come in relevance order."""
+    """Claims bearing on the question from the given (passing) documents, in relevance order."""
     question_vec = embedder.encode([question])[0]
-    kept_vecs: list[np.ndarray] = []
-    picked: list[tuple[Document, Passage, float]] = []
-    for doc in documents:
-        ranked = _rank_document(question_vec, doc, embedder, settings, prose_filter)
-        room = min(settings.max_claims_per_source, settings.max_claims - len(picked))
-        if room <= 0:
-            break
-        picked.extend((doc, p, sim) for p, sim in _select(ranked, kept_vecs, room))
+    pool = [
+        c
+        for doc in documents
+        for c in _candidates(question_vec, doc, embedder, settings, prose_filter)
+    ]
+    best = max((c.relevance for c in pool), default=0.0)
+    kept = [c for c in pool if bears_on_question(c.relevance, best, settings)]
+    kept.sort(key=lambda c: (-c.score, c.passage.idx))
+    picked = _select(kept, settings.max_claims)
     order = {doc.doc_id: i for i, doc in enumerate(documents)}
-    picked.sort(key=lambda item: (order[item[0].doc_id], item[1].char_start))
+    picked.sort(key=lambda c: (order[c.doc.doc_id], c.passage.char_start))
     return [
         Claim(
             claim_id=f"C{n}",
-            text=passage.text,
-            doc_id=doc.doc_id,
-            passage_idx=passage.idx,
-            page=passage.page,
-            section=passage.section,
-            char_start=passage.char_start,
-            char_end=passage.char_end,
-            relevance=round(sim, 4),
-            kind=claim_kind(count_cues(passage.text)),
+            text=c.passage.text,
+            doc_id=c.doc.doc_id,
+            passage_idx=c.passage.idx,
+            page=c.passage.page,
+            section=c.passage.section,
+            char_start=c.passage.char_start,
+            char_end=c.passage.char_end,
+            relevance=round(c.relevance, 4),
+            kind=claim_kind(count_cues(c.passage.text)),
         )
-        for n, (doc, passage, sim) in enumerate(picked, start=1)
+        for n, c in enumerate(picked, start=1)
     ]

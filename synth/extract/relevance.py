@@ -5,28 +5,41 @@ Rule (also in the README):
 * ``dense``   = 0.5 × mean of the 3 best cosines between the question and the document's *head*
   (title and abstract sentences) + 0.5 × mean of the 10 best cosines over its body sentences
   (references, front matter and appendix excluded). Cosines come from the sentence embedder.
-* ``lexical`` = share of the question's content words (stop words removed, light stemming) that
-  occur in the document's title and abstract.
-* ``score``   = 0.75 × clip((dense − 0.15) / 0.50, 0, 1) + 0.25 × lexical, in [0, 1].
+* ``lexical`` = the question's content words (stop words removed, light stemming) found in the
+  document's title and abstract, each weighted by how rare it is among the heads of the
+  candidate sources (``log((N + 1) / (df + 1))``), as a share of the total weight. A word every
+  candidate has ("model", "risk") tells the candidates apart less than one that few have
+  ("bladder", "tokenizer"). A single document is weighted plainly (every word counts 1).
+* ``score``   = 0.5 × clip((dense − 0.15) / 0.50, 0, 1) + 0.5 × lexical, in [0, 1].
   The rescaling maps the cosine range seen for unrelated (≈0.15) to on-topic (≥0.65) text.
-* A source is *used* when ``score ≥ ExtractSettings.relevance_threshold`` (default 0.45).
+* A source *passes* when its score is at least ``relevance_threshold`` (an absolute floor,
+  default 0.30) **and** within ``relevance_margin`` (default 0.35) of the best source's score
+  for the same question: relevance is judged against the question's own score distribution,
+  so a corpus where every paper is on topic keeps them all and one where a single paper is
+  on topic keeps that one, without one fixed cut serving both.
+* A passing source is *used* only when it also contributes a claim
+  (``mark_sources_without_claims``, after extraction). Every unused source keeps a one-line
+  reason with the numbers.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
 from synth.embed import Embedder
 from synth.lexical import RELEVANCE, tokens
-from synth.records import NON_CLAIM_SECTIONS, Document, Passage, Relevance
+from synth.records import NON_CLAIM_SECTIONS, Claim, Document, Passage, Relevance
 from synth.settings import ExtractSettings
 
 DENSE_FLOOR = 0.15
 DENSE_SPAN = 0.50
-DENSE_WEIGHT = 0.75
+DENSE_WEIGHT = 0.5
 HEAD_K = 3
 BODY_K = 10
 _HEAD_KINDS = frozenset({"abstract"})
+NO_CLAIM_REASON = "no sentence states a finding relevant to the question"
 
 
 def head_passages(doc: Document) -> list[Passage]:
@@ -49,16 +62,31 @@ def _top_mean(values: np.ndarray, k: int) -> float:
     return float(top.mean())
 
 
-def score_lexical(question: str, doc: Document) -> float:
-    """Share of the question's content words found in the title and abstract."""
-    wanted = set(tokens(question, RELEVANCE))
-    if not wanted:
-        return 0.0
+def head_terms(doc: Document) -> set[str]:
+    """Content words of the title and abstract."""
     head_text = " ".join([doc.work.title, *(p.text for p in head_passages(doc))])
     if doc.work.abstract and not any(p.section_kind == "abstract" for p in doc.passages):
         head_text += " " + doc.work.abstract
-    found = wanted & set(tokens(head_text, RELEVANCE))
-    return len(found) / len(wanted)
+    return set(tokens(head_text, RELEVANCE))
+
+
+def build_term_weights(question: str, heads: list[set[str]]) -> dict[str, float]:
+    """Weight of each question word: its rarity among the candidates' heads (1 each when N ≤ 1)."""
+    wanted = set(tokens(question, RELEVANCE))
+    n = len(heads)
+    if n <= 1:
+        return dict.fromkeys(wanted, 1.0)
+    return {t: math.log((n + 1) / (1 + sum(t in h for h in heads))) for t in wanted}
+
+
+def score_lexical(question: str, doc: Document, weights: dict[str, float] | None = None) -> float:
+    """Weighted share of the question's content words found in the title and abstract."""
+    weights = weights if weights is not None else build_term_weights(question, [head_terms(doc)])
+    total = sum(weights.values())
+    if total <= 0:
+        return 0.0
+    found = head_terms(doc)
+    return sum(w for t, w in weights.items() if t in found) / total
 
 
 def fuse(dense: float, lexical: float) -> float:
@@ -77,30 +105,54 @@ def _dense_score(question_vec: np.ndarray, doc: Document, embedder: Embedder) ->
     return 0.5 * _top_mean(head, HEAD_K) + 0.5 * _top_mean(body, BODY_K)
 
 
+def passing_reason(score: float, best: float, settings: ExtractSettings) -> str:
+    """Empty when a score passes the relative rule, else why not (one line, with numbers)."""
+    if score < settings.relevance_threshold:
+        return f"relevance {score:.2f} is below the floor {settings.relevance_threshold:.2f}"
+    if score < best - settings.relevance_margin:
+        return (
+            f"relevance {score:.2f} is more than {settings.relevance_margin:.2f} below the "
+            f"best source's {best:.2f}"
+        )
+    return ""
+
+
 def score_relevance(
     question: str, documents: list[Document], embedder: Embedder, settings: ExtractSettings
 ) -> list[Relevance]:
-    """One Relevance per document, in the documents' order."""
+    """One Relevance per document, in the documents' order, passing by the relative rule."""
     question_vec = embedder.encode([question])[0]
+    weights = build_term_weights(question, [head_terms(d) for d in documents])
+    parts = [
+        (_dense_score(question_vec, doc, embedder), score_lexical(question, doc, weights))
+        for doc in documents
+    ]
+    scores = [fuse(dense, lexical) for dense, lexical in parts]
+    best = max(scores, default=0.0)
     out: list[Relevance] = []
-    for doc in documents:
-        dense = _dense_score(question_vec, doc, embedder)
-        lexical = score_lexical(question, doc)
-        score = fuse(dense, lexical)
-        used = score >= settings.relevance_threshold
-        reason = (
-            ""
-            if used
-            else f"relevance {score:.2f} is below the threshold {settings.relevance_threshold:.2f}"
-        )
+    for doc, (dense, lexical), score in zip(documents, parts, scores, strict=True):
+        reason = passing_reason(score, best, settings)
         out.append(
             Relevance(
                 doc_id=doc.doc_id,
                 score=score,
                 dense=round(dense, 4),
                 lexical=round(lexical, 4),
-                used=used,
+                used=not reason,
                 reason=reason,
             )
         )
     return out
+
+
+def mark_sources_without_claims(relevance: list[Relevance], claims: list[Claim]) -> list[Relevance]:
+    """Passing sources that gave no claim become unused, with the reason."""
+    with_claims = {c.doc_id for c in claims}
+    return [
+        r.model_copy(
+            update={"used": False, "reason": f"{NO_CLAIM_REASON} (relevance {r.score:.2f})"}
+        )
+        if r.used and r.doc_id not in with_claims
+        else r
+        for r in relevance
+    ]

@@ -9,15 +9,30 @@ from synth import __version__
 from synth.corrections import CONTRACT as CORRECTION_CONTRACT
 from synth.corrections import Corrections, work_is_retracted
 from synth.errors import ManifestError
-from synth.records import Claim, Document, Quality, Relevance, Review, SourceFailure, Verdict
+from synth.records import (
+    Answer,
+    AnswerSentence,
+    Claim,
+    Document,
+    Finding,
+    Quality,
+    Relevance,
+    Review,
+    SourceFailure,
+    Verdict,
+)
 from synth.report._models import (
     MANIFEST_CONTRACT,
     PROVENANCE_CONTRACT,
     Generator,
     Manifest,
+    ManifestAnswer,
+    ManifestAnswerSentence,
     ManifestClaim,
     ManifestEvidence,
     ManifestFailure,
+    ManifestFinding,
+    ManifestQuantity,
     ManifestSource,
     Provenance,
     ProvenanceLevel,
@@ -141,6 +156,75 @@ def build_claims(
     return out
 
 
+def _keys(doc_ids: list[str], keys: dict[str, str], what: str) -> list[str]:
+    missing = [d for d in doc_ids if d not in keys]
+    if missing:
+        raise ManifestError(f"{what} names an unknown document {missing[0]}")
+    return sorted(dict.fromkeys(keys[d] for d in doc_ids), key=_key_number)
+
+
+def _key_number(key: str) -> int:
+    return int(key[1:]) if key[1:].isdigit() else 10**9
+
+
+def build_findings(findings: list[Finding], keys: dict[str, str]) -> list[ManifestFinding]:
+    """Findings with source keys in place of document ids, in the order given."""
+    return [
+        ManifestFinding(
+            id=f.finding_id,
+            statement=f.statement,
+            representative=f.representative,
+            claims=list(f.claims),
+            reported_by=_keys(f.reported_by, keys, f"finding {f.finding_id}"),
+            corroborated_by=_keys(f.corroborated_by, keys, f"finding {f.finding_id}"),
+            contrasted_by=_keys(f.contrasted_by, keys, f"finding {f.finding_id}"),
+            contrasting_claims=list(f.contrasting_claims),
+            quantities=[
+                ManifestQuantity(raw=q.raw, value=q.value, unit=q.unit, claim=q.claim_id)
+                for q in f.quantities
+            ],
+            relevance=round(min(max(f.relevance, 0.0), 1.0), 4),
+            strength=round(f.strength, 4),
+            verdict=f.verdict,
+        )
+        for f in findings
+    ]
+
+
+def _sentence(
+    s: AnswerSentence, findings: dict[str, ManifestFinding], claim_keys: dict[str, str]
+) -> ManifestAnswerSentence:
+    sources: list[str] = []
+    for cid in s.citations:
+        if cid in findings:
+            sources += findings[cid].reported_by + findings[cid].corroborated_by
+        elif cid in claim_keys:
+            sources.append(claim_keys[cid])
+    return ManifestAnswerSentence(
+        text=s.text,
+        citations=list(s.citations),
+        sources=sorted(dict.fromkeys(sources), key=_key_number),
+        verified=s.verified,
+        note=s.note,
+    )
+
+
+def build_answer(
+    answer: Answer, findings: list[ManifestFinding], claims: list[ManifestClaim]
+) -> ManifestAnswer:
+    """The answer with the sources behind each sentence's cited findings and claims."""
+    by_id = {f.id: f for f in findings}
+    claim_keys = {c.id: c.source for c in claims}
+    return ManifestAnswer(
+        text=answer.text,
+        sentences=[_sentence(s, by_id, claim_keys) for s in answer.sentences],
+        writer=answer.writer,
+        dropped=[_sentence(s, by_id, claim_keys) for s in answer.dropped],
+        uncovered=list(answer.uncovered),
+        note=answer.note,
+    )
+
+
 def build_verification(claims: list[ManifestClaim], confidence_note: str) -> Verification:
     """Counts per verdict and the level of verification reached."""
     labels = [c.verdict for c in claims]
@@ -207,11 +291,14 @@ def build_manifest(
     extra: dict[str, Any] | None = None,
     publisher: str = "synth",
     title: str | None = None,
+    findings: list[Finding] | None = None,
+    answer: Answer | None = None,
 ) -> Manifest:
     """Assemble the manifest (artifacts stay empty until write_report fills them)."""
     sources = build_sources(documents, relevance)
     keys = {s.doc_id: s.key for s in sources}
     manifest_claims = build_claims(claims, verdicts, keys)
+    manifest_findings = build_findings(findings or [], keys)
     fields: dict[str, Any] = {k: (extra or {})[k] for k in sorted(extra or {})}
     return Manifest(
         report_id=report_id,
@@ -232,5 +319,7 @@ def build_manifest(
         corrections=corrections,
         provenance=build_provenance(sources, review, publisher),
         artifacts=[],
+        findings=manifest_findings,
+        answer=build_answer(answer, manifest_findings, manifest_claims) if answer else None,
         **fields,
     )

@@ -115,6 +115,72 @@ class ManifestClaim(Record):
     relevance: float | None = None
 
 
+class ManifestQuantity(Record):
+    """A key quantity of a finding, as one of its claims writes it."""
+
+    raw: str
+    value: float
+    unit: str = ""
+    claim: str = Field(description="Id of the claim it is read from.")
+
+
+class ManifestFinding(Record):
+    """Claims grouped across sources that state one result."""
+
+    id: str = Field(pattern=r"^F[1-9][0-9]*$")
+    statement: str = Field(description="The representative claim's text, verbatim.")
+    representative: str = Field(description="Id of the claim the statement is.")
+    claims: list[str] = Field(description="Ids of the claims that state it.")
+    reported_by: list[str] = Field(description="Keys of the sources whose claims state it.")
+    corroborated_by: list[str] = Field(
+        default_factory=list, description="Keys of other sources whose passages support it."
+    )
+    contrasted_by: list[str] = Field(
+        default_factory=list, description="Keys of sources with claims or passages against it."
+    )
+    contrasting_claims: list[str] = Field(default_factory=list)
+    quantities: list[ManifestQuantity] = Field(default_factory=list)
+    relevance: float = Field(ge=0.0, le=1.0)
+    strength: float = Field(ge=0.0, le=1.0)
+    verdict: VerdictLabel
+
+
+class ManifestAnswerSentence(Record):
+    """One sentence of the answer and the findings or claims it cites."""
+
+    text: str
+    citations: list[str] = Field(description="Finding or claim ids.")
+    sources: list[str] = Field(
+        default_factory=list, description="Keys of the sources behind the cited ids."
+    )
+    verified: bool
+    note: str = ""
+
+
+class ManifestAnswer(Record):
+    """The direct answer to the question, written only from the findings."""
+
+    text: str
+    sentences: list[ManifestAnswerSentence]
+    writer: str = Field(description="'extractive' or 'openai-compatible:<model>'.")
+    dropped: list[ManifestAnswerSentence] = Field(
+        default_factory=list, description="Generated sentences removed, each with the reason."
+    )
+    uncovered: list[str] = Field(
+        default_factory=list, description="Parts of the question no used source addresses."
+    )
+    note: str = ""
+
+
+class ManifestRequest(Record):
+    """What the report was asked to read (the question is ``research_question``)."""
+
+    corpus: list[str] = Field(default_factory=list)
+    dois: list[str] = Field(default_factory=list)
+    arxiv_ids: list[str] = Field(default_factory=list)
+    search: bool | None = None
+
+
 class Verification(Record):
     """How far claims were checked, with counts and the meaning of confidence."""
 
@@ -150,9 +216,9 @@ class Artifact(Record):
 
 
 class Manifest(BaseModel):
-    """A report's machine-readable record; extra top-level fields are allowed (timings, bench)."""
+    """A report's machine-readable record: every top-level field is declared."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="forbid")
 
     contract: Literal["paper-manifest-v1.1"] = MANIFEST_CONTRACT
     report_id: str = Field(pattern=r"^[A-Z]+:[0-9A-F]+$")
@@ -172,6 +238,12 @@ class Manifest(BaseModel):
     artifacts: list[Artifact]
     timings: dict[str, float] | None = None
     bench: dict[str, Any] | None = None
+    request: ManifestRequest | None = None
+    inputs_digest: str | None = Field(
+        None, description="sha256 over the inputs read; regeneration skips an unchanged report."
+    )
+    findings: list[ManifestFinding] = Field(default_factory=list)
+    answer: ManifestAnswer | None = None
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Manifest:
@@ -186,4 +258,18 @@ class Manifest(BaseModel):
             missing = {claim.source, *(e.source for e in claim.evidence)} - known
             if missing:
                 raise ValueError(f"claim {claim.id} cites unknown source {sorted(missing)[0]}")
+        claim_ids = set(ids)
+        for f in self.findings:
+            bad = {*f.reported_by, *f.corroborated_by, *f.contrasted_by} - known
+            if bad:
+                raise ValueError(f"finding {f.id} cites unknown source {sorted(bad)[0]}")
+            unknown = {f.representative, *f.claims, *f.contrasting_claims} - claim_ids
+            if unknown:
+                raise ValueError(f"finding {f.id} names unknown claim {sorted(unknown)[0]}")
+        if self.answer is not None:
+            citable = claim_ids | {f.id for f in self.findings}
+            for sentence in self.answer.sentences:
+                unknown = set(sentence.citations) - citable
+                if unknown:
+                    raise ValueError(f"the answer cites unknown id {sorted(unknown)[0]}")
         return self

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from synth.report.manifest import Manifest, ManifestClaim, ManifestSource
+    from synth.report._models import Manifest, ManifestClaim, ManifestSource
 
 _PARTICLES = frozenset(
     str.split("van von der den de del della di da du la le dos das ter ten bin ibn al st. saint")

@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from synth.report._models import Manifest, ManifestClaim, ManifestSource
+from synth.report._models import (
+    Manifest,
+    ManifestAnswerSentence,
+    ManifestClaim,
+    ManifestFinding,
+    ManifestSource,
+)
 from synth.report.synthesis import (
     arxiv_url,
     build_abstract,
@@ -31,6 +37,20 @@ DIMENSION_NAMES = {
 }
 TEXT_LEVELS = {"fulltext": "full text", "abstract": "abstract only", "metadata": "metadata only"}
 READING_NOTES: list[tuple[str, str]] = [
+    (
+        "Answer",
+        "Written only from the findings below; each sentence ends with the sources and finding ids "
+        "it rests on. A sentence marked 'not verified' cites findings the verifier does not "
+        "support. 'Not addressed' names parts of the question that no used source mentions.",
+    ),
+    (
+        "Finding",
+        "Claims of one or more sources that state the same result (close in meaning and not "
+        "differing in their numbers). 'Reported by' are the sources that state it; "
+        "'corroborated by' other sources whose passages the verifier reads as support; "
+        "'contrasted by' sources with a claim or passage read as contradicting it.",
+    ),
+    ("Strength", "__strength__"),
     (
         "Relevance",
         "How well a source bears on the research question, from 0 (unrelated) to 1, fusing the "
@@ -73,6 +93,14 @@ BENCH_NOTE = (
     "Measured by synth bench, not taken from the literature: pass@k is the unbiased estimate of "
     "the chance that at least one of k generated samples passes a task's tests (0 to 1); "
     "latencies are wall-clock times on the hardware recorded in the results file.",
+)
+# The rule of synth/synthesize/findings.py, in words (the report stage does not import it).
+STRENGTH_NOTE = (
+    "How well a finding is backed, from 0 to 1: c × (1 − 0.5^n) / (1 + k), where c is the best "
+    "confidence among its claims (a quarter of it for an unverified claim, a tenth for a "
+    "contradicted one), n the number of distinct sources that report or corroborate it and k the "
+    "number that contrast it. One source gives at most half of c, two three quarters: a paper "
+    "repeating itself counts once."
 )
 _DEFAULT_CONFIDENCE = (
     "The verifier's estimated probability, from 0 to 1, that the claim is supported by the "
@@ -160,6 +188,53 @@ def _claim_row(
     }
 
 
+def _cites(keys: list[str], sources: dict[str, ManifestSource]) -> str:
+    return "; ".join(sources[k].citation for k in keys if k in sources)
+
+
+def _answer_row(s: ManifestAnswerSentence, sources: dict[str, ManifestSource]) -> dict[str, Any]:
+    return {
+        "text": s.text,
+        "citation": _cites(s.sources, sources),
+        "ids": ", ".join(s.citations),
+        # A sentence that cites nothing (the coverage sentence) states no finding to verify.
+        "verified": s.verified or not s.citations,
+        "note": s.note,
+    }
+
+
+def _answer(m: Manifest, sources: dict[str, ManifestSource]) -> dict[str, Any] | None:
+    a = m.answer
+    if a is None:
+        return None
+    return {
+        "sentences": [_answer_row(s, sources) for s in a.sentences],
+        "dropped": [_answer_row(s, sources) for s in a.dropped],
+        "uncovered": ", ".join(a.uncovered),
+        "writer": a.writer,
+        "note": a.note,
+    }
+
+
+def _finding_row(f: ManifestFinding, sources: dict[str, ManifestSource]) -> dict[str, Any]:
+    symbol, label = VERDICT_LABELS[f.verdict]
+    return {
+        "id": f.id,
+        "statement": " ".join(f.statement.split()),
+        "claims": ", ".join(f.claims),
+        "reported_by": _cites(f.reported_by, sources),
+        "reported_keys": ", ".join(f.reported_by),
+        "corroborated_by": _cites(f.corroborated_by, sources),
+        "contrasted_by": _cites(f.contrasted_by, sources),
+        "contrasting_claims": ", ".join(f.contrasting_claims),
+        "quantities": ", ".join(dict.fromkeys(q.raw for q in f.quantities)),
+        "relevance": fmt(f.relevance),
+        "strength": fmt(f.strength),
+        "symbol": symbol,
+        "label": label,
+    }
+
+
 def _limitations(m: Manifest) -> list[str]:
     out = [
         "Every step (search, reading, claim extraction, verification and grading) was automated; "
@@ -207,9 +282,11 @@ def _limitations(m: Manifest) -> list[str]:
     return out
 
 
-def _references(m: Manifest) -> list[dict[str, Any]]:
+def _references(m: Manifest, used: bool = True) -> list[dict[str, Any]]:
     refs = []
     for s in m.sources:
+        if s.used != used:
+            continue
         links = []
         if s.doi:
             links.append(doi_url(s.doi))
@@ -249,12 +326,11 @@ def build_view(m: Manifest, max_findings: int = 3) -> dict[str, Any]:
     """Everything the templates print, as strings and lists (no template arithmetic)."""
     sources = {s.key: s for s in m.sources}
     corrections, by_claim = _corrections(m)
-    notes = [
-        (term, m.verification.confidence_note or _DEFAULT_CONFIDENCE)
-        if text == "__confidence__"
-        else (term, text)
-        for term, text in READING_NOTES
-    ]
+    special = {
+        "__confidence__": m.verification.confidence_note or _DEFAULT_CONFIDENCE,
+        "__strength__": STRENGTH_NOTE,
+    }
+    notes = [(term, special.get(text, text)) for term, text in READING_NOTES]
     return {
         "m": m,
         "created": m.created_at.strftime("%Y-%m-%d"),
@@ -284,6 +360,9 @@ def build_view(m: Manifest, max_findings: int = 3) -> dict[str, Any]:
         "claims": [_claim_row(c, sources, by_claim) for c in m.claims],
         "limitations": _limitations(m),
         "references": _references(m),
+        "left_out": _references(m, used=False),
+        "answer": _answer(m, sources),
+        "findings": [_finding_row(f, sources) for f in m.findings],
         "notes": notes + ([BENCH_NOTE] if m.bench else []),
         "bench": _bench(m),
         "withdrawn": m.corrections.status == "WITHDRAWN",

@@ -1,6 +1,6 @@
 """How a claim's quantities line up with an evidence passage's: agreeing, in conflict, unstated.
 
-Quantities are read by :func:`synth.verify.quantities.parse_quantities`; :class:`Quantity`,
+Quantities are read by :func:`synth.quantities.parse_quantities`; :class:`Quantity`,
 ``Kind``, ``Hedge`` and ``parse_quantities`` are re-exported here, so callers need one module.
 Each quantity stands for the values it is consistent with, as written:
 
@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from synth.verify.quantities import Hedge, Kind, Quantity, parse_quantities
+from synth.quantities import Hedge, Kind, Quantity, parse_quantities
 
 __all__ = [
     "APPROX_TOLERANCE",

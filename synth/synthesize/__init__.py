@@ -1,0 +1,1 @@
+"""Synthesis: findings across sources and the cited answer."""

@@ -1,0 +1,407 @@
+"""The extractive answer: a few sentences built only from findings, every one of them cited.
+
+Each sentence is a fixed frame ("The sources quantify the extent: ...") around clauses taken
+verbatim from findings' statements. A clause is one sentence of a statement with its framing
+("We show that", "Moreover,"), its author-year or bracket citations and its final stop removed;
+nothing else is changed, so every number in the answer is written as a claim wrote it. A clause
+embedded after "that" or a colon loses its initial capital unless its first word is a name: an
+acronym or a word with inner capitals or digits ("BERT", "FitNets", "GPT-4"), a word the claims
+also capitalise mid-sentence ("Hinton"), or the start of a capitalised phrase ("Knowledge
+Distillation (KD) has ..."). A clause that ends in a stop loses it before the frame's own.
+
+Sentences, in order (at most ``max_answer_sentences``, the coverage sentence not counted):
+
+1. The lead, shaped by the question. Its first finding is taken from the supported findings
+   whose relevance is within ``LEAD_MARGIN`` of the most relevant one: for "To what extent /
+   how much" questions one whose statement carries a quantity if any does, then one that two or
+   more sources state, then the first in report order. It is joined by a second finding, from
+   another source where possible, chosen to bring a quantity when the first has none (an
+   unverified finding is taken only for that). Yes/no questions ("Does", "Can",
+   "Is" ...) lead with the direction the two top supported findings point to (negations
+   decide). Other questions lead with the two top supported findings.
+2. Agreement: supported findings reported or corroborated by two or more sources.
+3. Difference: the most relevant finding with contrasting claims or passages, or one the
+   evidence contradicts.
+4. Further supported findings, two to a sentence when both are short (``SHORT_CLAUSE_WORDS``).
+5. Coverage: the question's aspects no used source mentions (and, for an extent question, that
+   no verified finding carries a number, when none does).
+
+A sentence is ``verified`` only when it cites findings and every one of them is supported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from synth.quantities import parse_quantities
+from synth.records import Answer, AnswerSentence, Claim, Finding
+from synth.settings import SynthesizeSettings
+
+__all__ = [
+    "LEAD_MARGIN",
+    "SHORT_CLAUSE_WORDS",
+    "QuestionForm",
+    "extractive_answer",
+    "question_form",
+    "to_clause",
+]
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+QuestionForm = Literal["extent", "yesno", "open"]
+
+LEAD_MARGIN = 0.05
+# Two clauses of at most this many words read well in one sentence; longer ones stand alone.
+SHORT_CLAUSE_WORDS = 20
+
+_EXTENT = re.compile(
+    r"^\s*(?:to what (?:extent|degree)|how (?:much|far|many|large|strongly|well|often)"
+    r"|by how much|what is the (?:size|magnitude))\b",
+    re.IGNORECASE,
+)
+_YESNO = re.compile(
+    r"^\s*(?:does|do|did|can|could|is|are|was|were|will|would|should|has|have|had|may|might)\b",
+    re.IGNORECASE,
+)
+_CONNECTIVE = re.compile(
+    r"^(?:however|moreover|furthermore|in addition|additionally|overall|importantly|notably|"
+    r"finally|thus|therefore|hence|also|indeed|in fact|in particular|for example|for instance|"
+    r"specifically|surprisingly|interestingly|in summary|in conclusion|to summarize|"
+    r"first|second|third|as a result|consequently|in short|in practice|besides|in general),\s+",
+    re.IGNORECASE,
+)
+_FRAMING = re.compile(
+    r"^(?:in (?:this|our) (?:paper|work|study|article),?\s+)?"
+    r"(?:we|our (?:results|experiments|findings|analyses|analysis)|(?:the |these )?results|"
+    r"(?:the |these |our )?experiments|this|it)\s+"
+    r"(?:have |has |also |further |clearly |empirically )*"
+    r"(?:shows?|shown|showed|find|found|demonstrates?|demonstrated|observe[ds]?|reports?|"
+    r"reported|confirms?|confirmed|argue|conclude[ds]?|suggests?|suggested|reveals?|revealed|"
+    r"indicates?|indicated)\s+that\s+"
+    r"|^it (?:can|could) be (?:easily |clearly )?(?:concluded|seen|shown|observed) that\s+"
+    r"|^(?:we|our (?:results|experiments)) (?:have )?(?:provide[ds]?|present(?:ed)?|give|gave|"
+    r"offer(?:ed)?) (?:\w+ )?evidence that\s+",
+    re.IGNORECASE,
+)
+# A paper's own voice, retold: "the strategy that we propose in this paper" -> "the strategy
+# the authors propose"; "our method" -> "the authors' method".
+_OWN_WORK = re.compile(
+    r"\b(?:that|which) we (propose|introduce|present|describe|use|study)d?"
+    r"(?: in this (?:paper|work|study))?\b",
+    re.IGNORECASE,
+)
+_WE = re.compile(r"\bwe\b", re.IGNORECASE)
+_OUR = re.compile(r"\bour\b", re.IGNORECASE)
+# "(Hinton et al., 2015)", "(Ba & Caruana, 2014; Li, 2020a)", "[12]", "[3, 4]".
+_CITATION = re.compile(
+    r"\s*\((?:[^()]*?(?:19|20)\d{2}[a-z]?\s*;?\s*)+\)|\s*\[\s*\d+(?:\s*[,;–-]\s*\d+)*\s*\]"
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+_NOT_AN_END = re.compile(r"(?:\b(?:e\.g|i\.e|et al|cf|vs|Fig|Eq|Tab|Sec|approx)|\b[A-Z])\.$")
+_NEGATION = re.compile(
+    r"\b(?:not|no|cannot|never|neither|nor|fails?|failed|worse|degrades?|degraded|hurts?)\b",
+    re.IGNORECASE,
+)
+_FUNCTION_WORDS = _words(
+    """a an the this that these those it its we our in on at for with by from to of as when
+    while although though if using compared unlike both each all most many some such there
+    their they after before during under over across among between"""
+)
+
+
+def question_form(question: str) -> QuestionForm:
+    """Whether the question asks how far ("extent"), yes or no ("yesno"), or something else."""
+    if _EXTENT.match(question):
+        return "extent"
+    return "yesno" if _YESNO.match(question) else "open"
+
+
+def _split(text: str) -> list[str]:
+    """Sentences of a statement (a claim is one or two sentences)."""
+    parts: list[str] = []
+    for piece in _SENTENCE_END.split(text.strip()):
+        if parts and _NOT_AN_END.search(parts[-1]):
+            parts[-1] = f"{parts[-1]} {piece}"
+        else:
+            parts.append(piece)
+    return [p for p in parts if p]
+
+
+def to_clause(sentence: str) -> str:
+    """A sentence as a clause: framing, citations and the final stop removed, words kept."""
+    clause = _CITATION.sub("", sentence.strip())
+    while True:
+        shorter = _FRAMING.sub("", _CONNECTIVE.sub("", clause, count=1), count=1)
+        if shorter == clause:
+            break
+        clause = shorter
+    clause = _OWN_WORK.sub(lambda m: f"the authors {m.group(1).lower()}", clause)
+    clause = _OUR.sub("the authors'", _WE.sub("the authors", clause))
+    return clause.rstrip(" .;:,")
+
+
+def _is_named(word: str) -> bool:
+    return any(ch.isdigit() for ch in word) or any(ch.isupper() for ch in word[1:])
+
+
+def _capitalised_names(claims: Sequence[Claim]) -> frozenset[str]:
+    """Capitalised words the claims write mid-sentence: names ("Hinton", "Transformer")."""
+    names: set[str] = set()
+    for claim in claims:
+        for sentence in _split(claim.text):
+            names.update(re.findall(r"(?<=\s)[A-Z][a-z]+\b", sentence))
+    return frozenset(names)
+
+
+def _embedded(clause: str, names: frozenset[str]) -> str:
+    """The clause as it reads inside another sentence, initial capital dropped if safe."""
+    words = clause.split(" ", 2)
+    first = words[0]
+    second = words[1] if len(words) > 1 else ""
+    if not first[:1].isupper() or _is_named(first) or first == "I":
+        return clause
+    if second[:1].isupper():
+        return clause  # a capitalised name of two or more words: "Knowledge Distillation (KD)"
+    if first.strip(",;:") in names and first.lower() not in _FUNCTION_WORDS:
+        return clause
+    return first.lower() + clause[len(first) :]
+
+
+def _has_quantity(finding: Finding) -> bool:
+    return any(q.claim_id == finding.representative for q in finding.quantities)
+
+
+def _clause_of(finding: Finding, quantity_first: bool) -> str:
+    """The statement's sentence that carries a quantity (if asked and any does), as a clause."""
+    sentences = _split(finding.statement) or [finding.statement]
+    if quantity_first:
+        for sentence in sentences:
+            if any(q.unit for q in parse_quantities(sentence)):
+                return to_clause(sentence)
+    return to_clause(sentences[0])
+
+
+def _sources(finding: Finding) -> set[str]:
+    return set(finding.reported_by) | set(finding.corroborated_by)
+
+
+def _verified(cited: Sequence[Finding]) -> bool:
+    return bool(cited) and all(f.verdict == "supported" for f in cited)
+
+
+def _sentence(
+    text: str, cited: Sequence[Finding], extra: Sequence[str] = (), note: str = ""
+) -> AnswerSentence:
+    ok = _verified(cited)
+    if not ok and not note:
+        note = "cites a finding the verifier does not support"
+    return AnswerSentence(
+        text=text, citations=[f.finding_id for f in cited] + list(extra), verified=ok, note=note
+    )
+
+
+@dataclass
+class _Writer:
+    """What the answer has used so far, and how clauses are embedded."""
+
+    form: QuestionForm
+    names: frozenset[str]
+    used: set[str]
+
+    def clause(self, finding: Finding, quantity_first: bool = False) -> str:
+        self.used.add(finding.finding_id)
+        return _embedded(_clause_of(finding, quantity_first), self.names)
+
+
+def _lead_picks(form: QuestionForm, findings: Sequence[Finding]) -> list[Finding]:
+    """The one or two findings the first sentence rests on."""
+    supported = [f for f in findings if f.verdict == "supported"]
+    if not supported:
+        return []
+    want_q = form == "extent"
+    # Near the top, a result several sources state answers better than one paper's.
+    close = [f for f in supported if f.relevance >= supported[0].relevance - LEAD_MARGIN]
+    first = min(
+        close,
+        key=lambda f: (want_q and not _has_quantity(f), len(_sources(f)) < 2, findings.index(f)),
+    )
+    need_q = want_q and not _has_quantity(first)
+    pool = [f for f in findings if f is not first and f.verdict != "contradicted"]
+    if not need_q:
+        pool = [f for f in pool if f.verdict == "supported"]
+
+    def rank(f: Finding) -> tuple[bool, bool, bool, int]:
+        overlap = bool(_sources(f) & _sources(first))
+        return want_q and not _has_quantity(f), overlap, f.verdict != "supported", findings.index(f)
+
+    ranked = sorted(pool, key=rank)
+    return [first, ranked[0]] if ranked else [first]
+
+
+def _lead(w: _Writer, picks: list[Finding]) -> AnswerSentence:
+    quantified = [_has_quantity(f) for f in picks]
+    clauses = [w.clause(f, quantity_first=w.form == "extent") for f in picks]
+    every = set().union(*(_sources(f) for f in picks))
+    who = (
+        "The sources agree"
+        if len(_sources(picks[0])) >= 2
+        else "One source reports"
+        if len(every) == 1
+        else "The sources report"
+    )
+    if w.form == "extent":
+        if all(quantified):
+            text = "The sources quantify the extent: " + "; ".join(clauses)
+        elif quantified[0]:
+            text = f"The sources quantify the extent: {clauses[0]}; more generally, {clauses[1]}"
+        elif quantified[1]:
+            text = f"{who} that {clauses[0]}; as for the extent, {clauses[1]}"
+        else:
+            text = "The sources do not quantify the extent; they report that " + ", and that ".join(
+                clauses
+            )
+    elif w.form == "yesno":
+        negative = [bool(_NEGATION.search(c)) for c in clauses]
+        direction = "yes" if not any(negative) else "no" if all(negative) else "mixed"
+        head = (
+            "The evidence is mixed"
+            if direction == "mixed"
+            else f"The evidence points to {direction}"
+        )
+        text = f"{head}: " + ("; but " if direction == "mixed" else "; ").join(clauses)
+    else:
+        text = f"{who} that " + ", and that ".join(clauses)
+    return _sentence(text + ".", picks)
+
+
+def _agreement(w: _Writer, findings: Sequence[Finding]) -> AnswerSentence | None:
+    shared = [
+        f for f in findings
+        if f.verdict == "supported" and len(_sources(f)) >= 2 and f.finding_id not in w.used
+    ][:2]  # fmt: skip
+    if not shared:
+        return None
+    text = "Independent sources agree that " + ", and that ".join(w.clause(f) for f in shared)
+    return _sentence(text + ".", shared)
+
+
+def _disputed(f: Finding) -> bool:
+    return f.verdict == "contradicted" or bool(f.contrasting_claims or f.contrasted_by)
+
+
+def _difference(
+    w: _Writer, findings: Sequence[Finding], claims: dict[str, Claim]
+) -> AnswerSentence | None:
+    target = next((f for f in findings if _disputed(f)), None)
+    if target is None:
+        return None
+    statement = w.clause(target)
+    if target.verdict == "contradicted":
+        text = f"The evidence does not bear out one reported result: {statement}."
+        return _sentence(text, [target], note="the verifier reads the evidence as contradicting it")
+    others = [claims[c] for c in target.contrasting_claims if c in claims]
+    if others:
+        other = _embedded(to_clause(_split(others[0].text)[0]), w.names)
+        homes = [f for f in findings if others[0].claim_id in f.claims]
+        text = f"The sources differ on one point: {statement}, whereas {other}."
+        return _sentence(text, [target, *homes], extra=[] if homes else [others[0].claim_id])
+    same = set(target.contrasted_by) <= set(target.reported_by)
+    where = "the same source" if same else "another source"
+    text = (
+        f"One result is disputed: {statement}, though the verifier read a passage of {where} "
+        "as contradicting it."
+    )
+    return _sentence(text, [target], note="a passage the verifier read contradicts it")
+
+
+def _further(w: _Writer, findings: Sequence[Finding], room: int) -> list[AnswerSentence]:
+    """Supported findings not yet used; two short ones share a sentence, long ones do not."""
+    rest = [f for f in findings if f.verdict == "supported" and f.finding_id not in w.used]
+    frames = ("The sources also report that ", "They further find that ")
+    out: list[AnswerSentence] = []
+    while rest and len(out) < room:
+        take = 2 if len(rest) > 1 and all(_short(f) for f in rest[:2]) else 1
+        cited, rest = rest[:take], rest[take:]
+        text = frames[len(out) % 2] + ", and that ".join(w.clause(f) for f in cited)
+        out.append(_sentence(text + ".", cited))
+    return out
+
+
+def _short(finding: Finding) -> bool:
+    return len(_clause_of(finding, False).split()) <= SHORT_CLAUSE_WORDS
+
+
+def _join(items: Sequence[str], last: str) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {last} {items[-1]}"
+
+
+def _coverage(
+    form: QuestionForm, findings: Sequence[Finding], uncovered: list[str]
+) -> AnswerSentence:
+    unquantified = form == "extent" and not any(
+        f.verdict == "supported" and _has_quantity(f) for f in findings
+    )
+    if uncovered:
+        text = f"The used sources do not address {_join(uncovered, 'or')}"
+        text += ", and no verified finding puts a number on the extent." if unquantified else "."
+    elif unquantified:
+        text = (
+            "The used sources mention every part of the question, but no verified finding puts "
+            "a number on the extent."
+        )
+    else:
+        text = "The used sources mention every part of the question."
+    return AnswerSentence(
+        text=text, citations=[], verified=False, note="coverage of the question, not a finding"
+    )
+
+
+def _no_support(w: _Writer, findings: Sequence[Finding]) -> list[AnswerSentence]:
+    head = AnswerSentence(
+        text="No finding drawn from the sources is supported by the evidence the verifier found, "
+        "so they give no verified answer to this question.",
+        citations=[],
+        verified=False,
+        note="no supported finding",
+    )
+    candidate = next((f for f in findings if f.verdict == "unverified"), None)
+    if candidate is None:
+        return [head]
+    text = f"The most relevant statement, not verified, is that {w.clause(candidate)}."
+    return [head, _sentence(text, [candidate], note="not verified")]
+
+
+def extractive_answer(
+    question: str,
+    findings: list[Finding],
+    claims: list[Claim],
+    uncovered: list[str],
+    settings: SynthesizeSettings,
+) -> Answer:
+    """The direct answer to the question, built only from the findings' own words."""
+    form = question_form(question)
+    w = _Writer(form=form, names=_capitalised_names(claims), used=set())
+    picks = _lead_picks(form, findings)
+    if not picks:
+        body = _no_support(w, findings)
+    else:
+        body = [_lead(w, picks)]
+        by_id = {c.claim_id: c for c in claims}
+        for extra in (_agreement(w, findings), _difference(w, findings, by_id)):
+            if extra is not None:
+                body.append(extra)
+        body += _further(w, findings, settings.max_answer_sentences - len(body))
+    sentences = [*body[: settings.max_answer_sentences], _coverage(form, findings, uncovered)]
+    return Answer(
+        text=" ".join(s.text for s in sentences),
+        sentences=sentences,
+        writer="extractive",
+        uncovered=list(uncovered),
+        note="" if picks else "no finding is supported by the evidence",
+    )

@@ -1,0 +1,151 @@
+"""What parts of a question the used sources never mention.
+
+Aspects. The question is read left to right as words (``lexical.CASED_WORDS``, so "pass@k" and
+"DS-1000" stay whole). A run of content words between two breaks is one aspect, kept as written:
+"knowledge distillation", "large language models", "code generation". Breaks are punctuation,
+question and function words (``lexical.QUESTION_STOPWORDS`` plus ``BREAK_WORDS``) and adverbs in
+"-ly". Two rules split what a run would wrongly join:
+
+* a named token (inner capitals, digits or "@": "HumanEval", "DS-1000", "pass@k", "GPT-4") is
+  an aspect of its own;
+* a run of two or more words right before a determiner ("the", "a", ...) ends in a verb, which
+  is dropped: "can knowledge distillation *transfer* the generalization" gives "knowledge
+  distillation";
+* a run is cut at a word of ``QUESTION_VERBS`` inside it ("help", "reduce", ...), which is
+  dropped: "does knowledge distillation *help* student networks" gives two aspects.
+
+A number alone ("over 65") is not an aspect.
+
+Matching. An aspect is covered when one text holds all of its words, compared as light stems
+(``lexical.light_stem``) with comparatives folded ("smaller" meets "small"), or holds its
+acronym ("LLM" or "LLMs" for "large language models"); "pass@k" is also covered by "pass@1"
+and any other "pass@" form. Aspects are returned in question order, without repeats.
+"""
+
+from __future__ import annotations
+
+import re
+
+from synth.lexical import CASED_WORDS, QUESTION_STOPWORDS, WORDS, light_stem, tokens
+
+__all__ = ["BREAK_WORDS", "QUESTION_VERBS", "question_aspects", "uncovered_aspects"]
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Question scaffolding the shared stopword list keeps (it is tuned for retrieval).
+BREAK_WORDS: frozenset[str] = _words(
+    """able according across along among amongst around based degree does extent far given
+    kind kinds likely much often terms there toward towards unlike whereas versus vs"""
+)
+# Verbs that join a question's subject to its object ("does X help Y"), rarely nouns there.
+QUESTION_VERBS: frozenset[str] = _words(
+    """help helps reduce reduces increase increases enable enables outperform outperforms
+    predict predicts yield yields boost boosts hurt hurts harm harms prevent prevents require
+    requires produce produces achieve achieves benefit benefits preserve preserves retain
+    retains raise raises lower lowers accelerate accelerates degrade degrades"""
+)
+_DETERMINERS = _words("the a an this that these those its their his her our your")
+_WORD_OR_BREAK = re.compile(r"[\w][\w@\-.]*[\w]|[\w]|[^\w\s]")
+# Gradable adjectives whose comparative a passage may use for the question's positive form.
+_COMPARATIVES = {
+    "smaller": "small", "smallest": "small", "larger": "large", "largest": "large",
+    "bigger": "big", "biggest": "big", "deeper": "deep", "deepest": "deep",
+    "thinner": "thin", "faster": "fast", "slower": "slow", "higher": "high",
+    "lower": "low", "longer": "long", "shorter": "short", "better": "good", "best": "good",
+    "wider": "wide", "stronger": "strong", "weaker": "weak", "fewer": "few",
+}  # fmt: skip
+
+
+def _is_named(word: str) -> bool:
+    return any(ch.isdigit() or ch == "@" for ch in word) or any(ch.isupper() for ch in word[1:])
+
+
+def _is_break(word: str) -> bool:
+    low = word.lower()
+    if not word[0].isalnum():
+        return True
+    return low in QUESTION_STOPWORDS or low in BREAK_WORDS or (low.endswith("ly") and len(low) > 4)
+
+
+def _runs(question: str) -> list[tuple[list[str], str | None]]:
+    """Runs of content words, each with the break word that ends it (None at the end)."""
+    runs: list[tuple[list[str], str | None]] = []
+    current: list[str] = []
+    for word in _WORD_OR_BREAK.findall(question):
+        if _is_break(word):
+            if current:
+                runs.append((current, word.lower()))
+            current = []
+        elif _is_named(word):
+            if current:
+                runs.append((current, None))
+            runs.append(([word], None))
+            current = []
+        else:
+            current.append(word)
+    if current:
+        runs.append((current, None))
+    return runs
+
+
+def _split_at_verbs(words: list[str]) -> list[list[str]]:
+    """A run cut at the question verbs inside it, the verbs dropped."""
+    parts: list[list[str]] = [[]]
+    for n, word in enumerate(words):
+        if n > 0 and word.lower() in QUESTION_VERBS:
+            parts.append([])
+        else:
+            parts[-1].append(word)
+    return [p for p in parts if p]
+
+
+def question_aspects(question: str) -> list[str]:
+    """The named things and terms of a question, as written, in order, without repeats."""
+    aspects: list[str] = []
+    for words, ended_by in _runs(question):
+        if ended_by in _DETERMINERS and len(words) >= 2:
+            words = words[:-1]  # "distillation transfer the ...": the last word is a verb
+        for part in _split_at_verbs(words):
+            aspect = " ".join(part)
+            if (
+                len(aspect) > 1
+                and not aspect.isdigit()
+                and aspect.lower() not in (a.lower() for a in aspects)
+            ):
+                aspects.append(aspect)
+    return aspects
+
+
+def _norm(word: str) -> str:
+    low = word.lower()
+    return light_stem(_COMPARATIVES.get(low, low))
+
+
+def _text_forms(text: str) -> tuple[set[str], set[str]]:
+    """(stems, whole lower-case words) of a text."""
+    words = tokens(text, WORDS)
+    return {_norm(w) for w in words}, set(words)
+
+
+def _covered(aspect: str, forms: tuple[set[str], set[str]]) -> bool:
+    stems, words = forms
+    parts = tokens(aspect, CASED_WORDS) or [aspect]
+    wanted = [_norm(p) for p in parts]
+    if all(w in stems for w in wanted):
+        return True
+    if len(parts) == 1 and parts[0].lower().endswith("@k"):
+        prefix = parts[0].lower()[:-1]
+        return any(w.startswith(prefix) for w in words)
+    if len(parts) >= 2:
+        acronym = "".join(p[0] for p in parts).lower()
+        return acronym in words or acronym + "s" in words
+    return False
+
+
+def uncovered_aspects(question: str, texts: list[str]) -> list[str]:
+    """The aspects of the question that no single text mentions, in question order."""
+    forms = [_text_forms(t) for t in texts]
+    return [a for a in question_aspects(question) if not any(_covered(a, f) for f in forms)]

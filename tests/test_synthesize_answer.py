@@ -1,0 +1,183 @@
+"""The extractive answer: built from findings only, cited, shaped by the question."""
+
+from __future__ import annotations
+
+import re
+
+from synth.records import Claim, Finding, FindingQuantity
+from synth.settings import SynthesizeSettings
+from synth.synthesize.answer import extractive_answer, question_form, to_clause
+
+SETTINGS = SynthesizeSettings()
+EXTENT = "To what extent can knowledge distillation shrink a teacher network?"
+
+
+def claim(cid: str, text: str, doc: str) -> Claim:
+    return Claim(
+        claim_id=cid, text=text, doc_id=doc, passage_idx=0, page=1, section="Results",
+        char_start=0, char_end=len(text), relevance=0.7,
+    )  # fmt: skip
+
+
+def finding(
+    fid: str, c: Claim, verdict: str = "supported", sources: tuple[str, ...] = (),
+    quantity: str | None = None, relevance: float = 0.7, contrasting: tuple[str, ...] = (),
+) -> Finding:  # fmt: skip
+    qs = (
+        [FindingQuantity(raw=quantity, value=1.0, unit="times", claim_id=c.claim_id)]
+        if quantity
+        else []
+    )
+    return Finding(
+        finding_id=fid, statement=c.text, representative=c.claim_id, claims=[c.claim_id],
+        reported_by=[c.doc_id, *sources], quantities=qs, relevance=relevance, strength=0.5,
+        verdict=verdict, contrasting_claims=list(contrasting),  # type: ignore[arg-type]  # label and stance are Literals; tests pass plain str
+    )  # fmt: skip
+
+
+C1 = claim(
+    "C1", "We show that the student needs 10.4 times fewer parameters than the teacher.", "docA"
+)
+C2 = claim(
+    "C2",
+    "Moreover, the student runs 3 times faster than the teacher (Hinton et al., 2015).",
+    "docB",
+)
+C3 = claim("C3", "Knowledge distillation transfers dark knowledge from teachers.", "docC")
+C4 = claim("C4", "BERT students keep most of the teacher's accuracy.", "docD")
+
+
+def numbers(text: str) -> list[str]:
+    return re.findall(r"\d+(?:\.\d+)?", text)
+
+
+def test_question_forms() -> None:
+    assert question_form(EXTENT) == "extent"
+    assert question_form("How much faster are distilled models?") == "extent"
+    assert question_form("Does distillation help?") == "yesno"
+    assert question_form("How does distillation work?") == "open"
+
+
+def test_extent_lead_quantifies_from_two_sources_with_numbers_from_claims() -> None:
+    findings = [
+        finding("F1", C3, sources=("docE",)),
+        finding("F2", C1, quantity="10.4 times"),
+        finding("F3", C2, quantity="3 times"),
+    ]
+    answer = extractive_answer(EXTENT, findings, [C1, C2, C3], [], SETTINGS)
+    lead = answer.sentences[0]
+    assert lead.text == (
+        "The sources quantify the extent: the student needs 10.4 times fewer parameters than "
+        "the teacher; the student runs 3 times faster than the teacher."
+    )
+    assert lead.citations == ["F2", "F3"] and lead.verified
+    claim_numbers = {n for c in (C1, C2, C3) for n in numbers(c.text)}
+    assert set(numbers(answer.text)) <= claim_numbers
+    assert answer.writer == "extractive" and ".." not in answer.text
+    assert answer.text == " ".join(s.text for s in answer.sentences)
+
+
+def test_extent_lead_takes_an_unverified_number_when_no_supported_one_has_it() -> None:
+    findings = [
+        finding("F1", C3, sources=("docE",)),
+        finding("F2", C1, "unverified", quantity="10.4 times"),
+    ]
+    lead = extractive_answer(EXTENT, findings, [C1, C3], [], SETTINGS).sentences[0]
+    assert lead.text.startswith(
+        "The sources agree that knowledge distillation transfers dark knowledge"
+    )
+    assert "; as for the extent, the student needs 10.4 times fewer parameters" in lead.text
+    assert lead.citations == ["F1", "F2"] and not lead.verified
+
+
+def test_yes_no_lead_gives_the_direction() -> None:
+    no = claim("C5", "Distillation does not improve robustness of the student.", "docA")
+    answer = extractive_answer(
+        "Does distillation improve robustness?", [finding("F1", no)], [no], [], SETTINGS
+    )
+    assert answer.sentences[0].text.startswith("The evidence points to no: distillation does not")
+    yes = extractive_answer("Does distillation work?", [finding("F1", C3)], [C3], [], SETTINGS)
+    assert yes.sentences[0].text.startswith("The evidence points to yes: knowledge distillation")
+
+
+def test_names_and_capitalised_phrases_keep_their_case() -> None:
+    kd = claim("C6", "Knowledge Distillation (KD) compresses large models.", "docB")
+    answer = extractive_answer(
+        "How do students learn?", [finding("F1", C4), finding("F2", kd)], [C4, kd], [], SETTINGS
+    )
+    assert answer.sentences[0].text == (
+        "The sources report that BERT students keep most of the teacher's accuracy, and that "
+        "Knowledge Distillation (KD) compresses large models."
+    )
+
+
+def test_agreement_and_difference_sentences() -> None:
+    rival = claim("C7", "Students never match their teachers on ImageNet.", "docF")
+    findings = [
+        finding("F1", C4),
+        finding("F2", C2, contrasting=("C7",)),
+        finding("F3", C3, sources=("docE",), relevance=0.5),  # too far below F1 to lead
+    ]
+    answer = extractive_answer(
+        "How do students learn?", findings, [C2, C3, C4, rival], [], SETTINGS
+    )
+    texts = [s.text for s in answer.sentences]
+    assert (
+        "Independent sources agree that knowledge distillation transfers dark knowledge from teachers."
+        in texts
+    )
+    differ = next(s for s in answer.sentences if s.text.startswith("The sources differ"))
+    assert "whereas students never match their teachers on ImageNet." in differ.text
+    assert differ.citations == ["F2", "C7"]
+    assert answer.sentences[0].citations == ["F1", "F2"]
+
+
+def test_coverage_sentence_comes_last_and_names_what_is_missing() -> None:
+    answer = extractive_answer(
+        EXTENT,
+        [finding("F1", C1, quantity="10.4 times")],
+        [C1],
+        ["latency", "pass@k", "HumanEval"],
+        SETTINGS,
+    )
+    last = answer.sentences[-1]
+    assert last.text == "The used sources do not address latency, pass@k or HumanEval."
+    assert last.citations == [] and not last.verified
+    assert answer.uncovered == ["latency", "pass@k", "HumanEval"]
+
+
+def test_no_supported_finding_is_said_plainly() -> None:
+    answer = extractive_answer(EXTENT, [finding("F1", C3, "unverified")], [C3], [], SETTINGS)
+    assert answer.sentences[0].text.startswith("No finding drawn from the sources is supported")
+    assert not any(s.verified for s in answer.sentences)
+    assert answer.sentences[1].citations == ["F1"]
+    assert answer.sentences[-1].text.endswith("no verified finding puts a number on the extent.")
+
+
+def test_contradicted_findings_never_lead() -> None:
+    answer = extractive_answer(
+        "How do students learn?",
+        [finding("F1", C1, "contradicted"), finding("F2", C4)],
+        [C1, C4],
+        [],
+        SETTINGS,
+    )
+    assert answer.sentences[0].citations == ["F2"]
+    bad = next(s for s in answer.sentences if "F1" in s.citations)
+    assert bad.text.startswith("The evidence does not bear out") and not bad.verified
+
+
+def test_sentence_limit_excludes_the_coverage_sentence() -> None:
+    many = [
+        claim(f"C{i}", f"Result number {i} holds for students.", f"doc{i}") for i in range(1, 12)
+    ]
+    findings = [finding(f"F{i}", c) for i, c in enumerate(many, 1)]
+    answer = extractive_answer(
+        "How do students learn?", findings, many, [], SynthesizeSettings(max_answer_sentences=2)
+    )
+    assert len(answer.sentences) == 3
+
+
+def test_to_clause_strips_framing_citations_and_the_stop() -> None:
+    assert to_clause("In fact, we find that soft targets help [3].") == "soft targets help"
+    assert to_clause(C2.text) == "the student runs 3 times faster than the teacher"

@@ -1,0 +1,69 @@
+"""Coverage: the parts of a question that no used source mentions."""
+
+from __future__ import annotations
+
+from synth.synthesize.coverage import question_aspects, uncovered_aspects
+
+DESIGN_QUESTION = (
+    "To what extent can knowledge distillation from large language models improve the inference "
+    "efficiency of small language models in code generation, as measured by latency and pass@k "
+    "on HumanEval and DS-1000?"
+)
+README_QUESTION = (
+    "To what extent can knowledge distillation transfer the generalization of a large teacher "
+    "network to a smaller student network?"
+)
+
+
+def test_aspects_of_the_design_question() -> None:
+    assert question_aspects(DESIGN_QUESTION) == [
+        "knowledge distillation", "large language models", "inference efficiency",
+        "small language models", "code generation", "latency", "pass@k", "HumanEval", "DS-1000",
+    ]  # fmt: skip
+
+
+def test_a_verb_before_a_determiner_is_not_part_of_an_aspect() -> None:
+    assert question_aspects(README_QUESTION) == [
+        "knowledge distillation", "generalization", "large teacher network",
+        "smaller student network",
+    ]  # fmt: skip
+    assert question_aspects("Does aspirin reduce the risk of stroke?") == [
+        "aspirin",
+        "risk",
+        "stroke",
+    ]
+
+
+def test_named_tokens_stand_alone_and_repeats_are_dropped() -> None:
+    assert question_aspects("What is the effect of dropout on BERT and on BERT fine-tuning?") == [
+        "dropout", "BERT", "fine-tuning",
+    ]  # fmt: skip
+
+
+def test_uncovered_aspects_in_question_order() -> None:
+    texts = [
+        "We distill LLMs for code generation and report pass@1 on HumanEval.",
+        "Knowledge distillation helps smaller language models.",
+    ]
+    # "LLMs" covers large language models, "pass@1" covers pass@k, "smaller" meets "small".
+    assert uncovered_aspects(DESIGN_QUESTION, texts) == [
+        "inference efficiency",
+        "latency",
+        "DS-1000",
+    ]
+
+
+def test_all_words_of_an_aspect_must_meet_in_one_text() -> None:
+    split = ["The teacher is large.", "The network is deep."]
+    assert "large teacher network" in uncovered_aspects(README_QUESTION, split)
+    together = ["A larger teacher network guides the student."]
+    assert "large teacher network" not in uncovered_aspects(README_QUESTION, together)
+
+
+def test_plural_and_inflected_forms_cover_an_aspect() -> None:
+    texts = ["Distilling knowledge generalizes; knowledge distillations of student networks."]
+    assert uncovered_aspects("Does knowledge distillation help student networks?", texts) == []
+
+
+def test_no_texts_leave_every_aspect_uncovered() -> None:
+    assert uncovered_aspects(README_QUESTION, []) == question_aspects(README_QUESTION)
