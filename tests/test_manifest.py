@@ -54,6 +54,7 @@ def sample_manifest(
     """The sample report's manifest (used by the render and CLI tests too)."""
     data = rs.bundle()
     extra = changes.pop("extra", None)
+    synthesis = {k: changes.pop(k) for k in ("findings", "answer") if k in changes}
     data.update(changes)
     review, quality = review_report(rs.QUESTION, settings=ReviewSettings(), **data)
     return build_manifest(
@@ -68,6 +69,7 @@ def sample_manifest(
         confidence_note=rs.CONFIDENCE_NOTE,
         extra=extra,
         **data,
+        **synthesis,
     )
 
 

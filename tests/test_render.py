@@ -107,7 +107,17 @@ def test_plain_text_wraps_at_width(files: dict[str, str]) -> None:
 def test_every_printed_kind_of_number_is_explained(files: dict[str, str]) -> None:
     txt = files["txt"]
     reading = txt[txt.index("HOW TO READ THIS REPORT") :]
-    for term in ("Relevance:", "Confidence:", "Evidence score:", "Review score:", "Tier:"):
+    for term in (
+        "Relevance:",
+        "Confidence:",
+        "Evidence score:",
+        "Review score:",
+        "Tier:",
+        "Strength:",
+        "Claim relevance:",
+        "Answer:",
+        "Finding:",
+    ):
         assert term in reading
     assert rs.CONFIDENCE_NOTE[:60] in reading
 

@@ -141,9 +141,22 @@ def test_coverage_sentence_comes_last_and_names_what_is_missing() -> None:
         SETTINGS,
     )
     last = answer.sentences[-1]
-    assert last.text == "The used sources do not address latency, pass@k or HumanEval."
+    assert last.text.startswith("The used sources do not address latency, pass@k or HumanEval; ")
+    # Parts the sources mention but no verified finding states anything about are named too.
+    assert last.text.endswith(
+        "no verified finding speaks to knowledge distillation or teacher network."
+    )
     assert last.citations == [] and not last.verified
     assert answer.uncovered == ["latency", "pass@k", "HumanEval"]
+
+
+def test_coverage_sentence_when_every_part_is_answered() -> None:
+    answer = extractive_answer(
+        "Does the student need fewer parameters?", [finding("F1", C1)], [C1], [], SETTINGS
+    )
+    assert answer.sentences[-1].text == (
+        "Every part of the question is addressed by at least one verified finding."
+    )
 
 
 def test_no_supported_finding_is_said_plainly() -> None:

@@ -113,9 +113,9 @@ _CITES_OTHERS = re.compile(
 _META = re.compile(
     r"^(?:In this (?:paper|work|section|survey)|(?:The focus|The goal|The aim) of this)\b"
     r"|\bwe (?:report|present|describe|introduce|evaluate|propose|study|review|discuss|"
-    r"summari[sz]e|provide|explore)\b|\b(?:should be (?:further )?(?:investigated|studied|"
-    r"explored)|future work|remains? (?:open|unclear)|(?:received|attracted|gained) (?:increasing|"
-    r"growing|much|considerable) attention)\b",
+    r"summari[sz]e|provide|explore)\b|\b(?:(?:should|needs? to|remains? to) be (?:further )?"
+    r"(?:investigated|studied|explored|addressed)|future work|remains? (?:open|unclear)|"
+    r"(?:received|attracted|gained) (?:increasing|growing|much|considerable) attention)\b",
     re.IGNORECASE,
 )
 _BACKGROUND = re.compile(

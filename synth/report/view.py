@@ -52,6 +52,13 @@ READING_NOTES: list[tuple[str, str]] = [
     ),
     ("Strength", "__strength__"),
     (
+        "Claim relevance",
+        "How closely a claim bears on the research question, from 0 to 1: its cosine similarity "
+        "to the question (averaged with that of the sentence read after its paper's title), "
+        "rescaled so that 0 is no closer than unrelated text and 1 is as close as a paraphrase "
+        "of the question.",
+    ),
+    (
         "Relevance",
         "How well a source bears on the research question, from 0 (unrelated) to 1, fusing the "
         "cosine similarity of its text to the question (dense) with a lexical keyword match. "
@@ -169,6 +176,7 @@ def _claim_row(
         "symbol": symbol,
         "label": label,
         "confidence": fmt(c.confidence),
+        "relevance": fmt(c.relevance) if c.relevance is not None else "",
         "independent": c.independent,
         "retracted": sources[c.source].is_retracted,
         "corrections": corrected.get(c.id, []),

@@ -39,6 +39,7 @@ from typing import Literal
 from synth.quantities import parse_quantities
 from synth.records import Answer, AnswerSentence, Claim, Finding
 from synth.settings import SynthesizeSettings
+from synth.synthesize.coverage import uncovered_aspects
 
 __all__ = [
     "LEAD_MARGIN",
@@ -342,21 +343,27 @@ def _join(items: Sequence[str], last: str) -> str:
 
 
 def _coverage(
-    form: QuestionForm, findings: Sequence[Finding], uncovered: list[str]
+    question: str, form: QuestionForm, findings: Sequence[Finding], uncovered: list[str]
 ) -> AnswerSentence:
     unquantified = form == "extent" and not any(
         f.verdict == "supported" and _has_quantity(f) for f in findings
     )
+    # Parts the sources mention but no finding states anything about: a reader should know the
+    # answer is silent there even though the papers are not.
+    supported = [f.statement for f in findings if f.verdict == "supported"]
+    silent = [a for a in uncovered_aspects(question, supported) if a not in uncovered]
+    parts = []
     if uncovered:
-        text = f"The used sources do not address {_join(uncovered, 'or')}"
-        text += ", and no verified finding puts a number on the extent." if unquantified else "."
-    elif unquantified:
-        text = (
-            "The used sources mention every part of the question, but no verified finding puts "
-            "a number on the extent."
-        )
+        parts.append(f"the used sources do not address {_join(uncovered, 'or')}")
+    if silent:
+        parts.append(f"no verified finding speaks to {_join(silent, 'or')}")
+    if unquantified:
+        parts.append("no verified finding puts a number on the extent")
+    if parts:
+        text = "; ".join(parts)
+        text = text[0].upper() + text[1:] + "."
     else:
-        text = "The used sources mention every part of the question."
+        text = "Every part of the question is addressed by at least one verified finding."
     return AnswerSentence(
         text=text, citations=[], verified=False, note="coverage of the question, not a finding"
     )
@@ -397,7 +404,8 @@ def extractive_answer(
             if extra is not None:
                 body.append(extra)
         body += _further(w, findings, settings.max_answer_sentences - len(body))
-    sentences = [*body[: settings.max_answer_sentences], _coverage(form, findings, uncovered)]
+    coverage = _coverage(question, form, findings, uncovered)
+    sentences = [*body[: settings.max_answer_sentences], coverage]
     return Answer(
         text=" ".join(s.text for s in sentences),
         sentences=sentences,

@@ -45,8 +45,11 @@ QUESTION_VERBS: frozenset[str] = _words(
     """help helps reduce reduces increase increases enable enables outperform outperforms
     predict predicts yield yields boost boosts hurt hurts harm harms prevent prevents require
     requires produce produces achieve achieves benefit benefits preserve preserves retain
-    retains raise raises lower lowers accelerate accelerates degrade degrades"""
+    retains raise raises lower lowers accelerate accelerates degrade degrades change changes
+    affect affects improve improves matter matters work works make makes cause causes depend
+    depends compare compares transfer transfers"""
 )
+_POSSESSIVE = re.compile(r"(?<=\w)['\u2019]s\b")
 _DETERMINERS = _words("the a an this that these those its their his her our your")
 _WORD_OR_BREAK = re.compile(r"[\w][\w@\-.]*[\w]|[\w]|[^\w\s]")
 # Gradable adjectives whose comparative a passage may use for the question's positive form.
@@ -74,7 +77,8 @@ def _runs(question: str) -> list[tuple[list[str], str | None]]:
     """Runs of content words, each with the break word that ends it (None at the end)."""
     runs: list[tuple[list[str], str | None]] = []
     current: list[str] = []
-    for word in _WORD_OR_BREAK.findall(question):
+    # "a teacher's intermediate layers": the possessive marker is no word of its own.
+    for word in _WORD_OR_BREAK.findall(_POSSESSIVE.sub("", question)):
         if _is_break(word):
             if current:
                 runs.append((current, word.lower()))
@@ -108,6 +112,8 @@ def question_aspects(question: str) -> list[str]:
     for words, ended_by in _runs(question):
         if ended_by in _DETERMINERS and len(words) >= 2:
             words = words[:-1]  # "distillation transfer the ...": the last word is a verb
+        if len(words) >= 2 and words[-1].lower().endswith("ed") and len(words[-1]) > 4:
+            words = words[:-1]  # "a student network trained with ...": a participle, no noun
         for part in _split_at_verbs(words):
             aspect = " ".join(part)
             if (
