@@ -23,6 +23,18 @@ positional arguments it was built with in ``args``.
 from __future__ import annotations
 
 
+def printable(text: str) -> str:
+    """Text safe to print and to write as UTF-8: undecodable name bytes become ``\\xNN``.
+
+    A file name that is not valid UTF-8 reaches Python as lone surrogates (PEP 383), which no
+    UTF-8 writer accepts; the original bytes are shown escaped instead.
+    """
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a lone surrogate that no byte produced (e.g. from JSON)
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 class SynthError(Exception):
     """Base of every error synth reports to a user."""
 
@@ -71,6 +83,7 @@ class ParseError(SynthError):
     """A document could not be read."""
 
     def __init__(self, path: str, reason: str) -> None:
+        path, reason = printable(path), printable(reason)
         super().__init__(f"{path}: {reason}")
         self.args = (path, reason)
         self.path = path

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -21,15 +22,22 @@ from synth.settings import Settings
 
 def _hash_files(paths: Iterable[Path], digest: Any) -> None:
     for path in sorted(paths):
-        digest.update(str(path.name).encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        # The name's own bytes: a file name that is not valid UTF-8 holds lone surrogates.
+        digest.update(os.fsencode(path.name))
+        try:
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        except OSError as exc:  # gone or unreadable since the scan: the scan records why
+            digest.update(f"unreadable:{exc.errno}".encode())
 
 
 def _corpus_files(corpus: list[Path]) -> list[Path]:
+    """The regular corpus files (is_file follows links: dangling ones, loops and FIFOs are out)."""
     files: list[Path] = []
     for root in corpus:
         if root.is_dir():
-            files += [p for p in root.rglob("*") if p.suffix.lower() in (".pdf", ".jsonl")]
+            files += [
+                p for p in root.rglob("*") if p.suffix.lower() in (".pdf", ".jsonl") and p.is_file()
+            ]
         elif root.is_file():
             files.append(root)
     return files

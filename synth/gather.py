@@ -37,7 +37,8 @@ def _parse_local(
             docs.append(load_document(pdf, settings.parse, settings.cache_dir("parsed")))
         except ParseError as exc:
             log.info("skipping %s: %s", pdf, exc.reason)
-            failures.append(SourceFailure(input=str(pdf), reason=exc.reason, stage="parse"))
+            # exc.path, not str(pdf): a name that is not UTF-8 is escaped there, printable.
+            failures.append(SourceFailure(input=exc.path, reason=exc.reason, stage="parse"))
     for record, origin in zip(scan.records, scan.record_origins, strict=True):
         docs.append(parse_record(record, origin))
     return docs, failures

@@ -31,6 +31,17 @@ _ARXIV_NEW = re.compile(r"^(\d{4}\.\d{4,5})(?:v(\d+))?$", re.IGNORECASE)
 # Old style: archive (letters, '-'), optional subject class (".GT"), '/', 7 digits (YYMMNNN).
 _ARXIV_OLD = re.compile(r"^([a-z]+(?:-[a-z]+)?)(?:\.[a-z]{2})?/(\d{7})(?:v(\d+))?$", re.IGNORECASE)
 _TRAILING_PUNCT = re.compile(r"[\s?.!,;:]+$")
+# Link grammars, stricter than what the parsers above accept: a link is pasted into markup (a
+# Markdown autolink, an href), so only characters that cannot end or break out of it are allowed.
+# DOI suffixes: Crossref's recommended set, which covers 99.3% of registered DOIs.
+# SEE: https://www.crossref.org/blog/dois-and-matching-regular-expressions/
+_LINK_DOI = re.compile(r"^10\.\d{4,9}(?:\.\d+)*/[-._;()/:a-z0-9]+$")
+# http(s), a host name, an optional port, then RFC 3986 path/query/fragment characters without
+# quotes, angle brackets, backslashes or whitespace.
+_LINK_URL = re.compile(
+    r"^https?://[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?(?::\d{1,5})?(?:[/?#][-a-z0-9._~%!$&()*+,;=:@/?#]*)?$",
+    re.IGNORECASE,
+)
 
 
 class Identifier(BaseModel):
@@ -114,6 +125,29 @@ def parse_identifier(raw: str) -> Identifier:
             "(try 10.1145/3649506, doi:..., https://doi.org/..., 2310.07831v2 or arXiv:...)"
         )
     return Identifier(kind="arxiv", value=parts[0], version=parts[1])
+
+
+def to_link_doi(raw: str) -> str | None:
+    """The normalized DOI when it is safe to put in a link, else None (print it as text)."""
+    try:
+        doi = normalize_doi(raw)
+    except InputError:
+        return None
+    return doi if _LINK_DOI.match(doi) else None
+
+
+def to_link_arxiv_id(raw: str) -> str | None:
+    """The normalized arXiv id (its grammar admits only link-safe characters), else None."""
+    try:
+        return normalize_arxiv_id(raw)
+    except InputError:
+        return None
+
+
+def to_link_url(raw: str) -> str | None:
+    """The URL when it is an http(s) URL made of link-safe characters, else None."""
+    url = raw.strip()
+    return url if _LINK_URL.match(url) else None
 
 
 def arxiv_doi(arxiv_id: str) -> str:

@@ -148,6 +148,20 @@ def run_report(
     embedder: CachedEmbedder | None = None,
 ) -> ReportOutcome:
     """Produce one report folder (manifest + md/html/txt) and update the reports index."""
+    import tempfile
+
+    from synth.errors import InputError
+
+    # An unwritable --out is found before any work: its nearest existing folder takes a file.
+    probe = request.out_dir
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    try:
+        tempfile.TemporaryFile(dir=probe).close()
+    except OSError as exc:
+        raise InputError(
+            f"--out {request.out_dir}: not a writable folder ({exc.strerror})"
+        ) from exc
     writer = settings.synthesize
     if writer.writer == "openai-compatible" and not writer.writer_model.strip():
         raise ConfigError(

@@ -268,7 +268,10 @@ class Answer(Record):
 class ReportRequest(Record):
     """What a user asked for: one report."""
 
-    question: str = Field(min_length=3)
+    question: str = Field(
+        description="The research question: control characters are dropped; it needs letters "
+        "or digits and at least 3 characters."
+    )
     corpus: list[Path] = Field(default_factory=list)
     dois: list[str] = Field(default_factory=list)
     arxiv_ids: list[str] = Field(default_factory=list)
@@ -278,6 +281,26 @@ class ReportRequest(Record):
     )
     out_dir: Path = Path("reports")
     attach_bench: Path | None = None
+
+    @field_validator("question")
+    @classmethod
+    def _readable_question(cls, value: str) -> str:
+        # The report id hashes the question: one made only of punctuation would share its id
+        # with every other such question, and NUL or escape codes would reach the reports.
+        # Control and surrogate characters go (line breaks and tabs become spaces).
+        kept = (" " if ch.isspace() else ch for ch in value)
+        text = "".join(ch for ch in kept if not cls._is_control(ch)).strip()
+        if not any(ch.isalnum() for ch in text):
+            raise ValueError("the question has no letters or digits; ask it in words")
+        if len(text) < 3:
+            raise ValueError(f"the question {text!r} is too short; ask it in words")
+        return text
+
+    @staticmethod
+    def _is_control(ch: str) -> bool:
+        """C0/C1 control codes (Unicode category Cc) and surrogates (Cs)."""
+        code = ord(ch)
+        return code < 0x20 or 0x7F <= code < 0xA0 or 0xD800 <= code < 0xE000
 
 
 class StatementRequest(Record):

@@ -52,6 +52,18 @@ class RetrieveSettings(_Section):
         False, description="Serve only from the on-disk cache; never touch the network."
     )
     timeout_s: float = Field(30.0, description="Per-request timeout in seconds.")
+    request_deadline_s: float = Field(
+        120.0,
+        gt=0,
+        description="Most seconds one request may take in all (redirects and body included), "
+        "however steadily the server sends; not retried when exceeded.",
+    )
+    max_json_bytes: int = Field(
+        50_000_000,
+        gt=0,
+        description="Largest decompressed body accepted from an API (JSON, XML, HTML pages).",
+    )
+    max_pdf_bytes: int = Field(200_000_000, gt=0, description="Largest decompressed PDF accepted.")
     max_retries: int = Field(4, description="Retries on 429, 5xx, timeouts and connection errors.")
     backoff_base_s: float = Field(
         1.0, description="First backoff delay; doubles per retry, with jitter."
@@ -237,7 +249,13 @@ class BenchSettings(_Section):
 
     sandbox: Literal["auto", "bwrap", "rlimit"] = Field(
         "auto",
-        description="Isolation: bubblewrap, the weaker rlimit mode, or auto (bwrap if found).",
+        description="Isolation: bubblewrap, the rlimit mode (not a sandbox), or auto (bwrap if it "
+        "works, else rlimit, which is refused unless allow_unsafe_rlimit is set).",
+    )
+    allow_unsafe_rlimit: bool = Field(
+        False,
+        description="Run samples in the rlimit mode, which is NOT a sandbox (samples can write "
+        "files as this user); only for samples you trust. Without it that mode refuses to run.",
     )
     workers: int = Field(2, description="Parallel sandbox workers.")
     timeout_factor: float = Field(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -21,7 +22,18 @@ def synth_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mon
     for name in list(os.environ):
         if name.startswith("SYNTH_") and name not in ("SYNTH_HOME", "SYNTH_TEST_REALDATA"):
             monkeypatch.delenv(name)
+    if not _bwrap_works():
+        # The tests' own samples are trusted: where bubblewrap cannot run (a container without
+        # user namespaces), they may use the rlimit mode, which refuses samples by default.
+        monkeypatch.setenv("SYNTH_BENCH__ALLOW_UNSAFE_RLIMIT", "1")
     return home
+
+
+@functools.lru_cache(maxsize=1)
+def _bwrap_works() -> bool:
+    from synth.bench.sandbox import probe_bwrap
+
+    return probe_bwrap()[0]
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import sys
 import threading
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -237,6 +239,20 @@ def not_found_elsewhere(httpserver: HTTPServer) -> None:
     httpserver.expect_request(re.compile(".*")).respond_with_data(
         '{"error":"not found"}', status=404, content_type="application/json"
     )
+
+
+def dripping(body: bytes, interval_s: float) -> Callable[[Request], Response]:
+    """A handler sending ``body`` one byte per ``interval_s`` (a server that never quite stalls)."""
+
+    def drip() -> Iterator[bytes]:
+        for byte in body:
+            time.sleep(interval_s)
+            yield bytes([byte])
+
+    def handler(request: Request) -> Response:
+        return Response(drip(), 200, content_type="application/json")
+
+    return handler
 
 
 def main() -> None:

@@ -52,6 +52,10 @@ def _hostile(target: Path) -> dict[str, str]:
         "sys_exit": "raise SystemExit(0)",
         "recursion": "def f():\n    return f()\nf()",
         "disk_fill": "with open('big', 'wb') as f:\n    f.write(b'0' * (200 * 2**20))",
+        # Forges a verdict on every inherited descriptor and exits before its tests run.
+        "forge_passed": "import os\nfor fd in range(3, 1024):\n    try:\n"
+        '        os.write(fd, b\'{"status": "passed", "result": "passed"}\\n\')\n'
+        "    except OSError:\n        pass\nos._exit(0)",
         "close_fds": "import os\nfor fd in range(3, 256):\n    try:\n        os.close(fd)\n"
         "    except OSError:\n"
         "        pass\nassert False",
@@ -69,12 +73,12 @@ def target(tmp_path: Path) -> Iterator[Path]:
 @pytest.mark.parametrize("mode", MODES)
 def test_hostile_samples_are_contained(mode: str, target: Path) -> None:
     programs = _hostile(target)
-    with ForkServerSandbox(mode, workers=2, memory_mb=512) as sandbox:  # type: ignore[arg-type]
+    with ForkServerSandbox(mode, workers=2, memory_mb=512, allow_unsafe_rlimit=True) as sandbox:  # type: ignore[arg-type]
         outcomes = sandbox.run([Job(code, 1.0) for code in programs.values()])
         # The harness still works after all of that.
         assert sandbox.run([Job("assert 1 + 1 == 2", 1.0)])[0].status == "passed"
     results = dict(zip(programs, outcomes, strict=False))
-    assert len(results) >= 20
+    assert len(results) >= 27
     # Inside bwrap, shells, listening sockets and kill(-1) may "succeed": only the sandbox sees it.
     harmless_inside = {"os_system", "subprocess", "popen", "socket_listen", "kill_everything"}
     for name, outcome in results.items():
@@ -128,7 +132,7 @@ def test_nothing_is_left_behind(mode: str) -> None:
         "import os, time\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
         "        time.sleep(600)\n    os._exit(0)\nopen('litter', 'w').write('x')\n"
     )
-    with ForkServerSandbox(mode, workers=1) as sandbox:  # type: ignore[arg-type]
+    with ForkServerSandbox(mode, workers=1, allow_unsafe_rlimit=True) as sandbox:  # type: ignore[arg-type]
         sandbox.run([Job(daemon, 2.0)])
         scratch = sandbox._scratch
         roots = [w.proc.pid for w in sandbox._workers if w.proc is not None]
@@ -140,14 +144,14 @@ def test_nothing_is_left_behind(mode: str) -> None:
 
 
 def test_weaker_mode_says_so_in_every_result() -> None:
-    with ForkServerSandbox("rlimit", workers=1) as sandbox:
+    with ForkServerSandbox("rlimit", workers=1, allow_unsafe_rlimit=True) as sandbox:
         outcome = sandbox.run([Job("assert True", 1.0)])[0]
     assert outcome.isolation == ISOLATION_RLIMIT
     assert "WEAKER" in outcome.isolation
 
 
 def test_outcomes_use_human_evals_result_strings() -> None:
-    with ForkServerSandbox(resolve_mode("auto"), workers=1) as sandbox:
+    with ForkServerSandbox(resolve_mode("auto"), workers=1, allow_unsafe_rlimit=True) as sandbox:
         passed, failed, syntax = sandbox.run(
             [Job("x = 1", 1.0), Job("assert False, 'boom'", 1.0), Job("def (:", 1.0)]
         )
@@ -166,7 +170,7 @@ def test_a_hung_worker_is_replaced_and_queued_jobs_rerun(monkeypatch: pytest.Mon
     # A negative grace makes the host give up on a worker before the sample's own limit.
     monkeypatch.setattr("synth.bench.sandbox._GRACE_S", -0.7)
     jobs = [Job("import time\ntime.sleep(3)", 1.0)] + [Job("x = 1", 1.0)] * 3
-    with ForkServerSandbox("rlimit", workers=1) as sandbox:
+    with ForkServerSandbox("rlimit", workers=1, allow_unsafe_rlimit=True) as sandbox:
         outcomes = sandbox.run(jobs)
         again = sandbox.run([Job("x = 2", 1.0)])
     assert outcomes[0].result == "failed: sandbox worker died"

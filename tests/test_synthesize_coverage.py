@@ -54,7 +54,7 @@ def test_uncovered_aspects_in_question_order() -> None:
 
 
 def test_all_words_of_an_aspect_must_meet_in_one_text() -> None:
-    split = ["The teacher is large.", "The network is deep."]
+    split = ["The teacher is patient.", "The network is deep."]
     assert "large teacher network" in uncovered_aspects(README_QUESTION, split)
     together = ["A larger teacher network guides the student."]
     assert "large teacher network" not in uncovered_aspects(README_QUESTION, together)

@@ -29,9 +29,11 @@ import json
 import math  # noqa: F401
 import operator  # noqa: F401
 import os
+import platform
 import random  # noqa: F401
 import re  # noqa: F401
 import resource
+import secrets
 import select
 import shutil
 import signal
@@ -47,6 +49,17 @@ from types import CodeType
 from typing import Any
 
 _PR_SET_CHILD_SUBREAPER = 36
+_PR_SET_NO_NEW_PRIVS = 38
+_PR_SET_SECCOMP = 22
+_SECCOMP_MODE_FILTER = 2
+# Per architecture: AUDIT_ARCH, socket(2), and the calls refused outright: execve, execveat,
+# io_uring_setup (its ops bypass the socket and exec checks), ptrace, process_vm_readv and
+# process_vm_writev (reading the worker's memory, where the sample's nonce lives).
+_SECCOMP_ARCH: dict[str, tuple[int, int, tuple[int, ...]]] = {
+    "x86_64": (0xC000003E, 41, (59, 322, 425, 101, 310, 311)),
+    "aarch64": (0xC00000B7, 198, (221, 281, 425, 117, 270, 271)),
+}
+_NONCE_BYTES = 16
 _MAX_REPLY = 65536
 _MAX_MESSAGE = 300
 _MAX_FD = 1 << 20
@@ -134,6 +147,79 @@ def _process_budget(uid: int) -> int | None:
     if os.geteuid() == 0:
         return None  # the kernel does not apply RLIMIT_NPROC to root
     return _count_own_processes() + 64
+
+
+class _SockFilter(ctypes.Structure):
+    _fields_ = [  # read by ctypes when the class is made
+        ("code", ctypes.c_ushort), ("jt", ctypes.c_ubyte), ("jf", ctypes.c_ubyte),
+        ("k", ctypes.c_uint),
+    ]  # fmt: skip
+
+
+class _SockFprog(ctypes.Structure):
+    _fields_ = [  # read by ctypes when the class is made
+        ("len", ctypes.c_ushort), ("filter", ctypes.POINTER(_SockFilter)),
+    ]  # fmt: skip
+
+
+def _seccomp_program(arch: tuple[int, int, tuple[int, ...]]) -> list[tuple[int, int, int, int]]:
+    """Classic BPF: EPERM for exec and friends and for every socket but AF_UNIX; allow the rest."""
+    audit_arch, sock, refused = arch
+    ld, jeq, jge, ret = 0x20, 0x15, 0x35, 0x06  # BPF_LD|W|ABS, JMP|JEQ|K, JMP|JGE|K, RET|K
+    allow, eperm = 0x7FFF0000, 0x00050000 | 1  # SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO | EPERM
+    rows = [
+        (ld, 0, 0, 4),  # seccomp_data.arch
+        (jeq, 1, 0, audit_arch),
+        (ret, 0, 0, eperm),  # another ABI (i386 on x86_64): refuse everything
+        (ld, 0, 0, 0),  # seccomp_data.nr
+        (jge, 0, 1, 0x40000000),  # the x32 ABI's syscall numbers
+        (ret, 0, 0, eperm),
+    ]
+    # Each refused call jumps to the EPERM row that follows the socket test.
+    for i, nr in enumerate(refused):
+        rows.append((jeq, len(refused) - i + 2, 0, nr))
+    rows += [
+        (jeq, 0, 3, sock),  # not socket(2): allow
+        (ld, 0, 0, 16),  # seccomp_data.args[0], low half: the address family
+        (jeq, 1, 0, socket.AF_UNIX),
+        (ret, 0, 0, eperm),
+        (ret, 0, 0, allow),
+    ]
+    return rows
+
+
+def _install_seccomp() -> bool:
+    """Kernel-level limits for the weaker mode (no root needed): no exec, no network sockets.
+
+    Python-level guards cannot stop ``_posixsubprocess.fork_exec`` or ``_socket.SocketType``;
+    the kernel can. Returns False where the architecture is unknown or seccomp is unavailable.
+    """
+    arch = _SECCOMP_ARCH.get(platform.machine())
+    if arch is None:
+        return False
+    rows = _seccomp_program(arch)
+    filters = (_SockFilter * len(rows))(*[_SockFilter(*row) for row in rows])
+    prog = _SockFprog(len(rows), filters)
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+        return False
+    return bool(libc.prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.byref(prog), 0, 0) == 0)
+
+
+def _seccomp_works() -> bool:
+    """Whether a child can install the filter and then really cannot open an inet socket."""
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        with contextlib.suppress(BaseException):
+            if _install_seccomp():
+                try:
+                    socket.socket(socket.AF_INET, socket.SOCK_STREAM).close()
+                except PermissionError:
+                    code = 0
+        os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status) == 0
 
 
 def _blocked(*_args: Any, **_kwargs: Any) -> Any:
@@ -232,8 +318,9 @@ def _precompile(program: str) -> CodeType | str:
 
 
 def _child(
-    req: dict[str, Any], code: CodeType, scratch: str, write_fd: int, config: dict[str, Any]
+    req: dict[str, Any], code: CodeType, scratch: str, fds: tuple[int, int], config: dict[str, Any]
 ) -> None:
+    write_fd, nonce_fd = fds
     status, result = "failed", "failed: setup"
     try:
         os.setsid()
@@ -244,13 +331,15 @@ def _child(
             os.setgroups([])
             os.setgid(uid)
             os.setuid(uid)
-        # Fds 0-2 are /dev/null already; every other descriptor (the worker's request and reply
-        # channels above all) is closed, so a sample can neither read requests nor forge replies.
-        os.closerange(3, write_fd)
-        os.closerange(write_fd + 1, _MAX_FD)
+        # Fds 0-2 are /dev/null already; every other descriptor but the reply and nonce pipes
+        # (the worker's request and reply channels above all) is closed.
+        for low, high in _gaps(sorted(fds)):
+            os.closerange(low, high)
         os.environ["HOME"] = os.environ["TMPDIR"] = scratch
         tempfile.tempdir = scratch
         if config.get("guard"):
+            if config.get("seccomp") and not _install_seccomp():
+                raise PermissionError("seccomp filter could not be installed")
             _guard(scratch)
         if len(req["program"]) > _MAX_PARENT_COMPILE:
             code = compile(req["program"], "<sample>", "exec")
@@ -259,9 +348,23 @@ def _child(
     except BaseException as exc:
         status, result = "failed", f"failed: {_message(exc)}"
     try:
-        os.write(write_fd, json.dumps({"status": status, "result": result}).encode() + b"\n")
+        # The nonce is read only now, after the sample ran: a sample that writes a verdict of its
+        # own to an inherited descriptor does not know it, and its "passed" is not believed.
+        nonce = os.read(nonce_fd, 2 * _NONCE_BYTES).decode(errors="replace")
+        reply = {"status": status, "result": result, "nonce": nonce}
+        os.write(write_fd, json.dumps(reply).encode() + b"\n")
     finally:
         os._exit(0)
+
+
+def _gaps(keep: list[int]) -> list[tuple[int, int]]:
+    """Ranges [low, high) from 3 to _MAX_FD that leave out the descriptors in ``keep``."""
+    bounds, low = [], 3
+    for fd in keep:
+        bounds.append((low, fd))
+        low = fd + 1
+    bounds.append((low, _MAX_FD))
+    return [(a, b) for a, b in bounds if a < b]
 
 
 def _wait(pid: int, read_fd: int, timeout: float) -> tuple[bytes, bool]:
@@ -314,6 +417,23 @@ def _remove(path: str) -> None:
     shutil.rmtree(path, ignore_errors=True)
 
 
+def _verdict(buf: bytes, nonce: str, timed_out: bool) -> dict[str, Any]:
+    """The child's reply, believed as "passed" only when it carries this sample's nonce."""
+    reply: dict[str, Any]
+    try:
+        reply = json.loads(buf.split(b"\n", 1)[0]) if buf else {}
+    except ValueError:
+        reply = {}
+    if not isinstance(reply, dict) or not isinstance(reply.get("result"), str):
+        reply = {}
+    token = str(reply.pop("nonce", "")).encode(errors="replace")
+    if reply.get("status") == "passed" and not secrets.compare_digest(token, nonce.encode()):
+        reply = {"status": "failed", "result": "failed: a verdict without the harness's nonce"}
+    if timed_out:
+        reply = {"status": "timed out", "result": "timed out"}
+    return reply
+
+
 def _handle(req: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]:
     global _counter
     _counter += 1
@@ -328,11 +448,18 @@ def _handle(req: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]:
         os.rmdir(scratch)
         return {"status": "failed", "result": code, "duration_s": time.perf_counter() - start}
     read_fd, write_fd = os.pipe()
+    nonce_read, nonce_write = os.pipe()
     pid = os.fork()
     if pid == 0:
         os.close(read_fd)
-        _child(req, code, scratch, write_fd, config)
+        os.close(nonce_write)
+        _child(req, code, scratch, (write_fd, nonce_read), config)
     os.close(write_fd)
+    os.close(nonce_read)
+    # Drawn after the fork: the nonce never lies in the child's memory while the sample runs.
+    nonce = secrets.token_hex(_NONCE_BYTES)
+    os.write(nonce_write, nonce.encode())
+    os.close(nonce_write)
     buf, timed_out = _wait(pid, read_fd, float(req["timeout"]))
     duration = time.perf_counter() - start
     os.close(read_fd)
@@ -340,15 +467,7 @@ def _handle(req: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]:
     for kill in (os.killpg, os.kill):
         with contextlib.suppress(OSError):
             kill(pid, signal.SIGKILL)
-    reply: dict[str, Any]
-    try:
-        reply = json.loads(buf.split(b"\n", 1)[0]) if buf else {}
-    except ValueError:
-        reply = {}
-    if not isinstance(reply, dict) or not isinstance(reply.get("result"), str):
-        reply = {}
-    if timed_out:
-        reply = {"status": "timed out", "result": "timed out"}
+    reply = _verdict(buf, nonce, timed_out)
     if reply.get("status") not in ("passed", "failed", "timed out"):
         reply = {"status": "failed", "result": _describe_exit(pid)}
     else:
@@ -370,6 +489,7 @@ def main() -> None:
     os.chmod(config["scratch_root"], 0o711)
     _set_subreaper()
     config["nproc"] = _process_budget(int(config.get("uid", -1)))
+    config["seccomp"] = bool(config.get("guard")) and _seccomp_works()
     # Everything loaded so far is never collected: forks then share those pages untouched.
     gc.freeze()
     requests = os.fdopen(os.dup(0), "r")
@@ -379,7 +499,8 @@ def main() -> None:
     for fd in (0, 1, 2):
         os.dup2(null, fd)
     os.close(null)
-    out.write(json.dumps({"ready": True, "pid": os.getpid(), "euid": os.geteuid()}) + "\n")
+    ready = {"ready": True, "pid": os.getpid(), "euid": os.geteuid(), "seccomp": config["seccomp"]}
+    out.write(json.dumps(ready) + "\n")
     out.flush()
     for line in requests:
         if not line.strip():

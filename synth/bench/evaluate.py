@@ -38,7 +38,7 @@ def evaluate_file(
     reference = KeyedCache(cache_dir / "reference-runtimes.jsonl") if cache_dir else None
     dataset = load_dataset(dataset_spec)
     samples = load_samples(samples_path)
-    with open_sandbox(settings.sandbox, settings.workers, settings.memory_mb) as sandbox:
+    with open_sandbox(settings) as sandbox:
         results = evaluate_samples(samples, dataset, sandbox, settings, reference_cache=reference)
         isolation = sandbox.isolation
     out = results_path(samples_path)

@@ -116,7 +116,7 @@ def run_experiment(
     robustness: list[RobustnessEntry] = []
     latency: dict[str, LatencyStats] = {}
     failures: list[str] = []
-    with open_sandbox(settings.sandbox, settings.workers, settings.memory_mb) as sandbox:
+    with open_sandbox(settings) as sandbox:
         for spec in cfg.models:
             try:
                 model_runs, model_robust, model_latency = _run_model(

@@ -1,5 +1,15 @@
 """Run untrusted programs in warm workers under bubblewrap, or in a clearly labelled weaker mode.
 
+The weaker ``rlimit`` mode is NOT a sandbox: Python-level guards cannot hold against the
+standard library's own C modules (``_io.open``, ``_socket``, ``_posixsubprocess``), so it is
+refused unless ``BenchSettings.allow_unsafe_rlimit`` (``--unsafe-rlimit``) opts in. Where the
+kernel allows it without root, it adds a seccomp filter (no exec, no network sockets) and a
+network namespace; files writable by the user remain writable by samples.
+
+A sample's verdict is believed only with a per-sample nonce that the worker draws after the
+fork and the harness reads after the sample ran: a sample that writes ``passed`` to an
+inherited descriptor and exits is counted as failed.
+
 Each worker is a long-lived ``_worker.py`` process (inside ``bwrap`` when it works) that forks
 one child per program; see that module for the per-sample limits. This side keeps the workers
 alive: a worker that dies or hangs is killed and replaced, and the sample is recorded as failed,
@@ -30,14 +40,22 @@ from typing import IO, Any, Literal, Protocol
 
 from synth.bench.records import ExecOutcome
 from synth.errors import BenchError
+from synth.settings import BenchSettings
 
 logger = logging.getLogger(__name__)
 
 WORKER = Path(__file__).with_name("_worker.py")
 ISOLATION_BWRAP = "bwrap: read-only root, private /tmp and scratch, no network, own pid namespace"
 ISOLATION_RLIMIT = (
-    "rlimit (WEAKER than bwrap, no namespaces): rlimits, scratch cwd, Python-level guards against "
-    "sockets, subprocesses, signals and writes outside scratch; native code can bypass them"
+    "rlimit (NOT A SANDBOX, WEAKER than bwrap; run only with allow_unsafe_rlimit): rlimits, "
+    "scratch cwd, a seccomp filter (no exec, no network sockets) and a network namespace where "
+    "the kernel allows, Python-level guards; a sample can still write wherever this user can"
+)
+UNSAFE_REFUSAL = (
+    "the rlimit mode is not a sandbox: a sample can write files outside its scratch folder "
+    "as this user (and, where seccomp or namespaces are unavailable, run programs and open "
+    "sockets); install bubblewrap ('bwrap') for real isolation, or, only for samples you trust, "
+    "pass --unsafe-rlimit (SYNTH_BENCH__ALLOW_UNSAFE_RLIMIT=1)"
 )
 _TMPFS_BYTES = 256 * 1024 * 1024
 _GRACE_S = 15.0  # fork, cleanup and reply on top of a sample's own limit
@@ -159,6 +177,28 @@ def probe_bwrap() -> tuple[bool, str]:
     return True, "bwrap works"
 
 
+@functools.lru_cache(maxsize=1)
+def probe_unshare() -> list[str]:
+    """An ``unshare`` prefix giving the weaker mode its own network (and IPC, UTS) namespace.
+
+    Needs CAP_SYS_ADMIN (root outside a locked-down container); empty where that fails. A user
+    namespace would lift the need, but would also take the worker's uid drop and process limit
+    away, so it is not used.
+    """
+    unshare = shutil.which("unshare", path=_WORKER_ENV["PATH"])
+    if unshare is None:
+        return []
+    prefix = [unshare, "--net", "--ipc", "--uts", "--"]
+    try:
+        done = subprocess.run(
+            [*prefix, sys.executable, "-I", "-c", "pass"],
+            capture_output=True, timeout=30, env=_WORKER_ENV, check=False,
+        )  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    return prefix if done.returncode == 0 else []
+
+
 def resolve_mode(setting: str) -> Mode:
     """Turn the ``sandbox`` setting (auto, bwrap, rlimit) into the mode that will really be used."""
     if setting == "rlimit":
@@ -168,7 +208,9 @@ def resolve_mode(setting: str) -> Mode:
         return "bwrap"
     if setting == "bwrap":
         raise BenchError(f"sandbox=bwrap was asked for but {reason}; use sandbox=auto or rlimit")
-    logger.warning("falling back to the WEAKER rlimit sandbox: %s", reason)
+    logger.warning(
+        "bwrap is unusable (%s): only the rlimit mode, which is no sandbox, is left", reason
+    )
     return "rlimit"
 
 
@@ -192,7 +234,10 @@ class _Worker:
             "guard": self.mode == "rlimit",
             "scratch_root": "/tmp/synth-scratch" if self.mode == "bwrap" else self.scratch_root,
         }
-        prefix = _bwrap_argv(shutil.which("bwrap") or "bwrap") if self.mode == "bwrap" else []
+        if self.mode == "bwrap":
+            prefix = _bwrap_argv(shutil.which("bwrap") or "bwrap")
+        else:
+            prefix = probe_unshare()
         return [*prefix, sys.executable, "-I", "-B", str(WORKER), json.dumps(config)]
 
     def start(self) -> None:
@@ -206,9 +251,12 @@ class _Worker:
             start_new_session=True,
         )
         self._buf = b""
-        if self.receive(time.monotonic() + 60) is None:
+        ready = self.receive(time.monotonic() + 60)
+        if ready is None:
             self.stop()
             raise BenchError(f"sandbox worker ({self.mode}) failed to start")
+        if self.mode == "rlimit" and not ready.get("seccomp"):
+            logger.warning("no seccomp filter here: rlimit-mode samples can run programs")
 
     def stop(self) -> None:
         """Kill the worker's whole process group (bwrap takes its namespaces down with it)."""
@@ -267,7 +315,20 @@ def _failure(result: str, status: str = "failed") -> dict[str, Any]:
 class ForkServerSandbox:
     """A pool of warm workers; use as a context manager so that workers and scratch go away."""
 
-    def __init__(self, mode: Mode, workers: int = 2, memory_mb: int = 1024) -> None:
+    def __init__(
+        self,
+        mode: Mode,
+        workers: int = 2,
+        memory_mb: int = 1024,
+        allow_unsafe_rlimit: bool = False,
+    ) -> None:
+        """Raises BenchError for the rlimit mode unless ``allow_unsafe_rlimit`` opts in."""
+        if mode == "rlimit" and not allow_unsafe_rlimit:
+            raise BenchError(f"refusing to run samples: {UNSAFE_REFUSAL}")
+        if mode == "rlimit":
+            logger.warning(
+                "running samples WITHOUT a sandbox (rlimit mode, opted in): %s", ISOLATION_RLIMIT
+            )
         self.mode = mode
         self.memory_mb = memory_mb
         self.isolation = ISOLATION_BWRAP if mode == "bwrap" else ISOLATION_RLIMIT
@@ -358,6 +419,11 @@ class ForkServerSandbox:
                 replies[index] = reply
 
 
-def open_sandbox(setting: str, workers: int, memory_mb: int) -> ForkServerSandbox:
-    """A sandbox for the ``sandbox`` setting: bwrap when it works, else the weaker mode."""
-    return ForkServerSandbox(resolve_mode(setting), workers=workers, memory_mb=memory_mb)
+def open_sandbox(settings: BenchSettings) -> ForkServerSandbox:
+    """A sandbox as the settings ask: bwrap when it works, else the rlimit mode if opted into."""
+    return ForkServerSandbox(
+        resolve_mode(settings.sandbox),
+        workers=settings.workers,
+        memory_mb=settings.memory_mb,
+        allow_unsafe_rlimit=settings.allow_unsafe_rlimit,
+    )

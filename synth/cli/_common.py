@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import click
+from pydantic import ValidationError
 
 from synth.errors import InputError, SynthError
 from synth.settings import Settings, load_settings
@@ -67,13 +68,30 @@ class _SynthClickError(click.ClickException):
         self.exit_code = code  # type: ignore[misc]  # click declares it on the class
 
 
+def _invalid_input(exc: ValidationError) -> str:
+    """One line for a request record the user's arguments did not satisfy."""
+    first = exc.errors()[0]
+    field = ".".join(str(part) for part in first["loc"]) or exc.title
+    return f"invalid {field}: {first['msg'].removeprefix('Value error, ')}"
+
+
 def handle_errors(func: F) -> F:
-    """Map SynthError to a one-line message and its exit code (traceback only with --debug)."""
+    """Map SynthError to a one-line message and its exit code (traceback only with --debug).
+
+    A pydantic ValidationError that reaches a command comes from building a request record
+    (ReportRequest, StatementRequest) out of its arguments: bad input, exit 2 like InputError.
+    """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
+        except ValidationError as exc:
+            ctx = click.get_current_context(silent=True)
+            state = ctx.find_object(CliState) if ctx else None
+            if state and state.debug:
+                raise
+            raise click.UsageError(_invalid_input(exc)) from exc
         except SynthError as exc:
             ctx = click.get_current_context(silent=True)
             state = ctx.find_object(CliState) if ctx else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -13,7 +14,9 @@ from synth.records import ReportRequest
 _SYMBOL = {"done": "✓", "skipped": "=", "failed": "✗"}
 
 
-def _report_progress(total: int, quiet: bool) -> tuple[list[JobResult], object]:
+def _report_progress(
+    total: int, quiet: bool
+) -> tuple[list[JobResult], Callable[[JobResult], None]]:
     seen: list[JobResult] = []
 
     def on_result(result: JobResult) -> None:
@@ -44,12 +47,20 @@ def _finish(results: list[JobResult], as_json: bool) -> None:
 
 
 def _run(
-    ctx: click.Context, requests: list[ReportRequest], workers: int, force: bool, as_json: bool
+    ctx: click.Context,
+    requests: list[ReportRequest],
+    workers: int,
+    force: bool,
+    as_json: bool,
+    failed: tuple[JobResult, ...] = (),
 ) -> None:
     settings = get_settings(ctx)
-    _, on_result = _report_progress(len(requests), quiet=as_json or not is_interactive())
-    results = run_batch(requests, settings, workers=workers, force=force, on_result=on_result)  # type: ignore[arg-type]
-    _finish(results, as_json)
+    total = len(requests) + len(failed)
+    _, on_result = _report_progress(total, quiet=as_json or not is_interactive())
+    for result in failed:  # reports that could not become a request are listed, not dropped
+        on_result(result)
+    results = run_batch(requests, settings, workers=workers, force=force, on_result=on_result)
+    _finish([*failed, *results], as_json)
 
 
 @click.command("batch")
@@ -90,8 +101,13 @@ def batch_command(
 def regenerate_command(
     ctx: click.Context, reports: Path, workers: int, force: bool, as_json: bool
 ) -> None:
-    """Rebuild every report under REPORTS whose sources, templates, settings or verifier changed."""
-    _run(ctx, load_regeneration_requests(reports), workers, force, as_json)
+    """Rebuild every report under REPORTS whose sources, templates, settings or verifier changed.
+
+    A manifest that cannot be read is reported with its reason and the exit status is 1; the
+    other reports are still rebuilt.
+    """
+    requests, failed = load_regeneration_requests(reports)
+    _run(ctx, requests, workers, force, as_json, tuple(failed))
 
 
 COMMANDS: list[click.Command] = [batch_command, regenerate_command]

@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
 from synth.cli._common import echo_json, get_settings, handle_errors
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+unsafe_rlimit_option = click.option(
+    "--unsafe-rlimit",
+    "unsafe_rlimit",
+    is_flag=True,
+    help="Allow the rlimit mode, which is NOT a sandbox (samples can write files as you), when "
+    "bwrap is unusable; only for samples you trust.",
+)
+
+
+def _bench_overrides(unsafe_rlimit: bool) -> dict[str, Any]:
+    return {"bench": {"allow_unsafe_rlimit": True}} if unsafe_rlimit else {}
 
 
 @click.group()
@@ -23,15 +36,24 @@ def bench() -> None:
 )
 @click.option("-k", "ks", multiple=True, type=int, default=(1, 10, 100), show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print pass@k as JSON.")
+@unsafe_rlimit_option
 @click.pass_context
 @handle_errors
 def evaluate(
-    ctx: click.Context, samples: Path, dataset: str, ks: tuple[int, ...], as_json: bool
+    ctx: click.Context,
+    samples: Path,
+    dataset: str,
+    ks: tuple[int, ...],
+    as_json: bool,
+    unsafe_rlimit: bool,
 ) -> None:
-    """Run SAMPLES ({task_id, completion} per line) in the sandbox and print pass@k."""
+    """Run SAMPLES ({task_id, completion} per line) in the sandbox and print pass@k.
+
+    Without a working bwrap, samples are refused unless --unsafe-rlimit is given.
+    """
     from synth.bench.evaluate import evaluate_file
 
-    settings = get_settings(ctx)
+    settings = get_settings(ctx, _bench_overrides(unsafe_rlimit))
     report = evaluate_file(samples, dataset, list(ks), settings.bench, settings.cache_dir("bench"))
     if as_json:
         echo_json(report)
@@ -70,16 +92,21 @@ def compare(ctx: click.Context, results_a: Path, results_b: Path, k: int, as_jso
 @bench.command()
 @click.argument("config", type=_FILE)
 @click.option("--output", type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
+@unsafe_rlimit_option
 @click.pass_context
 @handle_errors
-def run(ctx: click.Context, config: Path, output: Path | None) -> None:
-    """Run models x datasets x perturbations from CONFIG (TOML); resumable from its caches."""
+def run(ctx: click.Context, config: Path, output: Path | None, unsafe_rlimit: bool) -> None:
+    """Run models x datasets x perturbations from CONFIG (TOML); resumable from its caches.
+
+    Without a working bwrap, generated samples are refused unless --unsafe-rlimit is given.
+    """
     from synth.bench.config import load_run_config
     from synth.bench.runner import run_experiment
 
     cfg, digest = load_run_config(config)
     out = output or Path(cfg.output)
-    _, paths = run_experiment(cfg, digest, get_settings(ctx).bench, out)
+    settings = get_settings(ctx, _bench_overrides(unsafe_rlimit))
+    _, paths = run_experiment(cfg, digest, settings.bench, out)
     for kind, path in paths.items():
         click.echo(f"{kind}: {path}")
 
@@ -108,11 +135,15 @@ def distill(ctx: click.Context, config: Path, output: Path | None) -> None:
 @handle_errors
 def sandbox(ctx: click.Context) -> None:
     """Say which isolation the sandbox will use here, and why."""
-    from synth.bench.sandbox import probe_bwrap, resolve_mode
+    from synth.bench.sandbox import UNSAFE_REFUSAL, probe_bwrap, resolve_mode
 
     works, reason = probe_bwrap()
-    mode = resolve_mode(get_settings(ctx).bench.sandbox)
+    settings = get_settings(ctx).bench
+    mode = resolve_mode(settings.sandbox)
     click.echo(f"bwrap: {'works' if works else 'unavailable'} ({reason})\nmode: {mode}")
+    if mode == "rlimit":
+        allowed = "allowed (opted in)" if settings.allow_unsafe_rlimit else "refused"
+        click.echo(f"samples: {allowed}; {UNSAFE_REFUSAL}")
 
 
 COMMANDS: list[click.Command] = [bench]

@@ -1,4 +1,4 @@
-"""Manifest commands: ``synth schema``, ``synth validate`` and ``synth correct``."""
+"""Manifest commands: ``synth schema``, ``validate``, ``correct`` and ``index``."""
 
 from __future__ import annotations
 
@@ -84,4 +84,25 @@ def correct_cmd(
     )
 
 
-COMMANDS: list[click.Command] = [schema_cmd, validate_cmd, correct_cmd]
+@click.command("index")
+@click.argument("reports", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--rebuild", is_flag=True, help="Rewrite index.jsonl from every manifest.json.")
+@handle_errors
+def index_cmd(reports: Path, rebuild: bool) -> None:
+    """Repair REPORTS/index.jsonl: restore missing or damaged lines from the reports' manifests.
+
+    With --rebuild the index is written afresh from the manifests, dropping lines of folders that
+    are gone. A manifest that cannot be indexed is named on stderr and the exit status is 1.
+    """
+    from synth.report.manifest import INDEX_NAME, rebuild_index, repair_index
+
+    count, errors = rebuild_index(reports) if rebuild else repair_index(reports)
+    for error in errors:
+        click.echo(f"not indexed: {error}", err=True)
+    done = "indexed" if rebuild else "restored"
+    click.echo(f"{done} {count} reports in {reports / INDEX_NAME}")
+    if errors:
+        raise click.exceptions.Exit(1)
+
+
+COMMANDS: list[click.Command] = [schema_cmd, validate_cmd, correct_cmd, index_cmd]

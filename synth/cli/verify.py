@@ -27,7 +27,18 @@ def _reason(exc: ValidationError) -> str:
 def read_claims_file(path: Path) -> list[StatementRequest]:
     """Lines of a claims JSONL file, each {"id", "claim", "sources"}, checked line by line."""
     statements: list[StatementRequest] = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the claims file ({exc.strerror or exc})") from exc
+    for n, data in enumerate(raw.removeprefix(b"\xef\xbb\xbf").split(b"\n"), start=1):
+        try:
+            line = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"{path}:{n}: cannot read as UTF-8 (byte 0x{data[exc.start]:02x} at column "
+                f"{exc.start + 1})"
+            ) from exc
         if not line.strip():
             continue
         try:
@@ -38,6 +49,8 @@ def read_claims_file(path: Path) -> list[StatementRequest]:
             )
         except ValidationError as exc:
             raise InputError(f"{path}:{n}: {_reason(exc)}") from exc
+        except RecursionError as exc:
+            raise InputError(f"{path}:{n}: invalid JSON (nested too deeply)") from exc
         except (ValueError, KeyError, TypeError) as exc:
             raise InputError(f"{path}:{n}: expected {{id, claim, sources}} ({exc})") from exc
         if any(s.statement_id == statement.statement_id for s in statements):

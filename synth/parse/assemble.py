@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
+from synth.errors import printable
 from synth.parse.blocks import Block, build_blocks, mend_interrupted, typical_width
 from synth.parse.clean import (
     build_vocabulary,
@@ -93,7 +94,8 @@ def build_document(
     first_page = [ln.text for ln in raw if ln.page == 1 or ln.rotated]
     title = " ".join(b.text for b in blocks if b.role == "title")
     front = [(b.text, b.first.bold) for b in blocks if b.role == "front"]
-    work = build_work(path.name, info, first_page, title, front)
+    # printable: a file name that is not UTF-8 may become the title, and records are UTF-8.
+    work = build_work(printable(path.name), info, first_page, title, front)
     retrieval = Retrieval(
         service="local",
         url=path.resolve().as_uri(),

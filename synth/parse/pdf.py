@@ -71,6 +71,8 @@ def _open(data: bytes, path: Path) -> Any:
         raise ParseError(str(path), f"encrypted and unreadable: {exc}") from exc
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         raise ParseError(str(path), f"broken PDF ({_one_line(exc)})") from exc
+    except Exception as exc:  # a hostile page tree (cycles, depth) raises anything: one line
+        raise ParseError(str(path), f"broken PDF ({type(exc).__name__}: {_one_line(exc)})") from exc
     return reader
 
 
@@ -181,11 +183,21 @@ def _make_line(pieces: list[_Piece], page: int, height: float) -> Line:
     )
 
 
-def read_lines(reader: Any, path: Path, max_pages: int) -> tuple[list[Line], int]:
-    """All text lines of the first ``max_pages`` pages, and the page count."""
+@dataclass(frozen=True)
+class PageLines:
+    """The text lines of the pages read, the page count, and why each unreadable page failed."""
+
+    lines: list[Line]
+    page_count: int
+    errors: list[str]
+
+
+def read_lines(reader: Any, path: Path, max_pages: int) -> PageLines:
+    """All text lines of the first ``max_pages`` pages, the page count and the page errors."""
     from pypdf.errors import DependencyError
 
     lines: list[Line] = []
+    errors: list[str] = []
     pages = reader.pages
     for number, page in enumerate(pages, start=1):
         if number > max_pages:
@@ -197,9 +209,10 @@ def read_lines(reader: Any, path: Path, max_pages: int) -> tuple[list[Line], int
             raise
         except Exception as exc:  # pypdf raises many types on a damaged page; skip just it
             log.warning("%s: page %d unreadable: %s", path, number, _one_line(exc))
+            errors.append(f"page {number}: {_one_line(exc)}")
             continue
         lines.extend(_make_line(group, number, height) for group in _split_lines(pieces))
-    return lines, len(pages)
+    return PageLines(lines, len(pages), errors)
 
 
 @dataclass(frozen=True)
@@ -231,16 +244,25 @@ def load_pdf_lines(path: Path, settings: ParseSettings) -> RawPdf:
     with _quiet_pypdf():
         reader = _open(data, path)
         try:
-            lines, count = read_lines(reader, path, settings.max_pages)
+            read = read_lines(reader, path, settings.max_pages)
         except DependencyError as exc:
             raise ParseError(str(path), f"encrypted and unreadable: {_one_line(exc)}") from exc
         except Exception as exc:  # whatever pypdf raises, the user gets one ParseError line
             raise ParseError(str(path), f"unreadable PDF ({_one_line(exc)})") from exc
         info = _info(reader)
+    lines, count = read.lines, read.page_count
     chars = sum(len(ln.text.replace(" ", "")) for ln in lines if not ln.rotated)
     if count == 0 or chars < settings.min_chars_per_page * min(count, settings.max_pages):
-        raise ParseError(str(path), _NO_TEXT)
+        raise ParseError(str(path), _no_text_reason(read, settings.max_pages))
     return RawPdf(data, lines, count, info)
+
+
+def _no_text_reason(read: PageLines, max_pages: int) -> str:
+    """Why too little text came out: pages that failed to decode, or no text layer at all."""
+    if not read.errors:
+        return "no pages" if read.page_count == 0 else _NO_TEXT
+    tried = min(read.page_count, max_pages)
+    return f"damaged PDF: {len(read.errors)} of {tried} pages failed to decode ({read.errors[0]})"
 
 
 def parse_pdf(path: Path, settings: ParseSettings) -> Document:

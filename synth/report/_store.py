@@ -135,10 +135,11 @@ def _locked(root: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _read_index(path: Path) -> dict[str, dict[str, Any]]:
+def _read_index(path: Path) -> tuple[dict[str, dict[str, Any]], int]:
     entries: dict[str, dict[str, Any]] = {}
+    dropped = 0
     if not path.exists():
-        return entries
+        return entries, dropped
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
@@ -146,20 +147,94 @@ def _read_index(path: Path) -> dict[str, dict[str, Any]]:
             entry = json.loads(line)
             entries[str(entry["report_id"])] = entry
         except (json.JSONDecodeError, KeyError, TypeError):
-            # A damaged line cannot be keyed; it is dropped and the rewrite repairs the file.
+            # A damaged line cannot be keyed; the report's manifest restores it (_missing_entries).
             log.warning("%s line %d is not a valid index entry; dropping it", path, number)
-    return entries
+            dropped += 1
+    return entries, dropped
+
+
+def _write_index(path: Path, entries: dict[str, dict[str, Any]]) -> None:
+    lines = [
+        json.dumps(entries[k], ensure_ascii=False, sort_keys=True) + "\n" for k in sorted(entries)
+    ]
+    write_atomic(path, "".join(lines).encode("utf-8"))
+
+
+def _folder_entry(path: Path) -> dict[str, Any]:
+    """The index line of one report folder's manifest.json (ManifestError when it is unusable)."""
+    m = load_manifest(path)
+    if report_dir_name(m.report_id) != path.parent.name:
+        raise ManifestError(
+            f"{path}: report {m.report_id} belongs in folder {report_dir_name(m.report_id)}, "
+            f"not {path.parent.name}; move it there to index it"
+        )
+    return index_entry(m)
+
+
+def _missing_entries(
+    root: Path, entries: dict[str, dict[str, Any]], skip: str = ""
+) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """Index lines for report folders the index lacks, read from their manifests; and errors."""
+    have = {str(e.get("path")) for e in entries.values()} | {skip}
+    found: dict[str, dict[str, Any]] = {}
+    errors: list[str] = []
+    for path in sorted(root.glob("*/manifest.json")):
+        if path.parent.name in have:
+            continue
+        try:
+            entry = _folder_entry(path)
+        except ManifestError as exc:
+            errors.append(str(exc))
+            continue
+        found[str(entry["report_id"])] = entry
+    return found, errors
 
 
 def update_index(reports_root: Path, m: Manifest) -> None:
-    """Insert or replace this report's line in reports/index.jsonl (sorted by id, atomic)."""
+    """Insert or replace this report's line in reports/index.jsonl (sorted by id, atomic).
+
+    Lines that are missing or damaged for other report folders are restored from their manifests.
+    """
     root = Path(reports_root)
     root.mkdir(parents=True, exist_ok=True)
     path = root / INDEX_NAME
     with _locked(root):
-        entries = _read_index(path)
+        entries, _ = _read_index(path)
+        restored, errors = _missing_entries(root, entries, skip=report_dir_name(m.report_id))
+        for error in errors:
+            log.warning("not indexed: %s", error)
+        entries.update(restored)
         entries[m.report_id] = index_entry(m)
-        lines = [
-            json.dumps(entries[k], ensure_ascii=False, sort_keys=True) for k in sorted(entries)
-        ]
-        write_atomic(path, ("\n".join(lines) + "\n").encode("utf-8"))
+        _write_index(path, entries)
+
+
+def repair_index(reports_root: Path) -> tuple[int, list[str]]:
+    """Restore missing or damaged index lines from the report folders' manifests.
+
+    Returns the number of lines restored and one message per manifest that could not be indexed.
+    The file is rewritten only when something changed.
+    """
+    root = Path(reports_root)
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / INDEX_NAME
+    with _locked(root):
+        entries, dropped = _read_index(path)
+        restored, errors = _missing_entries(root, entries)
+        if restored or dropped or not path.exists():
+            entries.update(restored)
+            _write_index(path, entries)
+    return len(restored), errors
+
+
+def rebuild_index(reports_root: Path) -> tuple[int, list[str]]:
+    """Rewrite reports/index.jsonl from every ``*/manifest.json`` under the folder.
+
+    Returns the number of reports indexed and one message per manifest that could not be indexed
+    (their lines are left out: the index lists only reports whose manifest is valid).
+    """
+    root = Path(reports_root)
+    root.mkdir(parents=True, exist_ok=True)
+    with _locked(root):
+        entries, errors = _missing_entries(root, {})
+        _write_index(root / INDEX_NAME, entries)
+    return len(entries), errors

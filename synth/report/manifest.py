@@ -27,17 +27,21 @@ from synth.report._models import (
     Verification,
 )
 from synth.report._store import (
+    INDEX_NAME,
     index_entry,
     json_path,
     load_manifest,
     manifest_schema,
     manifest_to_json,
+    rebuild_index,
+    repair_index,
     update_index,
     validate_manifest_file,
     write_manifest,
 )
 
 __all__ = [
+    "INDEX_NAME",
     "MANIFEST_CONTRACT",
     "PROVENANCE_CONTRACT",
     "Artifact",
@@ -61,6 +65,8 @@ __all__ = [
     "load_manifest",
     "manifest_schema",
     "manifest_to_json",
+    "rebuild_index",
+    "repair_index",
     "report_dir_name",
     "update_index",
     "validate_manifest_file",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from synth.ids import to_link_arxiv_id, to_link_doi, to_link_url
 from synth.report._models import (
     Manifest,
     ManifestAnswerSentence,
@@ -290,23 +291,39 @@ def _limitations(m: Manifest) -> list[str]:
     return out
 
 
+def _links(s: ManifestSource) -> tuple[list[str], list[str]]:
+    """A source's hyperlinks, and the values that failed their grammar (printed as text)."""
+    links: list[str] = []
+    rejected: list[str] = []
+    # Every value is checked against its grammar here, before any template sees it: a DOI like
+    # 10.1234/x"><script>... would otherwise break out of a Markdown autolink or an href.
+    doi = to_link_doi(s.doi) if s.doi else None
+    if doi:
+        links.append(doi_url(doi))
+    arxiv = to_link_arxiv_id(s.arxiv_id) if s.arxiv_id else None
+    if arxiv:
+        links.append(arxiv_url(arxiv))
+    if not links and s.url:
+        # Only web links become hyperlinks: a source's URL field could hold any scheme, and
+        # other schemes (file:// paths of local corpora) are left out, as before.
+        url = to_link_url(s.url)
+        if url:
+            links.append(url)
+        elif s.url.strip().lower().startswith(("https://", "http://")):
+            rejected.append(s.url)
+    return links, rejected
+
+
 def _references(m: Manifest, used: bool = True) -> list[dict[str, Any]]:
     refs = []
     for s in m.sources:
         if s.used != used:
             continue
-        links = []
-        if s.doi:
-            links.append(doi_url(s.doi))
-        if s.arxiv_id:
-            links.append(arxiv_url(s.arxiv_id))
-        if not links and s.url:
-            links.append(s.url)
-        # Only web links become hyperlinks: a source's URL field could hold any scheme.
-        links = [u for u in links if u.startswith(("https://", "http://"))]
-        refs.append(
-            {"key": s.key, "citation": s.citation, "entry": reference_entry(s), "links": links}
-        )
+        links, rejected = _links(s)
+        # The entry already names the DOI and arXiv id as text; a rejected URL joins it there,
+        # where the templates escape it.
+        entry = " ".join([reference_entry(s), *rejected])
+        refs.append({"key": s.key, "citation": s.citation, "entry": entry, "links": links})
     return refs
 
 

@@ -2,8 +2,9 @@
 
 Failures raised (all :class:`~synth.errors.RetrievalError`)::
 
-    RetrievalError        retries exhausted (429, 5xx, timeout, connection error), or a body
-                          that fails its check (HTML where JSON was expected, truncated JSON)
+    RetrievalError        retries exhausted (429, 5xx, timeout, connection error), a body
+                          that fails its check (HTML where JSON was expected, truncated JSON),
+                          passes its size cap or outlives request_deadline_s (not retried)
     └── OfflineMissError  offline mode and the resource is not cached
 
 Any other status (200, 400, 404, ...) comes back as an :class:`HttpResponse` for the service
@@ -39,12 +40,11 @@ from synth.retrieve._ratelimit import (
     backoff_delay,
     parse_retry_after,
 )
+from synth.retrieve._transfer import SECRET_PARAMS, send_get
 from synth.settings import RetrieveSettings
 
 logger = logging.getLogger(__name__)
 
-# Query parameters that carry credentials: never in cache keys, origins or messages.
-SECRET_PARAMS = frozenset({"api_key", "apikey", "key", "token"})
 _CACHED_STATUSES = frozenset({200, 404, 410})
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
@@ -146,7 +146,7 @@ class HttpClient:
         self.stats = RequestStats()
         self._http = httpx.Client(
             timeout=settings.timeout_s,
-            follow_redirects=True,
+            follow_redirects=False,  # _transfer follows them, keeping credentials on their host
             verify=_ssl_context(),
             transport=transport,
             headers={"User-Agent": user_agent(settings.mailto)},
@@ -262,8 +262,7 @@ class HttpClient:
                 with limiter.slot():
                     with self._stats_lock:
                         self.stats.network[shown] += 1
-                    raw = self._http.get(url, params=params, headers=headers)
-                    content = raw.content
+                    raw = send_get(self._http, url, params, headers, self.settings, service, shown)
             except httpx.UnsupportedProtocol as exc:
                 raise RetrievalError(
                     f"{service}: cannot fetch {shown}: {exc}", service, shown
@@ -277,16 +276,16 @@ class HttpClient:
             ) as exc:  # undecodable body, redirect loop: retrying won't help
                 raise RetrievalError(f"{service}: {exc} for {shown}", service, shown) from exc
             else:
-                if raw.status_code not in _RETRY_STATUSES:
+                if raw.status not in _RETRY_STATUSES:
                     return HttpResponse(
                         url=shown,
-                        status=raw.status_code,
+                        status=raw.status,
                         content_type=raw.headers.get("content-type", ""),
-                        content=content,
+                        content=raw.content,
                         retrieved_at=datetime.now(timezone.utc),
                         from_cache=False,
                     )
-                status = raw.status_code
+                status = raw.status
                 reason = f"HTTP {status}"
                 retry_after = parse_retry_after(raw.headers.get("retry-after"))
             self._wait_before_retry(attempt, attempts, reason, retry_after, service, shown, status)

@@ -9,7 +9,9 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from synth.errors import InputError
+from pydantic import ValidationError
+
+from synth.errors import InputError, RetrievalError
 from synth.ids import normalize_arxiv_id, normalize_doi
 from synth.records import FieldOrigin, Work, WorkUpdate
 
@@ -84,7 +86,14 @@ def work_from_fields(
         return None
     values["title"] = title
     origin = FieldOrigin(service=service, url=url, retrieved_at=retrieved_at)
-    return Work(**values, origins={name: origin for name in values})
+    try:
+        return Work(**values, origins={name: origin for name in values})
+    except ValidationError as exc:  # a parser let a wrong type through: fail this service only
+        problem = exc.errors()[0]
+        field = ".".join(str(part) for part in problem["loc"])
+        raise RetrievalError(
+            f"{service}: malformed record from {url}: {field}: {problem['msg']}", service, url
+        ) from exc
 
 
 def service_of(work: Work) -> str:

@@ -14,25 +14,31 @@ from synth.errors import NotFoundError, RetrievalError
 from synth.records import Work, WorkUpdate
 from synth.retrieve._http import HttpClient, HttpResponse
 from synth.retrieve._merge import clean_text, safe_doi, work_from_fields
+from synth.retrieve._shape import first, integer, obj, objs, require_object, text
 from synth.settings import RetrieveSettings
 
 SERVICE = "crossref"
 
 
+def _date_parts(value: Any) -> list[int]:
+    """The integer parts of ``{"date-parts": [[2023, 5, 1]]}`` (empty when malformed)."""
+    parts = first(obj(value).get("date-parts"))
+    return [p for p in parts if integer(p) is not None] if isinstance(parts, list) else []
+
+
 def _year(message: dict[str, Any]) -> int | None:
     for key in ("issued", "published", "published-print", "published-online", "created"):
-        parts = (message.get(key) or {}).get("date-parts") or [[None]]
-        first = parts[0][0] if parts and parts[0] else None
-        if isinstance(first, int):
-            return first
+        parts = _date_parts(message.get(key))
+        if parts:
+            return parts[0]
     return None
 
 
 def _authors(message: dict[str, Any]) -> list[str]:
     names = []
-    for author in message.get("author") or []:
-        name = " ".join(p for p in (author.get("given"), author.get("family")) if p)
-        name = name or author.get("name") or ""
+    for author in objs(message.get("author")):
+        parts = (text(author.get("given")), text(author.get("family")))
+        name = " ".join(p for p in parts if p) or text(author.get("name")) or ""
         if name.strip():
             names.append(" ".join(name.split()))
     return names
@@ -41,13 +47,13 @@ def _authors(message: dict[str, Any]) -> list[str]:
 def _updates(message: dict[str, Any]) -> list[WorkUpdate]:
     updates = []
     for relation in ("updated-by", "update-to"):
-        for item in message.get(relation) or []:
-            updated = item.get("updated") or {}
-            parts = (updated.get("date-parts") or [[]])[0]
-            date = updated.get("date-time") or "-".join(f"{p:02d}" for p in parts if p) or None
+        for item in objs(message.get(relation)):
+            updated = obj(item.get("updated"))
+            parts = _date_parts(updated)
+            date = text(updated.get("date-time")) or "-".join(f"{p:02d}" for p in parts) or None
             updates.append(
                 WorkUpdate(
-                    kind=str(item.get("type") or "update").lower(),
+                    kind=(text(item.get("type")) or "update").lower(),
                     relation=relation,
                     doi=safe_doi(item.get("DOI")),
                     date=date,
@@ -57,25 +63,20 @@ def _updates(message: dict[str, Any]) -> list[WorkUpdate]:
     return updates
 
 
-def _first(values: Any) -> Any:
-    return values[0] if isinstance(values, list) and values else None
-
-
 def message_to_work(message: dict[str, Any], response: HttpResponse) -> Work | None:
     """A Work from one Crossref work message (None when it has no title)."""
     updates = _updates(message)
     retracted = any(u.kind == "retraction" and u.relation == "updated-by" for u in updates)
-    licence = _first(message.get("license")) or {}
     fields = {
-        "title": _first(message.get("title")),
+        "title": text(first(message.get("title"))),
         "authors": _authors(message),
         "year": _year(message),
-        "venue": clean_text(_first(message.get("container-title"))),
+        "venue": clean_text(first(message.get("container-title"))),
         "doi": safe_doi(message.get("DOI")),
-        "url": message.get("URL"),
+        "url": text(message.get("URL")),
         "abstract": clean_text(message.get("abstract")),
-        "license": licence.get("URL"),
-        "citation_count": message.get("is-referenced-by-count"),
+        "license": text(obj(first(message.get("license"))).get("URL")),
+        "citation_count": integer(message.get("is-referenced-by-count")),
         # A Crossref record without a retraction relation is positive evidence it is not retracted.
         "is_retracted": retracted,
         "updates": updates,
@@ -95,8 +96,10 @@ def fetch_crossref_work(doi: str, client: HttpClient, settings: RetrieveSettings
         raise NotFoundError(f"crossref: no record for {doi}", SERVICE, response.url, 404)
     if data is None:
         raise RetrievalError(f"crossref: HTTP {response.status}", SERVICE, response.url)
-    message = data.get("message") if isinstance(data, dict) else None
-    work = message_to_work(message, response) if isinstance(message, dict) else None
+    require_object(SERVICE, data, response, doi)
+    message = data.get("message")
+    require_object(SERVICE, message, response, f"{doi} (its message)")
+    work = message_to_work(message, response)
     if work is None:
         raise RetrievalError(f"crossref: record for {doi} has no title", SERVICE, response.url)
     return work
@@ -104,9 +107,9 @@ def fetch_crossref_work(doi: str, client: HttpClient, settings: RetrieveSettings
 
 def parse_work_list(data: Any, response: HttpResponse) -> list[Work]:
     """Works of a Crossref work-list page (items without a title are skipped)."""
-    message = data.get("message") if isinstance(data, dict) else None
-    items = message.get("items") if isinstance(message, dict) else None
-    works = (message_to_work(item, response) for item in items or [] if isinstance(item, dict))
+    works = (
+        message_to_work(item, response) for item in objs(obj(obj(data).get("message")).get("items"))
+    )
     return [w for w in works if w is not None]
 
 
@@ -121,4 +124,5 @@ def search_crossref(
     data, response = client.get_json(url, service=SERVICE, params=params)
     if data is None:
         raise RetrievalError(f"crossref: HTTP {response.status} for search", SERVICE, response.url)
+    require_object(SERVICE, data, response, "search")
     return parse_work_list(data, response)

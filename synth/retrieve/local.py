@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
+import stat
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import PydanticSerializationError
 
+from synth.errors import printable
 from synth.records import PaperRecord, SourceFailure
 
 log = logging.getLogger(__name__)
@@ -27,6 +31,7 @@ class CorpusScan(BaseModel):
 
 
 def _failure(where: str, reason: str) -> SourceFailure:
+    where, reason = printable(where), printable(reason)
     log.warning("corpus: %s: %s", where, reason)
     return SourceFailure(input=where, reason=reason, stage="retrieve")
 
@@ -45,30 +50,52 @@ def _record(raw: str) -> PaperRecord:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise ValueError(f"invalid JSON ({exc.msg} at column {exc.colno})") from exc
+    except RecursionError as exc:
+        raise ValueError("invalid JSON (nested too deeply)") from exc
     if not isinstance(data, dict):
         raise ValueError("not a JSON object")
     try:
         record = PaperRecord.model_validate(data)
+        # A lone surrogate (a "\ud800" escape) is valid JSON but no UTF-8 writer takes it.
+        record.model_dump_json()
     except ValidationError as exc:
         raise ValueError(_validation_reason(exc)) from exc
+    except PydanticSerializationError as exc:
+        raise ValueError("invalid text (a lone surrogate escape, not a character)") from exc
+    except RecursionError as exc:
+        raise ValueError("invalid record (nested too deeply)") from exc
     if not record.title.strip():
         raise ValueError("missing title (empty)")
     return record
 
 
+def _decode_line(raw: bytes, number: int) -> str:
+    """One line of a JSONL file as text (UTF-8; a leading BOM on line 1 is dropped)."""
+    if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(
+            f"cannot read as UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})"
+        ) from exc
+
+
 def read_jsonl(path: Path, scan: CorpusScan) -> None:
     """Add a JSONL file's records to the scan; each bad line becomes one failure."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        scan.failures.append(_failure(str(path), f"cannot read JSONL file ({exc})"))
+        data = path.read_bytes()
+    except OSError as exc:
+        scan.failures.append(_failure(str(path), f"cannot read JSONL file ({exc.strerror or exc})"))
         return
     uri = path.resolve().as_uri()
-    for number, raw in enumerate(text.splitlines(), start=1):
+    # Split the bytes at newlines only: a bad byte costs its own line, not the file, and
+    # U+2028 inside a JSON string (valid JSON) does not split a record the way str.splitlines does.
+    for number, raw in enumerate(data.split(b"\n"), start=1):
         if not raw.strip():
             continue
         try:
-            record = _record(raw)
+            record = _record(_decode_line(raw.removesuffix(b"\r"), number))
         except ValueError as exc:
             scan.failures.append(_failure(f"{path}:{number}", str(exc)))
             continue
@@ -80,6 +107,43 @@ def _kind(path: Path) -> str:
     return path.suffix.lower().lstrip(".")
 
 
+def _not_regular(path: Path) -> str | None:
+    """Why a path is not a regular file to read, or None when it is one (links followed).
+
+    Only ``stat`` is called: a FIFO is never opened (reading one blocks forever).
+    """
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        if path.is_symlink():
+            return (
+                "symlink loop"
+                if exc.errno == errno.ELOOP
+                else "broken symlink (its target is missing)"
+            )
+        return f"cannot stat ({exc.strerror or exc})"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    kind = "FIFO" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode) else "device"
+    return f"not a regular file (a {kind})"
+
+
+def _scan_folder(folder: Path, scan: CorpusScan) -> list[Path]:
+    """Regular PDF/JSONL files under a folder; other entries with those suffixes are recorded."""
+    found: list[Path] = []
+    for entry in sorted(folder.rglob("*")):
+        if _kind(entry) not in ("pdf", "jsonl"):
+            continue
+        why = _not_regular(entry)
+        if why is None:
+            found.append(entry)
+        elif why != "a folder":  # a folder named x.pdf is scanned like any other folder
+            scan.failures.append(_failure(str(entry), f"skipped: {why}"))
+    return found
+
+
 def scan_corpus(paths: list[Path]) -> CorpusScan:
     """Find PDFs and JSONL records under the given files and folders (recursive)."""
     scan = CorpusScan()
@@ -87,19 +151,24 @@ def scan_corpus(paths: list[Path]) -> CorpusScan:
     jsonl: list[Path] = []
     for given in paths:
         path = Path(given).expanduser()
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file())
+        why = _not_regular(path)
+        if why == "a folder":
+            found = _scan_folder(path, scan)
             pdfs.update(p for p in found if _kind(p) == "pdf")
             jsonl.extend(p for p in found if _kind(p) == "jsonl")
-        elif path.is_file() and _kind(path) == "pdf":
+        elif why is None and _kind(path) == "pdf":
             pdfs.add(path)
-        elif path.is_file() and _kind(path) == "jsonl":
+        elif why is None and _kind(path) == "jsonl":
             jsonl.append(path)
-        elif path.exists():
+        elif why is None:
             scan.failures.append(_failure(str(path), "not a PDF or JSONL file"))
-        else:
+        elif not path.exists() and not path.is_symlink():
             scan.failures.append(_failure(str(path), "no such file or folder"))
+        else:
+            scan.failures.append(_failure(str(path), f"skipped: {why}"))
     scan.pdfs = sorted(pdfs)
+    # A path given twice (itself and inside a given folder) is one failure, not two.
+    scan.failures = list({(f.input, f.reason): f for f in scan.failures}.values())
     seen: set[Path] = set()
     for file in jsonl:
         if file.resolve() not in seen:

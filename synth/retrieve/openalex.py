@@ -13,6 +13,7 @@ from synth.errors import NotFoundError, RetrievalError
 from synth.records import Work
 from synth.retrieve._http import HttpClient, HttpResponse
 from synth.retrieve._merge import clean_text, safe_arxiv_id, safe_doi, work_from_fields
+from synth.retrieve._shape import flag, integer, obj, objs, require_object, text
 from synth.settings import RetrieveSettings
 
 SERVICE = "openalex"
@@ -24,45 +25,45 @@ def abstract_from_index(index: Any) -> str | None:
         return None
     positions: dict[int, str] = {}
     for word, places in index.items():
-        for place in places or []:
-            if isinstance(place, int):
+        for place in places if isinstance(places, list) else []:
+            if integer(place) is not None and isinstance(word, str):
                 positions[place] = word
     return clean_text(" ".join(positions[i] for i in sorted(positions)))
 
 
 def _arxiv_from_locations(record: dict[str, Any]) -> str | None:
-    for location in record.get("locations") or []:
-        landing = (location or {}).get("landing_page_url") or ""
+    for location in objs(record.get("locations")):
+        landing = text(location.get("landing_page_url")) or ""
         if "arxiv.org/abs/" in landing:
             return safe_arxiv_id(landing)
     return None
 
 
 def _venue(record: dict[str, Any]) -> str | None:
-    source = ((record.get("primary_location") or {}).get("source")) or {}
+    source = obj(obj(record.get("primary_location")).get("source"))
     return clean_text(source.get("display_name"))
 
 
 def record_to_work(record: dict[str, Any], response: HttpResponse) -> Work | None:
     """A Work from one OpenAlex work object (None when it has no title)."""
-    best = record.get("best_oa_location") or {}
+    best = obj(record.get("best_oa_location"))
     authors = [
-        ((a or {}).get("author") or {}).get("display_name") or (a or {}).get("raw_author_name")
-        for a in record.get("authorships") or []
+        text(obj(a.get("author")).get("display_name")) or text(a.get("raw_author_name"))
+        for a in objs(record.get("authorships"))
     ]
     fields = {
-        "title": record.get("title") or record.get("display_name"),
+        "title": text(record.get("title")) or text(record.get("display_name")),
         "authors": [name for name in authors if name],
-        "year": record.get("publication_year"),
+        "year": integer(record.get("publication_year")),
         "venue": _venue(record),
         "doi": safe_doi(record.get("doi")),
         "arxiv_id": _arxiv_from_locations(record),
-        "url": record.get("id"),
+        "url": text(record.get("id")),
         "abstract": abstract_from_index(record.get("abstract_inverted_index")),
-        "license": best.get("license"),
-        "pdf_url": best.get("pdf_url"),
-        "citation_count": record.get("cited_by_count"),
-        "is_retracted": record.get("is_retracted"),
+        "license": text(best.get("license")),
+        "pdf_url": text(best.get("pdf_url")),
+        "citation_count": integer(record.get("cited_by_count")),
+        "is_retracted": flag(record.get("is_retracted")),
     }
     return work_from_fields(SERVICE, response.url, response.retrieved_at, fields)
 
@@ -82,8 +83,9 @@ def fetch_openalex_work(doi: str, client: HttpClient, settings: RetrieveSettings
     data, response = client.get_json(url, service=SERVICE, params=_params(settings))
     if response.status == 404:
         raise NotFoundError(f"openalex: no record for {doi}", SERVICE, response.url, 404)
-    if not isinstance(data, dict):
+    if data is None:
         raise RetrievalError(f"openalex: HTTP {response.status} for {doi}", SERVICE, response.url)
+    require_object(SERVICE, data, response, doi)
     work = record_to_work(data, response)
     if work is None:
         raise RetrievalError(f"openalex: record for {doi} has no title", SERVICE, response.url)
@@ -92,8 +94,7 @@ def fetch_openalex_work(doi: str, client: HttpClient, settings: RetrieveSettings
 
 def parse_results(data: Any, response: HttpResponse) -> list[Work]:
     """Works of an OpenAlex list page (``meta`` + ``results``)."""
-    results = data.get("results") if isinstance(data, dict) else None
-    works = (record_to_work(r, response) for r in results or [] if isinstance(r, dict))
+    works = (record_to_work(r, response) for r in objs(obj(data).get("results")))
     return [w for w in works if w is not None]
 
 
@@ -106,4 +107,5 @@ def search_openalex(
     data, response = client.get_json(url, service=SERVICE, params=params)
     if data is None:
         raise RetrievalError(f"openalex: HTTP {response.status} for search", SERVICE, response.url)
+    require_object(SERVICE, data, response, "search")
     return parse_results(data, response)

@@ -13,6 +13,7 @@ from synth.ids import Identifier
 from synth.records import Work
 from synth.retrieve._http import HttpClient, HttpResponse
 from synth.retrieve._merge import clean_text, safe_arxiv_id, safe_doi, work_from_fields
+from synth.retrieve._shape import integer, obj, objs, require_object, text
 from synth.settings import RetrieveSettings
 
 SERVICE = "semanticscholar"
@@ -24,21 +25,20 @@ FIELDS = (
 
 def paper_to_work(paper: dict[str, Any], response: HttpResponse) -> Work | None:
     """A Work from one Semantic Scholar paper object (None when it has no title)."""
-    external = paper.get("externalIds") or {}
-    journal = paper.get("journal") or {}
-    pdf = (paper.get("openAccessPdf") or {}).get("url") or None
-    authors = [(a or {}).get("name") for a in paper.get("authors") or []]
+    external = obj(paper.get("externalIds"))
+    authors = [text(a.get("name")) for a in objs(paper.get("authors"))]
     fields = {
-        "title": paper.get("title"),
+        "title": text(paper.get("title")),
         "authors": [" ".join(n.split()) for n in authors if n],
-        "year": paper.get("year"),
-        "venue": clean_text(paper.get("venue")) or clean_text(journal.get("name")),
+        "year": integer(paper.get("year")),
+        "venue": clean_text(paper.get("venue"))
+        or clean_text(obj(paper.get("journal")).get("name")),
         "doi": safe_doi(external.get("DOI")),
         "arxiv_id": safe_arxiv_id(external.get("ArXiv")),
-        "url": paper.get("url"),
+        "url": text(paper.get("url")),
         "abstract": clean_text(paper.get("abstract")),
-        "pdf_url": pdf,
-        "citation_count": paper.get("citationCount"),
+        "pdf_url": text(obj(paper.get("openAccessPdf")).get("url")),
+        "citation_count": integer(paper.get("citationCount")),
     }
     return work_from_fields(SERVICE, response.url, response.retrieved_at, fields)
 
@@ -64,8 +64,9 @@ def fetch_s2_work(identifier: Identifier, client: HttpClient, settings: Retrieve
     )
     if response.status == 404:
         raise NotFoundError(f"semanticscholar: no paper {key}", SERVICE, response.url, 404)
-    if not isinstance(data, dict):
+    if data is None:
         raise RetrievalError(f"semanticscholar: HTTP {response.status}", SERVICE, response.url)
+    require_object(SERVICE, data, response, key)
     work = paper_to_work(data, response)
     if work is None:
         raise RetrievalError(f"semanticscholar: paper {key} has no title", SERVICE, response.url)
@@ -74,8 +75,7 @@ def fetch_s2_work(identifier: Identifier, client: HttpClient, settings: Retrieve
 
 def parse_search(data: Any, response: HttpResponse) -> list[Work]:
     """Works of a search page (``{"total", "data": [...]}``)."""
-    papers = data.get("data") if isinstance(data, dict) else None
-    works = (paper_to_work(p, response) for p in papers or [] if isinstance(p, dict))
+    works = (paper_to_work(p, response) for p in objs(obj(data).get("data")))
     return [w for w in works if w is not None]
 
 
@@ -91,4 +91,5 @@ def search_s2(query: str, client: HttpClient, settings: RetrieveSettings, limit:
         raise RetrievalError(
             f"semanticscholar: HTTP {response.status} for search", SERVICE, response.url
         )
+    require_object(SERVICE, data, response, "search")
     return parse_search(data, response)

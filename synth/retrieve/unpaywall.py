@@ -13,6 +13,7 @@ from synth.errors import NotFoundError, RetrievalError
 from synth.records import Work
 from synth.retrieve._http import HttpClient, HttpResponse
 from synth.retrieve._merge import clean_text, safe_doi, work_from_fields
+from synth.retrieve._shape import integer, obj, objs, require_object, text
 from synth.settings import RetrieveSettings
 
 SERVICE = "unpaywall"
@@ -20,11 +21,9 @@ SERVICE = "unpaywall"
 
 def _authors(record: dict[str, Any]) -> list[str]:
     names = []
-    for author in record.get("z_authors") or []:
-        author = author or {}
-        name = author.get("raw_author_name") or " ".join(
-            p for p in (author.get("given"), author.get("family")) if p
-        )
+    for author in objs(record.get("z_authors")):
+        parts = (text(author.get("given")), text(author.get("family")))
+        name = text(author.get("raw_author_name")) or " ".join(p for p in parts if p)
         if name:
             names.append(" ".join(name.split()))
     return names
@@ -32,16 +31,16 @@ def _authors(record: dict[str, Any]) -> list[str]:
 
 def record_to_work(record: dict[str, Any], response: HttpResponse) -> Work | None:
     """A Work from one Unpaywall DOI object (None when it has no title)."""
-    best = record.get("best_oa_location") or {}
+    best = obj(record.get("best_oa_location"))
     fields = {
-        "title": record.get("title"),
+        "title": text(record.get("title")),
         "authors": _authors(record),
-        "year": record.get("year"),
+        "year": integer(record.get("year")),
         "venue": clean_text(record.get("journal_name")),
         "doi": safe_doi(record.get("doi")),
-        "url": record.get("doi_url"),
-        "license": best.get("license"),
-        "pdf_url": best.get("url_for_pdf"),
+        "url": text(record.get("doi_url")),
+        "license": text(best.get("license")),
+        "pdf_url": text(best.get("url_for_pdf")),
     }
     return work_from_fields(SERVICE, response.url, response.retrieved_at, fields)
 
@@ -55,8 +54,9 @@ def fetch_unpaywall_work(doi: str, client: HttpClient, settings: RetrieveSetting
     data, response = client.get_json(url, service=SERVICE, params={"email": settings.mailto})
     if response.status == 404:
         raise NotFoundError(f"unpaywall: no record for {doi}", SERVICE, response.url, 404)
-    if not isinstance(data, dict):
+    if data is None:
         raise RetrievalError(f"unpaywall: HTTP {response.status} for {doi}", SERVICE, response.url)
+    require_object(SERVICE, data, response, doi)
     work = record_to_work(data, response)
     if work is None:
         raise RetrievalError(f"unpaywall: record for {doi} has no title", SERVICE, response.url)
@@ -65,7 +65,6 @@ def fetch_unpaywall_work(doi: str, client: HttpClient, settings: RetrieveSetting
 
 def parse_search(data: Any, response: HttpResponse) -> list[Work]:
     """Works of an Unpaywall ``/search`` page (``results[].response``)."""
-    results = data.get("results") if isinstance(data, dict) else None
-    records = ((r or {}).get("response") for r in results or [])
-    works = (record_to_work(rec, response) for rec in records if isinstance(rec, dict))
+    records = (obj(r.get("response")) for r in objs(obj(data).get("results")))
+    works = (record_to_work(rec, response) for rec in records if rec)
     return [w for w in works if w is not None]

@@ -16,7 +16,8 @@ question and function words (``lexical.QUESTION_STOPWORDS`` plus ``BREAK_WORDS``
 
 A number alone ("over 65") is not an aspect.
 
-Matching. An aspect is covered when one text holds all of its words, compared as light stems
+Matching. An aspect is covered when one text holds all of its words (all but one for phrases
+of three words or more, whose head noun varies: "large teacher model"), compared as light stems
 (``lexical.light_stem``) with comparatives folded ("smaller" meets "small"), or holds its
 acronym ("LLM" or "LLMs" for "large language models"); "pass@k" is also covered by "pass@1"
 and any other "pass@" form. Aspects are returned in question order, without repeats.
@@ -140,7 +141,10 @@ def _covered(aspect: str, forms: tuple[set[str], set[str]]) -> bool:
     stems, words = forms
     parts = tokens(aspect, CASED_WORDS) or [aspect]
     wanted = [_norm(p) for p in parts]
-    if all(w in stems for w in wanted):
+    found = sum(w in stems for w in wanted)
+    # A long phrase is met by a text that says all but one of its words ("a large teacher
+    # model" for "large teacher network"): the head noun varies more than the qualifiers.
+    if found == len(wanted) or (len(wanted) >= 3 and found >= len(wanted) - 1):
         return True
     if len(parts) == 1 and parts[0].lower().endswith("@k"):
         prefix = parts[0].lower()[:-1]
