@@ -7,16 +7,13 @@ question ─► gather (local corpus / identifiers / search) ─► parse ─►
 Each arrow is one function over a ``ReportRun``, the report's typed state; ``run_report`` calls
 them in order.
 
-statements + local sources (``synth verify``) ─► gather ─► parse ─► verify, through the same
-document ids, caches and verifier call (``_verify``) as a report.
+``synth verify`` (statements against their own sources) lives in ``synth/statements.py`` and
+shares the verifier call, ``verify_against``, with reports.
 """
 
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -47,18 +44,16 @@ from synth.records import (
     Review,
     SourceFailure,
     StatementRequest,
-    StatementResult,
     Verdict,
-    VerifyOutcome,
 )
 from synth.settings import Settings
+from synth.statements import statement_claim, verify_against
+from synth.timing import StageCallback, StageTimer
 
 if TYPE_CHECKING:
     from synth.report.manifest import Manifest
 
 log = logging.getLogger(__name__)
-
-StageCallback = Callable[[str], None]
 
 
 class ReportOutcome(BaseModel):
@@ -76,22 +71,6 @@ class ReportOutcome(BaseModel):
     failures: list[SourceFailure]
     relevance: list[dict[str, Any]]
     timings: dict[str, float]
-
-
-class _Timer:
-    def __init__(self, on_stage: StageCallback | None) -> None:
-        self.timings: dict[str, float] = {}
-        self._on_stage = on_stage
-
-    @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
-        if self._on_stage:
-            self._on_stage(name)
-        start = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.timings[name] = round(self.timings.get(name, 0.0) + time.perf_counter() - start, 4)
 
 
 def _order_by_relevance(
@@ -123,7 +102,7 @@ class ReportRun:
 
     request: ReportRequest
     settings: Settings
-    timer: _Timer
+    timer: StageTimer
     embedder: CachedEmbedder
     report_id: str
     folder: Path
@@ -175,7 +154,7 @@ def run_report(
     run = ReportRun(
         request,
         settings,
-        _Timer(on_stage),
+        StageTimer(on_stage),
         embedder or build_embedder(settings),
         rid,
         folder,
@@ -234,7 +213,7 @@ def _extract(run: ReportRun) -> None:
 
 def _verify_run(run: ReportRun) -> None:
     with run.timer.stage("verify"):
-        run.verdicts = _verify(run.claims, run.used, run.embedder, run.settings)
+        run.verdicts = verify_against(run.claims, run.used, run.embedder, run.settings)
 
 
 def _synthesize(run: ReportRun) -> None:
@@ -291,14 +270,16 @@ def _check_sentences(
                 out[i] = (False, "cites no source the report used")
             continue
         statements = [
-            _statement_claim(
+            statement_claim(
                 StatementRequest(
                     statement_id=f"A{i + 1}", text=sentences[i][0], sources=list(doc_ids)
                 )
             )
             for i in idxs
         ]
-        verdicts = _verify(statements, [docs[d] for d in doc_ids], run.embedder, run.settings)
+        verdicts = verify_against(
+            statements, [docs[d] for d in doc_ids], run.embedder, run.settings
+        )
         for i, v in zip(idxs, verdicts, strict=True):
             ok = v.label == "supported"
             out[i] = (
@@ -405,108 +386,4 @@ def _outcome(run: ReportRun) -> ReportOutcome:
             for r in run.relevance
         ],
         timings=run.timer.timings,
-    )
-
-
-def _verify(
-    claims: list[Claim], documents: list[Document], embedder: CachedEmbedder, settings: Settings
-) -> list[Verdict]:
-    """The one call into the verifier: reports and ``synth verify`` share its index folder."""
-    from synth.verify.verifier import verify_claims
-
-    return verify_claims(claims, documents, embedder, settings.verify, settings.cache_dir("index"))
-
-
-def _statement_claim(statement: StatementRequest) -> Claim:
-    # A statement typed by a user belongs to no document; its text alone marks its own sentence.
-    return Claim(
-        claim_id=statement.statement_id,
-        text=statement.text,
-        doc_id="",
-        passage_idx=-1,
-        page=0,
-        section="",
-        char_start=0,
-        char_end=len(statement.text),
-        relevance=1.0,
-        kind="finding",
-    )
-
-
-def _source_names(found: dict[str, list[Document]]) -> dict[str, str]:
-    # A source that held several documents (a folder, a JSONL file) names each by its location.
-    names: dict[str, str] = {}
-    for source, docs in found.items():
-        for doc in docs:
-            names.setdefault(doc.doc_id, source if len(docs) == 1 else doc.retrieval.url)
-    return names
-
-
-def _verify_group(
-    statements: list[StatementRequest],
-    sources: tuple[str, ...],
-    found: dict[str, list[Document]],
-    embedder: CachedEmbedder,
-    settings: Settings,
-) -> list[StatementResult]:
-    if not sources:
-        return [
-            StatementResult(
-                statement_id=s.statement_id,
-                reason="none of its sources could be read: " + ", ".join(s.sources),
-            )
-            for s in statements
-        ]
-    # One evidence index per distinct set of sources, shared by all its statements.
-    documents = gather.dedupe_documents([d for source in sources for d in found[source]])
-    verdicts = _verify([_statement_claim(s) for s in statements], documents, embedder, settings)
-    return [
-        StatementResult(statement_id=s.statement_id, verdict=v)
-        for s, v in zip(statements, verdicts, strict=True)
-    ]
-
-
-def verify_statements(
-    statements: list[StatementRequest],
-    settings: Settings,
-    on_stage: StageCallback | None = None,
-    embedder: CachedEmbedder | None = None,
-) -> VerifyOutcome:
-    """Verify each statement against its own local sources, read and indexed as a report's are.
-
-    A source that cannot be read is recorded in ``failures`` and the others go on; a statement
-    left with no readable source gets a reason instead of a verdict.
-
-    Raises:
-        InputError: a source is a DOI or arXiv id rather than a file.
-        NoSourcesError: not one source could be read.
-    """
-    timer = _Timer(on_stage)
-    with timer.stage("parse"):
-        wanted = [source for s in statements for source in s.sources]
-        found, failures = gather.gather_sources(wanted, settings)
-    if not found:
-        detail = "; ".join(f"{f.input}: {f.reason}" for f in failures[:3])
-        raise NoSourcesError("no readable source" + (f" ({detail})" if detail else ""))
-    groups: dict[tuple[str, ...], list[int]] = {}
-    for i, statement in enumerate(statements):
-        readable = tuple(s for s in dict.fromkeys(statement.sources) if s in found)
-        groups.setdefault(readable, []).append(i)
-    results: dict[int, StatementResult] = {}
-    owned = embedder is None
-    embedder = embedder or build_embedder(settings)
-    try:
-        with timer.stage("verify"):
-            for sources, idxs in groups.items():
-                chosen = [statements[i] for i in idxs]
-                group = _verify_group(chosen, sources, found, embedder, settings)
-                results.update(zip(idxs, group, strict=True))
-    finally:
-        if owned:
-            embedder.close()
-    return VerifyOutcome(
-        results=[results[i] for i in range(len(statements))],
-        sources=_source_names(found),
-        failures=failures,
-        timings=timer.timings,
     )

@@ -11,8 +11,8 @@ from pydantic import ValidationError
 
 from synth.cli._common import get_settings, handle_errors, is_interactive
 from synth.errors import InputError, SynthError
-from synth.pipeline import verify_statements
 from synth.records import StatementRequest, Verdict
+from synth.statements import verify_statements
 
 # StatementRequest's fields under the names a claims file uses.
 _KEYS = {"statement_id": "id", "text": "claim", "sources": "sources"}
