@@ -102,6 +102,9 @@ def test_index_command_repairs_and_rebuilds(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "not valid JSON" in result.output
     assert _index_ids(tmp_path) == [first.report_id]
+    result = CliRunner().invoke(main, ["index", str(tmp_path), "--rebuild", "--json"])
+    data = json.loads(result.stdout)
+    assert data["indexed"] == 1 and len(data["not_indexed"]) == 1
 
 
 def test_batch_skipping_a_report_restores_its_index_line(tmp_path: Path, fake_run: list) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from synth.cli._common import get_settings, handle_errors
+from synth.cli._common import echo_json, get_settings, handle_errors
 from synth.errors import ManifestError
 
 
@@ -87,8 +87,9 @@ def correct_cmd(
 @click.command("index")
 @click.argument("reports", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--rebuild", is_flag=True, help="Rewrite index.jsonl from every manifest.json.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @handle_errors
-def index_cmd(reports: Path, rebuild: bool) -> None:
+def index_cmd(reports: Path, rebuild: bool, as_json: bool) -> None:
     """Repair REPORTS/index.jsonl: restore missing or damaged lines from the reports' manifests.
 
     With --rebuild the index is written afresh from the manifests, dropping lines of folders that
@@ -100,7 +101,10 @@ def index_cmd(reports: Path, rebuild: bool) -> None:
     for error in errors:
         click.echo(f"not indexed: {error}", err=True)
     done = "indexed" if rebuild else "restored"
-    click.echo(f"{done} {count} reports in {reports / INDEX_NAME}")
+    if as_json:
+        echo_json({"index": str(reports / INDEX_NAME), done: count, "not_indexed": list(errors)})
+    else:
+        click.echo(f"{done} {count} reports in {reports / INDEX_NAME}")
     if errors:
         raise click.exceptions.Exit(1)
 
