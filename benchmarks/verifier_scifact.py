@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from synth.embed import CachedEmbedder, build_embedder
-from synth.records import Claim, Document, Passage, Retrieval, Work
+from synth.records import Document, Passage, Retrieval, Work, standalone_claim
 from synth.settings import VerifySettings, load_settings
 from synth.verify.calibrate import label_metrics
 from synth.verify.evidence import EvidencePool
@@ -171,21 +171,7 @@ def throughput(
     seen: dict[str, str] = {}
     for p in load_claim_pairs(root, "dev"):
         seen.setdefault(p.claim_id, p.claim)
-    claims = [
-        Claim(
-            claim_id=cid,
-            text=text,
-            doc_id="",
-            passage_idx=-1,
-            page=0,
-            section="",
-            char_start=0,
-            char_end=len(text),
-            relevance=1.0,
-            kind="finding",
-        )
-        for cid, text in seen.items()
-    ]
+    claims = [standalone_claim(cid, text) for cid, text in seen.items()]
     t0 = time.perf_counter()
     load_pair_model(vs.pair_model)
     model_load = time.perf_counter() - t0

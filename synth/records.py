@@ -31,6 +31,8 @@ SectionKind = Literal[
     "body",
 ]
 VerdictLabel = Literal["supported", "contradicted", "unverified"]
+# How the verifier reads one evidence passage against a claim.
+Stance = Literal["supports", "contradicts", "neutral"]
 Level = Literal["LOW", "MEDIUM", "HIGH"]
 Tier = Literal["DOI-grade", "Watchlist"]
 
@@ -178,6 +180,23 @@ class Claim(Record):
     kind: str = Field("finding", description="number, comparison, conclusion or finding")
 
 
+def standalone_claim(claim_id: str, text: str, doc_id: str = "", section: str = "") -> Claim:
+    """A claim that is no sentence of an indexed document (a typed statement, a benchmark claim):
+    no passage, page or span, full relevance; its text alone marks its own sentence."""
+    return Claim(
+        claim_id=claim_id,
+        text=text,
+        doc_id=doc_id,
+        passage_idx=-1,
+        page=0,
+        section=section,
+        char_start=0,
+        char_end=len(text),
+        relevance=1.0,
+        kind="finding",
+    )
+
+
 class Evidence(Record):
     """A passage offered as evidence for or against a claim."""
 
@@ -187,7 +206,7 @@ class Evidence(Record):
     text: str
     score: float = Field(description="Support score of this passage for the claim, 0..1.")
     same_document: bool = Field(description="True when it comes from the claim's own paper.")
-    stance: Literal["supports", "contradicts", "neutral"] = Field(
+    stance: Stance = Field(
         "neutral", description="How the pair model (with the number rule) reads this passage."
     )
     note: str | None = Field(

@@ -16,6 +16,7 @@ from synth.records import (
     StatementResult,
     Verdict,
     VerifyOutcome,
+    standalone_claim,
 )
 from synth.settings import Settings
 from synth.timing import StageCallback, StageTimer
@@ -31,19 +32,8 @@ def verify_against(
 
 
 def statement_claim(statement: StatementRequest) -> Claim:
-    """A statement as a claim of no document (its text alone marks its own sentence)."""
-    return Claim(
-        claim_id=statement.statement_id,
-        text=statement.text,
-        doc_id="",
-        passage_idx=-1,
-        page=0,
-        section="",
-        char_start=0,
-        char_end=len(statement.text),
-        relevance=1.0,
-        kind="finding",
-    )
+    """A statement as a claim of no document."""
+    return standalone_claim(statement.statement_id, statement.text)
 
 
 def _source_names(found: dict[str, list[Document]]) -> dict[str, str]:

@@ -8,6 +8,7 @@ from synth.extract.claims import (
     bears_on_question,
     count_cues,
     extract_claims,
+    is_background,
     is_candidate,
     question_relevance,
 )
@@ -177,6 +178,17 @@ def test_background_truism_is_rejected_by_the_rules_the_model_misses() -> None:
     # (P about 0.7); the background rule, which the model also reads as a feature, rejects it.
     text = "Deep neural networks have achieved remarkable success in many fields."
     assert not is_candidate(_passage(text), ExtractSettings(), _always_prose)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It has long been known that larger models lead to continual improvements on large tasks.",
+        "It is well known that dropout improves the accuracy of deep networks on small datasets.",
+    ],
+)
+def test_received_wisdom_is_background_not_a_claim(text: str) -> None:
+    assert is_background(text, count_cues(text))
 
 
 def test_candidates_exclude_references_tables_and_cue_free_text(kd_doc) -> None:

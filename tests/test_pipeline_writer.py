@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from synth.cli import main
+from tests.chat_support import FakeEndpoint, serving
 from tests.test_pipeline import QUESTION, write_corpus
 
 # A restatement of a sentence of the corpus's first paper (a verbatim copy would be its own
@@ -27,39 +26,12 @@ UNSUPPORTED = " Distillation also halves the energy used to train the teacher by
 INVALID = " The student runs 40 times faster on phones [F99]."
 
 
-class _Reply:
-    body = b""
-
-
-def _handler(reply: _Reply) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(reply.body)))
-            self.end_headers()
-            self.wfile.write(reply.body)
-
-        def log_message(self, format: str, *args: Any) -> None:  # keep test output clean
-            pass
-
-    return Handler
-
-
 @pytest.fixture(scope="module")
 def endpoint() -> Iterator[str]:
     """An OpenAI-style chat endpoint answering with one canned completion."""
-    reply = _Reply()
-    message = {"role": "assistant", "content": SUPPORTED + UNSUPPORTED + INVALID}
-    reply.body = json.dumps({"choices": [{"index": 0, "message": message}]}).encode()
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(reply))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/v1"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join()
+    with serving(FakeEndpoint(url="")) as fake:
+        fake.reply(SUPPORTED + UNSUPPORTED + INVALID)
+        yield fake.url
 
 
 def _dead_url() -> str:

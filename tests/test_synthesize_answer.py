@@ -164,6 +164,9 @@ def test_no_supported_finding_is_said_plainly() -> None:
     assert answer.sentences[0].text.startswith("No finding drawn from the sources is supported")
     assert not any(s.verified for s in answer.sentences)
     assert answer.sentences[1].citations == ["F1"]
+    # The note says why, not "not verified" again beside the renderer's own flag.
+    assert answer.sentences[1].note == "cites a finding the verifier does not support"
+    assert answer.note == "No finding is supported by the evidence."
     assert answer.sentences[-1].text.endswith("no verified finding puts a number on the extent.")
 
 

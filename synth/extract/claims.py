@@ -127,7 +127,8 @@ _BACKGROUND = re.compile(
     r"|\bplays? (?:an? )?(?:important|crucial|key|vital|central|essential) role"
     r"|\b(?:is|are|has been|have been) (?:widely|commonly|increasingly) (?:used|adopted|applied|"
     r"studied|recogni[sz]ed)\b|\bis (?:one of )?the leading\b|\bremains? (?:a|an) (?:\w+ )?"
-    r"(?:challenge|problem)\b",
+    r"(?:challenge|problem)\b|\b(?:it )?(?:has|have) long been (?:known|established|observed)\b"
+    r"|\bit is (?:well|widely|commonly) (?:known|accepted|established)\b",
     re.IGNORECASE,
 )
 _DEFINITION = re.compile(

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from synth.corrections import Corrections
-from synth.records import Quality, Record, Review, TextLevel, VerdictLabel, WorkUpdate
+from synth.records import Quality, Record, Review, Stance, TextLevel, VerdictLabel, WorkUpdate
 
 MANIFEST_CONTRACT: Literal["paper-manifest-v1.1"] = "paper-manifest-v1.1"
 PROVENANCE_CONTRACT: Literal["source-provenance-v1"] = "source-provenance-v1"
@@ -90,7 +90,7 @@ class ManifestEvidence(Record):
     page: int
     text: str
     score: float = Field(ge=0.0, le=1.0)
-    stance: Literal["supports", "contradicts", "neutral"] = "neutral"
+    stance: Stance = "neutral"
     same_document: bool = False
     note: str | None = Field(
         None, description="Why a rule overruled the model's reading (e.g. the conflicting values)."

@@ -381,7 +381,7 @@ def _no_support(w: _Writer, findings: Sequence[Finding]) -> list[AnswerSentence]
     if candidate is None:
         return [head]
     text = f"The most relevant statement, not verified, is that {w.clause(candidate)}."
-    return [head, _sentence(text, [candidate], note="not verified")]
+    return [head, _sentence(text, [candidate])]
 
 
 def extractive_answer(
@@ -411,5 +411,5 @@ def extractive_answer(
         sentences=sentences,
         writer="extractive",
         uncovered=list(uncovered),
-        note="" if picks else "no finding is supported by the evidence",
+        note="" if picks else "No finding is supported by the evidence.",
     )

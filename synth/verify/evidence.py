@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from synth.embed import Embedder
-from synth.records import Claim, Document, Passage
+from synth.records import Claim, Document, Evidence, Passage, Stance
 from synth.settings import VerifySettings
 from synth.verify.index import DenseIndex, load_or_build_index
 from synth.verify.lexical import LexicalIndex, to_tokens
@@ -182,6 +182,22 @@ class EvidencePool:
             fused = zscore_fuse(cosines, moments, lexical, self.settings.lexical_weight)
         ranked = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
         return [(row, score, cosines[row]) for row, score in ranked if row in cosines]
+
+    def evidence(
+        self, cand: Candidate, score: float, stance: Stance, note: str | None = None
+    ) -> Evidence:
+        """A candidate passage as the Evidence record a verdict carries (score clipped to 0..1)."""
+        ref = self.refs[cand.row]
+        return Evidence(
+            doc_id=ref.doc_id,
+            passage_idx=ref.passage.idx,
+            page=ref.passage.page,
+            text=ref.passage.text,
+            score=round(float(np.clip(score, 0.0, 1.0)), 6),
+            same_document=cand.same_document,
+            stance=stance,
+            note=note,
+        )
 
     def candidates(self, claim: Claim, claim_vec: np.ndarray) -> list[Candidate]:
         """Fused candidates for a claim, best first, without its own passage."""

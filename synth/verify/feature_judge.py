@@ -4,11 +4,9 @@ logistic model (the method before the pair model; kept for comparison, ``verify.
 
 from __future__ import annotations
 
-from typing import Literal
-
 import numpy as np
 
-from synth.records import Claim, Evidence, Verdict, VerdictLabel
+from synth.records import Claim, Evidence, Stance, Verdict, VerdictLabel
 from synth.settings import VerifySettings
 from synth.verify.evidence import Candidate, EvidencePool
 from synth.verify.features import pair_features
@@ -24,7 +22,7 @@ from synth.verify.score import (
     has_polarity_conflict,
 )
 
-STANCE: dict[str, Literal["supports", "contradicts", "neutral"]] = {
+STANCE: dict[str, Stance] = {
     "supported": "supports",
     "contradicted": "contradicts",
     "unverified": "neutral",
@@ -140,25 +138,14 @@ class FeatureJudge:
         order = sorted(range(len(cands)), key=lambda i: -cands[i].cosine)[: self.settings.top_k]
         out = []
         for i in order:
-            cand, ref = cands[i], self.pool.refs[cands[i].row]
+            cand = cands[i]
             p_s, p_c, _ = self._probs(claim, [cand], [pairs[i]])
             passage_label, blocked, _, _ = self._label(
                 p_s, p_c, np.array([cand.cosine]), [pairs[i]], [not cand.same_document]
             )
             if blocked:
                 p_s = min(p_s, max(0.0, self.settings.support_threshold - 0.01))
-            stance = STANCE[passage_label]
-            out.append(
-                Evidence(
-                    doc_id=ref.doc_id,
-                    passage_idx=ref.passage.idx,
-                    page=ref.passage.page,
-                    text=ref.passage.text,
-                    score=round(float(np.clip(p_s, 0.0, 1.0)), 6),
-                    same_document=cand.same_document,
-                    stance=stance,
-                )
-            )
+            out.append(self.pool.evidence(cand, p_s, STANCE[passage_label]))
         # Passages whose stance matches the verdict lead (what supports a supported claim, what
         # contradicts a contradicted one); otherwise the closest passages come first.
         if label != "unverified":

@@ -18,11 +18,10 @@ a passage read as "neither" is never shown as support or contradiction.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 
-from synth.records import Claim, Evidence, Verdict, VerdictLabel
+from synth.records import Claim, Evidence, Stance, Verdict, VerdictLabel
 from synth.settings import VerifySettings
 from synth.verify.evidence import Candidate, EvidencePool
 from synth.verify.feature_judge import FeatureJudge
@@ -31,7 +30,6 @@ from synth.verify.pair_model import PairModel
 from synth.verify.score import CONFLICT_CUES, FittedModel, has_polarity_conflict
 from synth.verify.stack import aggregate_readings
 
-Stance = Literal["supports", "contradicts", "neutral"]
 _READING: tuple[Stance, ...] = ("supports", "contradicts", "neutral")
 # A passage this close restates the claim, so a different value in it is a real conflict.
 RESTATEMENT_COS = 0.8
@@ -205,22 +203,10 @@ class PairJudge:
         ordered = sorted(
             readings, key=lambda r: (r.stance != want, -float(r.probs[col]), -r.cand.cosine)
         )
-        out = []
-        for r in ordered[: self.settings.top_k]:
-            ref = self.pool.refs[r.cand.row]
-            out.append(
-                Evidence(
-                    doc_id=ref.doc_id,
-                    passage_idx=ref.passage.idx,
-                    page=ref.passage.page,
-                    text=ref.passage.text,
-                    score=round(float(r.probs[0]), 6),
-                    same_document=r.cand.same_document,
-                    stance=r.stance,
-                    note=r.note,
-                )
-            )
-        return out
+        return [
+            self.pool.evidence(r.cand, float(r.probs[0]), r.stance, r.note)
+            for r in ordered[: self.settings.top_k]
+        ]
 
 
 def model_candidates(

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from synth.embed import Embedder
-from synth.records import Claim, Document, Passage, Retrieval, Verdict, Work
+from synth.records import Claim, Document, Passage, Retrieval, Verdict, Work, standalone_claim
 from synth.settings import VerifySettings
 from synth.verify.score import FittedModel, build_claim_features
 from synth.verify.verifier import verify_claims
@@ -173,15 +173,4 @@ def verify_pairs(
 
 def _claim(pair: ClaimPair, i: int) -> Claim:
     # The claim is not a sentence of the abstract: its doc_id names the claim set instead.
-    return Claim(
-        claim_id=f"P{i}",
-        text=pair.claim,
-        doc_id=f"scifact-claim-{pair.claim_id}",
-        passage_idx=-1,
-        page=0,
-        section="claim",
-        char_start=0,
-        char_end=len(pair.claim),
-        relevance=1.0,
-        kind="finding",
-    )
+    return standalone_claim(f"P{i}", pair.claim, f"scifact-claim-{pair.claim_id}", "claim")

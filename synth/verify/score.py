@@ -176,18 +176,20 @@ def model_from_dict(raw: dict[str, Any]) -> FittedModel:
         raise ConfigError(f"verifier parameters are malformed: {exc}") from exc
 
 
+def read_fitted(path: Path, what: str, refit: str) -> FittedModel:
+    """A FittedModel from its JSON file; an unreadable file is a ConfigError naming ``refit``."""
+    try:
+        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"cannot read {what} {path}: {exc}; refit with {refit}") from exc
+    return model_from_dict(raw)
+
+
 @lru_cache(maxsize=4)
 def load_model(path: Path | None = None) -> FittedModel:
     """The fitted verifier parameters (packaged file unless a path is given), read once."""
     target = path or data_file(*PARAMS_FILE)
-    try:
-        raw = json.loads(Path(target).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ConfigError(
-            f"cannot read verifier parameters {target}: {exc}; "
-            "refit them with benchmarks/fit_verifier.py"
-        ) from exc
-    return model_from_dict(raw)
+    return read_fitted(target, "verifier parameters", "benchmarks/fit_verifier.py")
 
 
 def decide_label(

@@ -11,15 +11,13 @@ Platt scaling on out-of-fold predictions. ``benchmarks/fit_pair_stack.py`` fits 
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from synth.errors import ConfigError
 from synth.resources import data_file
-from synth.verify.score import FittedModel, model_from_dict
+from synth.verify.score import FittedModel, read_fitted
 
 STACK_FILE = ("verifier", "stack.json")
 # Chosen by out-of-fold log loss on the held-out train claims among three candidate sets (all
@@ -79,11 +77,4 @@ def load_stack(path: Path | None = None) -> FittedModel:
     the same :class:`FittedModel`.
     """
     target = path or data_file(*STACK_FILE)
-    try:
-        raw = json.loads(Path(target).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ConfigError(
-            f"cannot read the pair stack {target}: {exc}; refit it with "
-            "benchmarks/fit_pair_stack.py"
-        ) from exc
-    return model_from_dict(raw)
+    return read_fitted(target, "the pair stack", "benchmarks/fit_pair_stack.py")
