@@ -123,5 +123,5 @@ def test_a_forged_passed_verdict_counts_as_failed(mode: str) -> None:
     with ForkServerSandbox(mode, workers=1, allow_unsafe_rlimit=True) as sandbox:  # type: ignore[arg-type]
         forged, honest = sandbox.run([Job(FORGE, 1.0), Job("assert 1 + 1 == 2", 1.0)])
     assert forged.status == "failed"
-    assert "nonce" in forged.result
+    assert "protocol" in forged.result
     assert honest.status == "passed"

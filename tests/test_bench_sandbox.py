@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -63,7 +62,7 @@ def _hostile(target: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def target(tmp_path: Path) -> Iterator[Path]:
+def target(tmp_path: Path) -> Path:
     folder = tmp_path / "host"
     folder.mkdir()
     (folder / "canary").write_text("alive")

@@ -1,9 +1,15 @@
 """Warm sandbox worker: reads one JSON request per line, forks a limited child per program.
 
 Run as a script (``python -I -B _worker.py CONFIG_JSON``), inside bubblewrap or not; it imports
-only the standard library so that it starts fast and needs nothing from synth. Each child gets
-its own session, a fresh scratch directory, resource limits and (when the worker runs as root)
-an unprivileged uid; whatever it leaves behind is killed and deleted before the reply is sent.
+only the standard library (and its siblings ``_checker.py`` and ``plain_data.py``, by path) so
+that it starts fast and needs nothing from synth. Each sample's child gets its own session, a
+fresh scratch directory, resource limits and (when the worker runs as root) an unprivileged uid;
+whatever it leaves behind is killed and deleted before the reply is sent.
+
+The verdict is never the sample's to give: a second child, the checker, runs the problem's
+trusted tests with the entry point bound to a proxy that calls into the sample's child over a
+pipe and gets plain data back (see ``_checker.py``). The checker reports to the worker on a
+pipe made after the sample's child was forked, so the sample never holds it.
 """
 
 from __future__ import annotations
@@ -23,45 +29,33 @@ import functools  # noqa: F401
 import gc
 import hashlib  # noqa: F401
 import heapq  # noqa: F401
-import io
+import importlib.util
 import itertools  # noqa: F401
 import json
 import math  # noqa: F401
 import operator  # noqa: F401
 import os
-import platform
 import random  # noqa: F401
 import re  # noqa: F401
 import resource
-import secrets
 import select
 import shutil
 import signal
-import socket
 import statistics  # noqa: F401
 import string  # noqa: F401
-import subprocess
 import sys
 import tempfile
 import time
 import typing  # noqa: F401
-from types import CodeType
+from types import CodeType, ModuleType
 from typing import Any
 
 _PR_SET_CHILD_SUBREAPER = 36
-_PR_SET_NO_NEW_PRIVS = 38
-_PR_SET_SECCOMP = 22
-_SECCOMP_MODE_FILTER = 2
-# Per architecture: AUDIT_ARCH, socket(2), and the calls refused outright: execve, execveat,
-# io_uring_setup (its ops bypass the socket and exec checks), ptrace, process_vm_readv and
-# process_vm_writev (reading the worker's memory, where the sample's nonce lives).
-_SECCOMP_ARCH: dict[str, tuple[int, int, tuple[int, ...]]] = {
-    "x86_64": (0xC000003E, 41, (59, 322, 425, 101, 310, 311)),
-    "aarch64": (0xC00000B7, 198, (221, 281, 425, 117, 270, 271)),
-}
-_NONCE_BYTES = 16
+_PR_SET_DUMPABLE = 4
+_CAPABILITY_V3 = 0x20080522
 _MAX_REPLY = 65536
-_MAX_MESSAGE = 300
+_VERDICT_GRACE_S = 1.0  # past the sample's limit, for the checker to say "timed out" itself
+_CODE_CACHE = 512  # compiled prompts and tests: every sample of a problem shares them
 _MAX_FD = 1 << 20
 _MAX_PARENT_COMPILE = 256 * 1024  # characters; larger programs compile in the limited child
 _counter = 0  # names scratch folders; the worker handles one sample at a time
@@ -149,157 +143,25 @@ def _process_budget(uid: int) -> int | None:
     return _count_own_processes() + 64
 
 
-class _SockFilter(ctypes.Structure):
-    _fields_ = [  # read by ctypes when the class is made
-        ("code", ctypes.c_ushort), ("jt", ctypes.c_ubyte), ("jf", ctypes.c_ubyte),
-        ("k", ctypes.c_uint),
-    ]  # fmt: skip
+def _sibling(name: str) -> ModuleType:
+    """A module beside this file, loaded by path: ``python -I`` keeps this folder off sys.path."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), f"{name}.py")
+    spec = importlib.util.spec_from_file_location(f"_synth_sandbox_{name}", path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-class _SockFprog(ctypes.Structure):
-    _fields_ = [  # read by ctypes when the class is made
-        ("len", ctypes.c_ushort), ("filter", ctypes.POINTER(_SockFilter)),
-    ]  # fmt: skip
-
-
-def _seccomp_program(arch: tuple[int, int, tuple[int, ...]]) -> list[tuple[int, int, int, int]]:
-    """Classic BPF: EPERM for exec and friends and for every socket but AF_UNIX; allow the rest."""
-    audit_arch, sock, refused = arch
-    ld, jeq, jge, ret = 0x20, 0x15, 0x35, 0x06  # BPF_LD|W|ABS, JMP|JEQ|K, JMP|JGE|K, RET|K
-    allow, eperm = 0x7FFF0000, 0x00050000 | 1  # SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO | EPERM
-    rows = [
-        (ld, 0, 0, 4),  # seccomp_data.arch
-        (jeq, 1, 0, audit_arch),
-        (ret, 0, 0, eperm),  # another ABI (i386 on x86_64): refuse everything
-        (ld, 0, 0, 0),  # seccomp_data.nr
-        (jge, 0, 1, 0x40000000),  # the x32 ABI's syscall numbers
-        (ret, 0, 0, eperm),
-    ]
-    # Each refused call jumps to the EPERM row that follows the socket test.
-    for i, nr in enumerate(refused):
-        rows.append((jeq, len(refused) - i + 2, 0, nr))
-    rows += [
-        (jeq, 0, 3, sock),  # not socket(2): allow
-        (ld, 0, 0, 16),  # seccomp_data.args[0], low half: the address family
-        (jeq, 1, 0, socket.AF_UNIX),
-        (ret, 0, 0, eperm),
-        (ret, 0, 0, allow),
-    ]
-    return rows
-
-
-def _install_seccomp() -> bool:
-    """Kernel-level limits for the weaker mode (no root needed): no exec, no network sockets.
-
-    Python-level guards cannot stop ``_posixsubprocess.fork_exec`` or ``_socket.SocketType``;
-    the kernel can. Returns False where the architecture is unknown or seccomp is unavailable.
-    """
-    arch = _SECCOMP_ARCH.get(platform.machine())
-    if arch is None:
-        return False
-    rows = _seccomp_program(arch)
-    filters = (_SockFilter * len(rows))(*[_SockFilter(*row) for row in rows])
-    prog = _SockFprog(len(rows), filters)
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
-        return False
-    return bool(libc.prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.byref(prog), 0, 0) == 0)
-
-
-def _seccomp_works() -> bool:
-    """Whether a child can install the filter and then really cannot open an inet socket."""
-    pid = os.fork()
-    if pid == 0:
-        code = 1
-        with contextlib.suppress(BaseException):
-            if _install_seccomp():
-                try:
-                    socket.socket(socket.AF_INET, socket.SOCK_STREAM).close()
-                except PermissionError:
-                    code = 0
-        os._exit(code)
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status) == 0
-
-
-def _blocked(*_args: Any, **_kwargs: Any) -> Any:
-    raise PermissionError("blocked by synth's sandbox (weaker rlimit mode)")
-
-
-def _inside(scratch: str, path: Any) -> bool:
-    if isinstance(path, int):
-        return True  # an already-open descriptor was checked when it was opened
-    real = os.path.realpath(os.fsdecode(path))
-    return real == scratch or real.startswith(scratch + os.sep)
-
-
-_BLOCKED_PREFIXES = ("exec", "spawn", "posix_spawn", "fork", "kill", "wait")
-_BLOCKED_NAMES = ("system", "popen", "setuid", "setgid", "chroot", "pidfd_open")
-_PATH_FUNCTIONS = (
-    "remove", "unlink", "rmdir", "mkdir", "makedirs", "removedirs", "chmod", "chown", "truncate",
-    "symlink", "link", "rename", "replace", "utime", "mkfifo", "mknod",
-)  # fmt: skip
-
-
-def _guard(scratch: str) -> None:
-    """Python-level guards for the weaker mode: no sockets, processes, signals or outside writes."""
-    import posix
-
-    sys.modules["ctypes"] = None  # type: ignore[assignment]  # import ctypes now fails
-    for name in ("socket", "socketpair", "create_connection", "create_server", "fromfd"):
-        setattr(socket, name, _blocked)
-    sys.modules["_socket"].socket = _blocked  # type: ignore[attr-defined]
-    subprocess.Popen = _blocked  # type: ignore[assignment,misc]
-    for module in (os, posix):
-        for name in dir(module):
-            if name.startswith(_BLOCKED_PREFIXES) or name in _BLOCKED_NAMES:
-                setattr(module, name, _blocked)
-        for name in _PATH_FUNCTIONS:
-            real = getattr(module, name, None)
-            if real is not None:
-                setattr(module, name, _path_checked(real, scratch))
-    shutil.rmtree = _path_checked(shutil.rmtree, scratch)
-    shutil.move = _path_checked(shutil.move, scratch)
-    _guard_open(scratch)
-
-
-def _guard_open(scratch: str) -> None:
-    import builtins
-    import posix
-
-    real_open, real_os_open = builtins.open, os.open
-
-    def guarded_open(file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
-        if any(c in mode for c in "wax+") and not _inside(scratch, file):
-            _blocked()
-        return real_open(file, mode, *args, **kwargs)
-
-    def guarded_os_open(path: Any, flags: int, *args: Any, **kwargs: Any) -> Any:
-        writes = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
-        if flags & writes and not _inside(scratch, path):
-            _blocked()
-        return real_os_open(path, flags, *args, **kwargs)
-
-    builtins.open = io.open = guarded_open
-    os.open = posix.open = guarded_os_open
-
-
-def _path_checked(func: Any, scratch: str) -> Any:
-    def checked(*args: Any, **kwargs: Any) -> Any:
-        paths = [a for a in args if isinstance(a, (str, bytes, os.PathLike))]
-        if not all(_inside(scratch, p) for p in paths):
-            _blocked()
-        return func(*args, **kwargs)
-
-    return checked
+_wire = _sibling("plain_data")
+_check = _sibling("_checker")
+_confine = _sibling("_confine")
+_compiled: dict[tuple[str, str], tuple[CodeType, CodeType]] = {}
 
 
 def _message(exc: BaseException) -> str:
-    try:
-        text = str(exc)
-    except BaseException:
-        text = type(exc).__name__
-    return text[:_MAX_MESSAGE]
+    return str(_check.message_of(exc))
 
 
 def _precompile(program: str) -> CodeType | str:
@@ -317,42 +179,115 @@ def _precompile(program: str) -> CodeType | str:
         return f"failed: {_message(exc)}"
 
 
-def _child(
+def _compile_check(check: dict[str, Any] | None) -> tuple[CodeType, CodeType] | None:
+    """The prompt's and the test's code (the dataset's, trusted), compiled once per problem."""
+    if check is None:
+        return None
+    key = (str(check["helpers"]), str(check["test"]))
+    if key not in _compiled:
+        if len(_compiled) >= _CODE_CACHE:
+            _compiled.clear()
+        _compiled[key] = (compile(key[0], "<prompt>", "exec"), compile(key[1], "<test>", "exec"))
+    return _compiled[key]
+
+
+def _drop_capabilities() -> None:
+    # Root that keeps its uid (rlimit mode, interpreter in a private folder) gives up every
+    # capability: without CAP_SYS_PTRACE it cannot read or write the checker's memory.
+    header = (ctypes.c_uint32 * 2)(_CAPABILITY_V3, 0)
+    data = (ctypes.c_uint32 * 6)()
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.capset(header, data) != 0:
+        raise PermissionError("could not drop capabilities")
+
+
+def _setup_sample(
+    req: dict[str, Any], scratch: str, keep: list[int], config: dict[str, Any]
+) -> None:
+    """Session, scratch cwd, limits, uid, descriptors and (weaker mode) confinement."""
+    os.setsid()
+    os.chdir(scratch)
+    uid = int(config.get("uid", -1))
+    _limit(int(req["memory_mb"]), float(req["timeout"]), config.get("nproc"))
+    if uid >= 0:
+        os.setgroups([])
+        os.setgid(uid)
+        os.setuid(uid)
+    elif os.geteuid() == 0:
+        _drop_capabilities()
+    # Fds 0-2 are /dev/null already; every other descriptor but the two call pipes (the
+    # worker's request and reply channels above all) is closed.
+    for low, high in _gaps(sorted(keep)):
+        os.closerange(low, high)
+    os.environ["HOME"] = os.environ["TMPDIR"] = scratch
+    tempfile.tempdir = scratch
+    if config.get("guard"):
+        if config.get("seccomp") and not _confine.install_seccomp():
+            raise PermissionError("seccomp filter could not be installed")
+        _confine.guard(scratch)
+
+
+def _sample_child(
     req: dict[str, Any], code: CodeType, scratch: str, fds: tuple[int, int], config: dict[str, Any]
 ) -> None:
-    write_fd, nonce_fd = fds
-    status, result = "failed", "failed: setup"
+    """Load the sample, say whether it loaded, then answer the checker's calls until EOF."""
+    calls, answers = fds
+    namespace: dict[str, Any] = {"__name__": "__sample__"}
+    loaded: dict[str, Any] = {"loaded": True}
     try:
-        os.setsid()
-        os.chdir(scratch)
-        uid = int(config.get("uid", -1))
-        _limit(int(req["memory_mb"]), float(req["timeout"]), config.get("nproc"))
-        if uid >= 0:
-            os.setgroups([])
-            os.setgid(uid)
-            os.setuid(uid)
-        # Fds 0-2 are /dev/null already; every other descriptor but the reply and nonce pipes
-        # (the worker's request and reply channels above all) is closed.
-        for low, high in _gaps(sorted(fds)):
-            os.closerange(low, high)
-        os.environ["HOME"] = os.environ["TMPDIR"] = scratch
-        tempfile.tempdir = scratch
-        if config.get("guard"):
-            if config.get("seccomp") and not _install_seccomp():
-                raise PermissionError("seccomp filter could not be installed")
-            _guard(scratch)
+        _setup_sample(req, scratch, list(fds), config)
         if len(req["program"]) > _MAX_PARENT_COMPILE:
             code = compile(req["program"], "<sample>", "exec")
-        exec(code, {"__name__": "__sample__"})
-        status, result = "passed", "passed"
+        exec(code, namespace)
     except BaseException as exc:
-        status, result = "failed", f"failed: {_message(exc)}"
+        loaded = {"loaded": False, "error": _message(exc)}
     try:
-        # The nonce is read only now, after the sample ran: a sample that writes a verdict of its
-        # own to an inherited descriptor does not know it, and its "passed" is not believed.
-        nonce = os.read(nonce_fd, 2 * _NONCE_BYTES).decode(errors="replace")
-        reply = {"status": status, "result": result, "nonce": nonce}
-        os.write(write_fd, json.dumps(reply).encode() + b"\n")
+        _check.write_all(answers, _wire.dump_line(loaded))
+        if loaded["loaded"]:
+            _serve_calls(namespace, calls, answers)
+    finally:
+        os._exit(0)
+
+
+def _serve_calls(namespace: dict[str, Any], calls: int, answers: int) -> None:
+    """Call the sample's functions as asked; reply with plain data or the exception raised."""
+    requests = _check.LineReader(calls, _wire.MAX_LINE_BYTES)
+    while True:
+        try:
+            request = _wire.load_line(requests.line())
+        except BaseException:
+            return  # the checker is done (EOF) or gone
+        reply: dict[str, Any]
+        try:
+            func = namespace.get(str(request["call"]))
+            if not callable(func):
+                raise NameError(f"name {request['call']!r} is not defined by the sample")
+            args = _wire.decode(request["args"], classes=namespace)
+            kwargs = _wire.decode(request["kwargs"], classes=namespace)
+            reply = {"value": _wire.encode(func(*args, **kwargs))}
+            line = _wire.dump_line(reply)
+        except BaseException as exc:
+            line = _wire.dump_line({"raised": [type(exc).__name__, _message(exc)]})
+        _check.write_all(answers, line)
+
+
+def _checker_child(
+    req: dict[str, Any], fds: tuple[int, int, int], deadline: float, config: dict[str, Any]
+) -> None:
+    """Run the trusted tests against the sample's process; write the verdict for the worker."""
+    calls, answers, verdict_fd = fds
+    verdict: dict[str, Any] = {"status": "failed", "result": "failed: checker setup"}
+    try:
+        # Trusted code, but a runaway test or a huge return value must not take the worker down.
+        _limit(int(req["memory_mb"]), float(req["timeout"]) + _VERDICT_GRACE_S, None)
+        for low, high in _gaps(sorted(fds)):
+            os.closerange(low, high)
+        codes = _compile_check(req.get("check"))
+        verdict = _check.decide(_wire, (calls, answers), deadline, req.get("check"), codes)
+    except BaseException as exc:
+        verdict = {"status": "failed", "result": f"failed: checker: {_message(exc)}"}
+    try:
+        os.write(verdict_fd, json.dumps(verdict).encode() + b"\n")
     finally:
         os._exit(0)
 
@@ -417,20 +352,43 @@ def _remove(path: str) -> None:
     shutil.rmtree(path, ignore_errors=True)
 
 
-def _verdict(buf: bytes, nonce: str, timed_out: bool) -> dict[str, Any]:
-    """The child's reply, believed as "passed" only when it carries this sample's nonce."""
-    reply: dict[str, Any]
+def _fork_pair(
+    req: dict[str, Any], code: CodeType, scratch: str, config: dict[str, Any]
+) -> tuple[int, int, int]:
+    """Fork the sample's child, then the checker's; returns both pids and the verdict pipe."""
+    to_sample, from_checker = os.pipe()  # read end, write end: the checker's calls
+    from_sample, to_checker = os.pipe()  # the sample's answers
+    sample = os.fork()
+    if sample == 0:
+        os.close(from_checker)
+        os.close(from_sample)
+        _sample_child(req, code, scratch, (to_sample, to_checker), config)
+    os.close(to_sample)
+    os.close(to_checker)
+    # Made only now: the sample's process was forked without it and can never write a verdict.
+    verdict_read, verdict_write = os.pipe()
+    deadline = time.monotonic() + float(req["timeout"])
+    checker = os.fork()
+    if checker == 0:
+        os.close(verdict_read)
+        _checker_child(req, (from_checker, from_sample, verdict_write), deadline, config)
+    for fd in (from_checker, from_sample, verdict_write):
+        os.close(fd)
+    return sample, checker, verdict_read
+
+
+def _verdict(buf: bytes, timed_out: bool, sample: int) -> dict[str, Any]:
+    """The checker's verdict (trusted), refined with how the sample's process ended."""
     try:
         reply = json.loads(buf.split(b"\n", 1)[0]) if buf else {}
     except ValueError:
         reply = {}
-    if not isinstance(reply, dict) or not isinstance(reply.get("result"), str):
-        reply = {}
-    token = str(reply.pop("nonce", "")).encode(errors="replace")
-    if reply.get("status") == "passed" and not secrets.compare_digest(token, nonce.encode()):
-        reply = {"status": "failed", "result": "failed: a verdict without the harness's nonce"}
-    if timed_out:
-        reply = {"status": "timed out", "result": "timed out"}
+    if timed_out or not isinstance(reply, dict) or reply.get("status") == "timed out":
+        return {"status": "timed out", "result": "timed out"}
+    if reply.get("status") not in ("passed", "failed") or not isinstance(reply.get("result"), str):
+        return {"status": "failed", "result": "failed: the checker ended without a verdict"}
+    if reply.pop("sample_gone", False):
+        reply["result"] = _describe_exit(sample)
     return reply
 
 
@@ -447,31 +405,18 @@ def _handle(req: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]:
     if isinstance(code, str):  # nothing to run: the program does not compile
         os.rmdir(scratch)
         return {"status": "failed", "result": code, "duration_s": time.perf_counter() - start}
-    read_fd, write_fd = os.pipe()
-    nonce_read, nonce_write = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(read_fd)
-        os.close(nonce_write)
-        _child(req, code, scratch, (write_fd, nonce_read), config)
-    os.close(write_fd)
-    os.close(nonce_read)
-    # Drawn after the fork: the nonce never lies in the child's memory while the sample runs.
-    nonce = secrets.token_hex(_NONCE_BYTES)
-    os.write(nonce_write, nonce.encode())
-    os.close(nonce_write)
-    buf, timed_out = _wait(pid, read_fd, float(req["timeout"]))
+    _compile_check(req.get("check"))  # here, once, so that forks find it compiled
+    sample, checker, verdict_fd = _fork_pair(req, code, scratch, config)
+    buf, timed_out = _wait(checker, verdict_fd, float(req["timeout"]) + _VERDICT_GRACE_S)
     duration = time.perf_counter() - start
-    os.close(read_fd)
+    os.close(verdict_fd)
     # The verdict is known (or the time is up): nothing of the sample may run on.
     for kill in (os.killpg, os.kill):
         with contextlib.suppress(OSError):
-            kill(pid, signal.SIGKILL)
-    reply = _verdict(buf, nonce, timed_out)
-    if reply.get("status") not in ("passed", "failed", "timed out"):
-        reply = {"status": "failed", "result": _describe_exit(pid)}
-    else:
-        os.waitpid(pid, 0)
+            kill(sample, signal.SIGKILL)
+    with contextlib.suppress(OSError):
+        os.kill(checker, signal.SIGKILL)
+    reply = _verdict(buf, timed_out, sample)
     _reap_all()
     _remove(scratch)
     reply["duration_s"] = duration
@@ -489,7 +434,10 @@ def main() -> None:
     os.chmod(config["scratch_root"], 0o711)
     _set_subreaper()
     config["nproc"] = _process_budget(int(config.get("uid", -1)))
-    config["seccomp"] = bool(config.get("guard")) and _seccomp_works()
+    config["seccomp"] = bool(config.get("guard")) and _confine.seccomp_works()
+    # Not dumpable, and so are the checkers forked from here: a process of the same uid cannot
+    # open their /proc/PID/mem or /proc/PID/fd, nor ptrace them.
+    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
     # Everything loaded so far is never collected: forks then share those pages untouched.
     gc.freeze()
     requests = os.fdopen(os.dup(0), "r")

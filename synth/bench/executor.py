@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict
 
 from synth.bench.passk import mean, per_problem_pass_at_k, usable_ks
 from synth.bench.records import Dataset, PassAtK, Problem, SampleResult
-from synth.bench.sandbox import Job, Sandbox
+from synth.bench.sandbox import Check, Job, Sandbox
 from synth.bench.stats import bootstrap_ci
 from synth.bench.store import KeyedCache, key_of
 from synth.errors import BenchError, InputError
@@ -21,6 +21,8 @@ from synth.settings import BenchSettings
 logger = logging.getLogger(__name__)
 
 _REFERENCE_LIMIT_S = 30.0  # generous: the reference solution itself is being timed
+# In cache keys: outcomes judged inside the sample's own process (forgeable) are not reused.
+_PROTOCOL = "checker-v1"
 
 
 class Sample(BaseModel):
@@ -49,6 +51,21 @@ def load_samples(path: Path) -> list[Sample]:
     return samples
 
 
+def checked_job(problem: Problem, completion: str, timeout_s: float) -> Job:
+    """A job whose sample process runs prompt + completion and whose checker runs the tests.
+
+    The checker's helpers are the reference program (prompt + canonical solution): dataset
+    code, trusted, and always whole, where a prompt alone may end in a body-less ``def``.
+    """
+    check = Check(
+        helpers=f"{problem.prompt}{problem.canonical_solution}\n",
+        test=problem.test,
+        check_fn=problem.check_fn,
+        entry_point=problem.entry_point,
+    )
+    return Job(f"{problem.prompt}{completion}\n", timeout_s, check)
+
+
 def reference_timeouts(
     problems: Sequence[Problem],
     sandbox: Sandbox,
@@ -59,13 +76,14 @@ def reference_timeouts(
     durations: dict[str, float] = {}
     todo: list[Problem] = []
     for problem in problems:
-        key = key_of("reference", problem.model_dump(), sandbox.isolation)
+        key = key_of("reference", problem.model_dump(), sandbox.isolation, _PROTOCOL)
         cached = cache.get(key) if cache is not None else None
         if cached is not None:
             durations[problem.task_id] = float(cached)
         else:
             todo.append(problem)
-    outcomes = sandbox.run([Job(p.program(p.canonical_solution), _REFERENCE_LIMIT_S) for p in todo])
+    jobs = [checked_job(p, p.canonical_solution, _REFERENCE_LIMIT_S) for p in todo]
+    outcomes = sandbox.run(jobs)
     for problem, outcome in zip(todo, outcomes, strict=False):
         if outcome.status != "passed":
             # The limit still has to be finite; failing references are reported by the caller.
@@ -74,9 +92,8 @@ def reference_timeouts(
             )
         durations[problem.task_id] = outcome.duration_s
         if cache is not None:
-            cache.put(
-                key_of("reference", problem.model_dump(), sandbox.isolation), outcome.duration_s
-            )
+            key = key_of("reference", problem.model_dump(), sandbox.isolation, _PROTOCOL)
+            cache.put(key, outcome.duration_s)
     return {
         task: max(settings.min_timeout_s, settings.timeout_factor * duration)
         for task, duration in durations.items()
@@ -107,7 +124,7 @@ def evaluate_samples(
     for sample in samples:
         indexed.append((sample, seen[sample.task_id]))
         seen[sample.task_id] += 1
-    jobs = [Job(problems[s.task_id].program(s.completion), limits[s.task_id]) for s, _ in indexed]
+    jobs = [checked_job(problems[s.task_id], s.completion, limits[s.task_id]) for s, _ in indexed]
     outcomes = _run_cached(jobs, sandbox, cache)
     return [
         SampleResult(
@@ -127,7 +144,10 @@ def evaluate_samples(
 def _run_cached(
     jobs: list[Job], sandbox: Sandbox, cache: KeyedCache | None
 ) -> list[dict[str, object]]:
-    keys = [key_of("exec", job.program, job.timeout_s, sandbox.isolation) for job in jobs]
+    keys = [
+        key_of("exec", job.program, job.check, job.timeout_s, sandbox.isolation, _PROTOCOL)
+        for job in jobs
+    ]
     fresh = [i for i, key in enumerate(keys) if cache is None or key not in cache]
     results: dict[int, dict[str, object]] = {}
     for i, outcome in zip(fresh, sandbox.run([jobs[i] for i in fresh]), strict=False):

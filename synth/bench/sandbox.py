@@ -6,9 +6,15 @@ refused unless ``BenchSettings.allow_unsafe_rlimit`` (``--unsafe-rlimit``) opts 
 kernel allows it without root, it adds a seccomp filter (no exec, no network sockets) and a
 network namespace; files writable by the user remain writable by samples.
 
-A sample's verdict is believed only with a per-sample nonce that the worker draws after the
-fork and the harness reads after the sample ran: a sample that writes ``passed`` to an
-inherited descriptor and exits is counted as failed.
+A job with a ``Check`` is judged by a checker process that never runs the sample's text: it
+runs the problem's trusted tests and calls the sample's function across a pipe, getting plain
+data back (``_checker.py``, ``plain_data.py``). Whatever the sample writes to any descriptor is
+at most a (wrong or right) return value, never a verdict. A job without a check only says
+whether its program ran to the end without raising, by the program's own account: it is for
+probing the sandbox, never for judging a sample against tests. Where rlimit-mode samples keep
+this process's uid, this process is made undumpable while the sandbox is open, so that a sample
+cannot open its pipes through ``/proc/PID/fd``; such a sample can still rewrite files this user
+owns (the harness's own among them), which is one more reason that mode needs the opt-in.
 
 Each worker is a long-lived ``_worker.py`` process (inside ``bwrap`` when it works) that forks
 one child per program; see that module for the per-sample limits. This side keeps the workers
@@ -19,6 +25,7 @@ so the harness itself never dies because of a sample.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import json
 import logging
@@ -30,6 +37,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import deque
 from collections.abc import Sequence
@@ -65,14 +73,34 @@ _IN_FLIGHT_BYTES = 48 * 1024  # below a pipe's buffer: writes never block on a b
 _WORKER_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/tmp", "PYTHONHASHSEED": "0"}
 
 Mode = Literal["bwrap", "rlimit"]
+_PR_GET_DUMPABLE, _PR_SET_DUMPABLE = 3, 4
+_undumpable = {"open": 0, "before": 1}  # sandboxes that keep this process undumpable
+_undumpable_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Check:
+    """A problem's tests, run by the checker (trusted: the dataset's code, never the sample's).
+
+    ``helpers`` is the reference program: the tests may call functions it defines (HumanEval's
+    ``decode_cyclic`` is checked with the prompt's ``encode_cyclic``), and taking them from
+    there, not from the sample, keeps a sample from redefining them. ``entry_point`` is bound
+    to a proxy into the sample's process; ``check_fn(entry_point)`` runs after ``test``.
+    """
+
+    helpers: str
+    test: str
+    check_fn: str
+    entry_point: str
 
 
 @dataclass(frozen=True)
 class Job:
-    """One program to run and its wall-clock limit in seconds."""
+    """One program to run, its wall-clock limit in seconds, and the tests that judge it."""
 
     program: str
     timeout_s: float
+    check: Check | None = None
 
 
 class Sandbox(Protocol):
@@ -199,6 +227,29 @@ def probe_unshare() -> list[str]:
     return prefix if done.returncode == 0 else []
 
 
+def samples_keep_host_uid(mode: Mode) -> bool:
+    """Whether samples run under this process's uid (no unprivileged uid of their own)."""
+    return not (os.geteuid() == 0 and (mode == "bwrap" or interpreter_is_public()))
+
+
+def _set_undumpable(hold: bool) -> None:
+    # An undumpable process's /proc/PID/fd and /proc/PID/mem are closed to other processes of
+    # its uid that lack CAP_SYS_PTRACE: the request and reply pipes to the workers live there.
+    import ctypes
+
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+    with _undumpable_lock:
+        if hold:
+            if _undumpable["open"] == 0:
+                _undumpable["before"] = int(prctl(_PR_GET_DUMPABLE, 0, 0, 0, 0))
+                prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
+            _undumpable["open"] += 1
+        else:
+            _undumpable["open"] -= 1
+            if _undumpable["open"] == 0:
+                prctl(_PR_SET_DUMPABLE, max(_undumpable["before"], 0), 0, 0, 0)
+
+
 def resolve_mode(setting: str) -> Mode:
     """Turn the ``sandbox`` setting (auto, bwrap, rlimit) into the mode that will really be used."""
     if setting == "rlimit":
@@ -227,7 +278,7 @@ class _Worker:
     def _argv(self) -> list[str]:
         # As root, each child drops to a uid of its own: it can then neither signal the worker
         # nor share a process-count limit with anything else.
-        drop = os.geteuid() == 0 and (self.mode == "bwrap" or interpreter_is_public())
+        drop = not samples_keep_host_uid(self.mode)
         uid = 100000 + (os.getpid() % 20000) * 16 + self.index if drop else -1
         config = {
             "uid": uid,
@@ -294,7 +345,13 @@ class _Worker:
         if self.proc is None or self.proc.poll() is not None:
             self.start()
         stdin, _ = self._pipes()
-        line = {"program": job.program, "timeout": job.timeout_s, "memory_mb": memory_mb}
+        check = dataclasses.asdict(job.check) if job.check is not None else None
+        line = {
+            "program": job.program,
+            "timeout": job.timeout_s,
+            "memory_mb": memory_mb,
+            "check": check,
+        }
         data = json.dumps(line).encode() + b"\n"
         stdin.write(data)
         stdin.flush()
@@ -331,6 +388,9 @@ class ForkServerSandbox:
             )
         self.mode = mode
         self.memory_mb = memory_mb
+        self._undumpable = mode == "rlimit" and samples_keep_host_uid(mode)
+        if self._undumpable:
+            _set_undumpable(True)
         self.isolation = ISOLATION_BWRAP if mode == "bwrap" else ISOLATION_RLIMIT
         # tmpfs when there is one: creating and deleting a scratch folder per sample is then cheap.
         shm = Path("/dev/shm")
@@ -354,6 +414,9 @@ class ForkServerSandbox:
             worker.stop()
         self._pool.shutdown(wait=True)
         shutil.rmtree(self._scratch, ignore_errors=True)
+        if self._undumpable:
+            self._undumpable = False
+            _set_undumpable(False)
 
     def run(self, jobs: Sequence[Job]) -> list[ExecOutcome]:
         """Run jobs across the workers; results come back in the order of ``jobs``."""

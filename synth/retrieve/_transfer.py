@@ -5,12 +5,16 @@ redirect leaves the origin: a custom header such as Semantic Scholar's ``x-api-k
 ``api_key`` in the Location, would reach the other host. Here credentials never cross hosts.
 SEE: https://www.python-httpx.org/api/#client (``follow_redirects``).
 
-The body is read in chunks as it arrives (after decompression), so a gzip bomb stops at its cap
-and a server that drips bytes just fast enough to dodge the read timeout stops at the deadline.
+The body is read in chunks as it arrives (after decompression), so a gzip, deflate or (with
+brotli >= 1.2 installed) br bomb stops at its cap, and a server that drips bytes just fast enough
+to dodge the read timeout stops at the deadline.
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+import itertools
 import time
 import zlib
 from collections.abc import Callable, Iterator, Mapping
@@ -31,6 +35,8 @@ MAX_REDIRECTS = 10
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # Bodies read with the PDF cap; everything else (JSON, Atom XML, HTML error pages) gets the API cap.
 _PDF_TYPES = ("application/pdf", "application/x-pdf", "application/octet-stream")
+# Content encodings inflated here, a cap at a time; window bits as zlib wants them.
+_WBITS = {"gzip": zlib.MAX_WBITS | 16, "x-gzip": zlib.MAX_WBITS | 16, "deflate": zlib.MAX_WBITS}
 
 
 @dataclass(frozen=True)
@@ -85,21 +91,68 @@ class _Budget:
 
 
 def _chunks(raw: httpx.Response, limit: int) -> Iterator[bytes]:
-    """Decompressed body chunks; a gzip chunk inflates to at most ``limit`` bytes at a time."""
-    gzipped = raw.headers.get("content-encoding", "").strip().lower() in ("gzip", "x-gzip")
-    if not gzipped or raw.is_stream_consumed:  # already read: an in-memory (mock) response
-        yield from raw.iter_bytes()  # identity, or an encoding httpx decodes (deflate, br)
-        return
-    # httpx would inflate each 64 KiB read whole (up to ~66 MB for a bomb) before we could count.
-    inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    """Decompressed body chunks; a gzip, deflate or br chunk grows to at most ``limit`` bytes."""
+    encoding = raw.headers.get("content-encoding", "").strip().lower()
+    if raw.is_stream_consumed:  # already read: an in-memory (mock) response
+        yield from raw.iter_bytes()
+    elif encoding in _WBITS:
+        # httpx would inflate each 64 KiB read whole (~66 MB for a bomb) before we could count.
+        yield from _inflated(raw, encoding, limit)
+    elif encoding == "br" and (decompressor := _brotli_decompressor()) is not None:
+        yield from _unbrotlied(raw, decompressor, limit)
+    else:
+        yield from raw.iter_bytes()  # identity, or an encoding httpx decodes (stacked ones)
+
+
+def _inflated(raw: httpx.Response, encoding: str, limit: int) -> Iterator[bytes]:
+    inflater, head = None, b""
     try:
         for packed in raw.iter_raw():
+            if inflater is None:
+                head += packed
+                if len(head) < 2:  # deflate's two header bytes tell its two framings apart
+                    continue
+                inflater, packed = zlib.decompressobj(_wbits(encoding, head)), head
             while packed:
                 yield inflater.decompress(packed, limit)
                 packed = inflater.unconsumed_tail
-        yield inflater.flush()
+        if inflater is None and head:  # a one-byte body: invalid, and zlib will say so
+            inflater = zlib.decompressobj(_wbits(encoding, head))
+            yield inflater.decompress(head, limit)
+        if inflater is not None:
+            yield inflater.flush()
     except zlib.error as exc:
-        raise httpx.DecodingError(f"invalid gzip body: {exc}", request=raw.request) from exc
+        raise httpx.DecodingError(f"invalid {encoding} body: {exc}", request=raw.request) from exc
+
+
+def _brotli_decompressor() -> Any:
+    """A brotli decompressor that can bound its output (brotli >= 1.2), or None."""
+    # Optional: httpx asks for br only when the brotli package is installed.
+    if importlib.util.find_spec("brotli") is None:
+        return None
+    decompressor = importlib.import_module("brotli").Decompressor()
+    return decompressor if hasattr(decompressor, "can_accept_more_data") else None
+
+
+def _unbrotlied(raw: httpx.Response, decompressor: Any, limit: int) -> Iterator[bytes]:
+    brotli_error = importlib.import_module("brotli").error
+    try:
+        for packed in itertools.chain(raw.iter_raw(), [b""]):  # b"": drain what is held
+            yield decompressor.process(packed, output_buffer_limit=limit)
+            # Output held back at the limit must come out before more input may go in.
+            while not decompressor.can_accept_more_data():
+                yield decompressor.process(b"", output_buffer_limit=limit)
+    except brotli_error as exc:
+        raise httpx.DecodingError(f"invalid br body: {exc}", request=raw.request) from exc
+
+
+def _wbits(encoding: str, head: bytes) -> int:
+    """zlib's window bits for this encoding; for deflate, from the body's first two bytes."""
+    if encoding != "deflate":
+        return _WBITS[encoding]
+    # RFC 9110 deflate is zlib-framed, but some servers send raw deflate (httpx accepts both).
+    zlib_framed = head[0] & 0x0F == 8 and ((head[0] << 8) | head[1]) % 31 == 0
+    return zlib.MAX_WBITS if zlib_framed else -zlib.MAX_WBITS
 
 
 def _read_body(raw: httpx.Response, settings: RetrieveSettings, budget: _Budget) -> bytes:
