@@ -36,25 +36,43 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scifact", type=Path, default=DEFAULT_SCIFACT, help="SciFact folder")
     parser.add_argument("--verbose", action="store_true", help="list perturbed claims supported")
+    parser.add_argument(
+        "--rules",
+        action="store_true",
+        help="also run the pair model with its name rule and sense contrast switched off one at "
+        "a time and together, to show what each adds",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     settings = load_settings()
     embedder = build_embedder(settings)
     corpus = load_corpus(args.scifact)
     items = build_suite(load_claim_pairs(args.scifact, "dev"), corpus)
+    variants: dict[str, dict[str, object]] = {
+        "features": {"method": "features"},
+        "pair": {"method": "pair"},
+    }
+    if args.rules:
+        off = {"method": "pair", "name_rule": False, "sense_contrast": False}
+        variants |= {
+            "pair, no rules": off,
+            "pair + names": {**off, "name_rule": True},
+            "pair + contrast": {**off, "sense_contrast": True},
+        }
     results = {}
-    for method in ("features", "pair"):
-        vs = settings.verify.model_copy(update={"method": method})
-        results[method] = run(items, corpus, embedder, vs)
+    for name, update in variants.items():
+        results[name] = run(items, corpus, embedder, settings.verify.model_copy(update=update))
+    names = list(variants)
     print(f"\nPerturbation suite: {len(items)} items from SciFact dev supported claims")
-    print("| kind | n | supported (features) | supported (pair) |\n|---|---|---|---|")
+    print("| kind | n | " + " | ".join(f"supported ({m})" for m in names) + " |")
+    print("|---|---|" + "---|" * len(names))
     for kind in (*KEEPING, *BREAKING):
         idx = [i for i, it in enumerate(items) if it.kind == kind]
         cells = [
             f"{sum(results[m][i].label == 'supported' for i in idx) / max(len(idx), 1):.1%}"
-            for m in ("features", "pair")
+            for m in names
         ]
-        print(f"| {kind} | {len(idx)} | {cells[0]} | {cells[1]} |")
+        print(f"| {kind} | {len(idx)} | " + " | ".join(cells) + " |")
     for label, kinds in (
         ("kept (should be supported)", KEEPING),
         ("perturbed (should not)", BREAKING),
@@ -62,9 +80,9 @@ def main() -> None:
         idx = [i for i, it in enumerate(items) if it.kind in kinds]
         cells = [
             f"{sum(results[m][i].label == 'supported' for i in idx) / max(len(idx), 1):.1%}"
-            for m in ("features", "pair")
+            for m in names
         ]
-        print(f"| all {label} | {len(idx)} | {cells[0]} | {cells[1]} |")
+        print(f"| all {label} | {len(idx)} | " + " | ".join(cells) + " |")
     if args.verbose:
         for it, v in zip(items, results["pair"], strict=True):
             if it.kind in BREAKING and v.label == "supported":

@@ -1,7 +1,9 @@
 """The pair judge's rules on top of the model, with a scripted pair model and the real pool.
 
 The scripted model reads every on-topic passage as support, as a similarity-driven model would;
-the number and negation rules must still keep false claims from being supported.
+the number and negation rules must still keep false claims from being supported. It is blind to
+sense by construction, so the sense contrast (which withholds support from such a model) is off
+in those tests and tested on its own with a model that reads sense.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from synth.records import Claim
 from synth.settings import VerifySettings
 from synth.verify.evidence import Candidate, EvidencePool
 from synth.verify.feature_judge import FeatureJudge
+from synth.verify.features import direction, negation_count
 from synth.verify.pair_judge import PairJudge, model_candidates
 from synth.verify.pair_model import load_pair_model
 from synth.verify.score import load_model
@@ -33,16 +36,33 @@ class ScriptedModel:
         return np.array(rows)
 
 
-def judge(embedder: object, tmp_path: Path, **overrides: object) -> tuple[PairJudge, list]:  # type: ignore[type-arg]
-    settings = VerifySettings(**overrides)  # type: ignore[arg-type]
+class SenseReadingModel(ScriptedModel):
+    """Like ScriptedModel, but support drops when the claim's negation or direction differs."""
+
+    def probabilities(self, claims: list[str], passages: list[str]) -> np.ndarray:
+        rows = super().probabilities(claims, passages)
+        for row, c, p in zip(rows, claims, passages, strict=True):
+            flipped = (negation_count(c) > 0) != (negation_count(p) > 0)
+            if row[0] > 0.5 and (flipped or direction(c) * direction(p) < 0):
+                row[:] = [0.3, 0.4, 0.3]
+        return rows
+
+
+def judge(
+    embedder: object, tmp_path: Path, model: object = None, **overrides: object
+) -> tuple[PairJudge, list]:  # type: ignore[type-arg]
+    settings = VerifySettings(**{"sense_contrast": False, **overrides})  # type: ignore[arg-type]
     docs = [make_doc("trial", TRIAL), make_doc("plants", PLANTS)]
     pool = EvidencePool(docs, embedder, settings, tmp_path)  # type: ignore[arg-type]
     features = FeatureJudge(pool, load_model(), settings)
-    return PairJudge(pool, features, ScriptedModel(), None, settings), docs  # type: ignore[arg-type]
+    pj = PairJudge(pool, features, model or ScriptedModel(), None, settings)  # type: ignore[arg-type]
+    return pj, docs
 
 
-def verdicts(embedder: object, tmp_path: Path, claims: list[Claim]) -> dict[str, object]:
-    pj, _ = judge(embedder, tmp_path)
+def verdicts(
+    embedder: object, tmp_path: Path, claims: list[Claim], model: object = None, **overrides: object
+) -> dict[str, object]:
+    pj, _ = judge(embedder, tmp_path, model, **overrides)
     vecs = embedder.encode([c.text for c in claims])  # type: ignore[attr-defined]
     return {v.claim_id: v for v in pj.verdicts(claims, vecs)}
 
@@ -120,6 +140,45 @@ def test_shipped_model_labels_evidence_by_its_reading(embedder: object, tmp_path
     by_id = {v.claim_id: v for v in found}
     assert by_id["para"].label == "supported"
     assert by_id["neg"].label != "supported"
+
+
+@pytest.mark.model
+def test_sense_contrast_withholds_support_a_sense_blind_reading_gives(
+    embedder: object, tmp_path: Path
+) -> None:
+    claims = [
+        claim("same", "Drug X lowered systolic blood pressure in adults compared with placebo."),
+        claim("neg", "Drug X did not lower systolic blood pressure in adults."),
+    ]
+    # A model that reads a claim and its negation alike supports neither once contrasted.
+    blind = verdicts(embedder, tmp_path, claims, sense_contrast=True)
+    for v in blind.values():
+        assert v.label != "supported"  # type: ignore[attr-defined]
+    noted = [e for e in blind["same"].evidence if "reversed claim" in (e.note or "")]  # type: ignore[attr-defined]
+    assert noted and all(e.stance == "neutral" for e in noted)
+    # A model that reads sense keeps the true claim supported and the negation not.
+    aware = verdicts(embedder, tmp_path, claims, SenseReadingModel(), sense_contrast=True)
+    assert aware["same"].label == "supported"  # type: ignore[attr-defined]
+    assert aware["neg"].label != "supported"  # type: ignore[attr-defined]
+
+
+@pytest.mark.model
+def test_a_claim_naming_what_no_supporting_passage_names_is_not_supported(
+    embedder: object, tmp_path: Path
+) -> None:
+    out = verdicts(
+        embedder,
+        tmp_path,
+        [
+            claim("named", "Drug X lowered systolic blood pressure in adults."),
+            claim("swapped", "Drug X lowered systolic blood pressure in adults with CKD4."),
+        ],
+        name_rule=True,
+    )
+    assert out["named"].label == "supported"  # type: ignore[attr-defined]
+    swapped = out["swapped"]
+    assert swapped.label != "supported"  # type: ignore[attr-defined]
+    assert any("does not name ckd4" in (e.note or "") for e in swapped.evidence)  # type: ignore[attr-defined]
 
 
 def _cands(flags: list[bool]) -> list[Candidate]:

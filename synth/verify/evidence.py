@@ -136,6 +136,8 @@ class EvidencePool:
         self.settings = settings
         self.refs = eligible_passages(documents)
         self.texts = [r.passage.text for r in self.refs]
+        self._titles = {doc.doc_id: doc.work.title for doc in documents}
+        self._rows = {(r.doc_id, r.passage.idx): i for i, r in enumerate(self.refs)}
         self._norm = [normalize_text(t) for t in self.texts]
         self.dense: DenseIndex = load_or_build_index(
             self.texts, embedder, settings, cache_dir / "index"
@@ -146,6 +148,16 @@ class EvidencePool:
 
     def __len__(self) -> int:
         return len(self.refs)
+
+    def title(self, row: int) -> str:
+        """The title of the document a passage belongs to."""
+        return self._titles.get(self.refs[row].doc_id, "")
+
+    def context(self, row: int, width: int = 1) -> str:
+        """A passage with up to ``width`` passages of its document on each side."""
+        ref = self.refs[row]
+        rows = [self._rows.get((ref.doc_id, ref.passage.idx + d)) for d in range(-width, width + 1)]
+        return " ".join(self.texts[r] for r in rows if r is not None)
 
     def _is_own(self, claim: Claim, row: int) -> bool:
         ref = self.refs[row]

@@ -125,9 +125,14 @@ def prefix_antonym(claim: str, evidence: str) -> bool:
     return False
 
 
+def name_tokens(text: str) -> list[str]:
+    """Name-like tokens (gene and drug names, acronyms, alphanumerics) as written."""
+    return [m.group(0).strip("-") for m in _ENTITY.finditer(text)]
+
+
 def entities(text: str) -> set[str]:
     """Name-like tokens (gene and drug names, acronyms, alphanumerics), lower-cased."""
-    return {m.group(0).lower().strip("-") for m in _ENTITY.finditer(text)}
+    return {t.lower() for t in name_tokens(text)}
 
 
 def pair_features(claim: str, evidence: str) -> dict[str, float]:

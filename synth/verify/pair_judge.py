@@ -9,7 +9,13 @@ turns those readings into a calibrated P(supported); then the rules:
   states it (within the precision the claim gives: rounding is agreement);
 - a near-restatement (the model does not read it as unrelated, or cosine >= 0.8) giving another
   value for the same quantity makes the claim ``contradicted``, with both spans in the note;
-- a near-paraphrase with the sense reversed (the feature rule) makes it ``contradicted``.
+- a near-paraphrase with the sense reversed (the feature rule) makes it ``contradicted``;
+- with ``verify.name_rule`` on, a claim is never ``supported`` unless a passage the model reads
+  as support (or its document's title) names what the claim names (genes, drugs, acronyms,
+  models: :mod:`synth.verify.names`);
+- a claim stays ``supported`` only if its strongest supporting passage reads as support for the
+  claim more than for its reversals (:mod:`synth.verify.contrast`; one more batched call, only
+  for the claims that would be supported).
 
 Each passage's stance is the model's reading of it (argmax), overruled only by the number rule:
 a passage read as "neither" is never shown as support or contradiction.
@@ -23,8 +29,10 @@ import numpy as np
 
 from synth.records import Claim, Evidence, Stance, Verdict, VerdictLabel
 from synth.settings import VerifySettings
+from synth.verify.contrast import reversals
 from synth.verify.evidence import Candidate, EvidencePool
 from synth.verify.feature_judge import FeatureJudge
+from synth.verify.names import missing_names
 from synth.verify.numbers import Alignment, QuantityAlignment, agrees, align
 from synth.verify.pair_model import PairModel
 from synth.verify.score import CONFLICT_CUES, FittedModel, has_polarity_conflict
@@ -80,13 +88,49 @@ class PairJudge:
         flat_claims = [p.claim.text for p in prepared for _ in p.cands]
         flat_texts = [self.pool.texts[c.row] for p in prepared for c in p.cands]
         probs = self.model.probabilities(flat_claims, flat_texts) if flat_claims else None
-        out, start = [], 0
+        blocks, start = [], 0
         for prep in prepared:
             k = len(prep.cands)
-            block = probs[start : start + k] if probs is not None else np.zeros((0, 3))
-            out.append(self._verdict(prep, block))
+            blocks.append(probs[start : start + k] if probs is not None else np.zeros((0, 3)))
             start += k
+        out = [self._verdict(prep, block) for prep, block in zip(prepared, blocks, strict=True)]
+        if self.settings.sense_contrast:
+            for i, reversal in self._reversed_support(prepared, out).items():
+                out[i] = self._verdict(prepared[i], blocks[i], reversal)
         return out
+
+    def _reversed_support(
+        self, prepared: list[Prepared], verdicts: list[Verdict]
+    ) -> dict[int, tuple[int, str]]:
+        """For supported claims whose best supporting passage reads as support for a reversal
+        of the claim at least as strongly: claim index -> (passage row, that reversal)."""
+        asks: list[tuple[int, int, str, float]] = []  # (claim index, row, reversal, p_support)
+        for i, (prep, verdict) in enumerate(zip(prepared, verdicts, strict=True)):
+            if verdict.label != "supported" or not verdict.evidence:
+                continue
+            best = verdict.evidence[0]
+            row = next(
+                (
+                    c.row
+                    for c in prep.cands
+                    if self.pool.refs[c.row].doc_id == best.doc_id
+                    and self.pool.refs[c.row].passage.idx == best.passage_idx
+                ),
+                None,
+            )
+            if row is None:
+                continue
+            asks += [(i, row, rev, best.score) for rev in reversals(prep.claim.text)]
+        if not asks:
+            return {}
+        probs = self.model.probabilities(
+            [rev for _, _, rev, _ in asks], [self.pool.texts[row] for _, row, _, _ in asks]
+        )
+        found: dict[int, tuple[int, str]] = {}
+        for (i, row, rev, p_claim), p in zip(asks, probs, strict=True):
+            if i not in found and float(p[0]) >= p_claim:
+                found[i] = (row, rev)
+        return found
 
     def _readings(self, prep: Prepared, probs: np.ndarray) -> list[Reading]:
         readings = []
@@ -143,13 +187,33 @@ class PairJudge:
         backed = any(r.stance == "supports" for r in readings)
         return not backed, conflict
 
+    def _name_rule(self, claim: str, readings: list[Reading]) -> bool:
+        """True when support is blocked: no supporting passage names what the claim names."""
+        if not self.settings.name_rule:
+            return False
+        backed = False
+        for r in readings:
+            if r.stance != "supports":
+                continue
+            # The sentences around a passage name what it calls "it" or "the model".
+            text = self.pool.context(r.cand.row, self.settings.name_context)
+            missing = missing_names(claim, text, self.pool.title(r.cand.row))
+            if missing:
+                r.stance = "neutral"
+                r.note = "does not name " + ", ".join(missing)
+            else:
+                backed = True
+        return not backed
+
     def _probabilities(self, feats: dict[str, float]) -> tuple[float, float]:
         if self.stack is None:  # only while fitting the stack itself
             return feats["pair_s_max"], feats["pair_c_max"]
         p3 = self.stack.probabilities(self.stack.rows([feats]))
         return float(self.stack.calibrated_support(p3)[0]), float(p3[0, 1])
 
-    def _verdict(self, prep: Prepared, probs: np.ndarray) -> Verdict:
+    def _verdict(
+        self, prep: Prepared, probs: np.ndarray, reversal: tuple[int, str] | None = None
+    ) -> Verdict:
         readings = self._readings(prep, probs)
         cos = np.array([c.cosine for c in prep.cands], dtype=np.float64)
         feats = aggregate_readings(
@@ -157,16 +221,27 @@ class PairJudge:
         )
         p_s, p_c = self._probabilities(feats)
         blocked, num_conflict = self._number_rules(readings)
+        name_blocked = self._name_rule(prep.claim.text, readings)
+        sense_blocked = reversal is not None
+        if reversal is not None:
+            for r in readings:
+                if r.cand.row == reversal[0] and r.stance == "supports":
+                    r.stance = "neutral"
+                    r.note = f"reads as support for the reversed claim too: {reversal[1]!r}"
         polarity = has_polarity_conflict(cos, prep.pairs[: len(cos)])
         if polarity:
             best = readings[int(np.argmax(cos))]
             best.stance, best.note = "contradicts", "restates the claim with the sense reversed"
-        label = self._label(p_s, p_c, readings, blocked, num_conflict or polarity)
+        label = self._label(
+            p_s, p_c, readings, blocked or name_blocked or sense_blocked, num_conflict or polarity
+        )
         if label != "supported":
             p_s = min(p_s, max(0.0, self.settings.support_threshold - 0.01))
         feats.update(
             p_contradicted=p_c,
             number_blocked=float(blocked),
+            name_blocked=float(name_blocked),
+            sense_blocked=float(sense_blocked),
             number_conflict=float(num_conflict),
             polarity_conflict_rule=float(polarity),
             n_candidates=float(len(prep.cands)),

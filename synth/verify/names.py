@@ -1,0 +1,81 @@
+"""The name rule: the names a claim gives must be named by the evidence that supports it.
+
+A claim about CD150 is not supported by a sentence about CD44, however alike the two read to a
+model: the pair model weighs a gene, drug, acronym or model name as one token among many, so a
+swapped name barely moves its reading. Like the number rule, this rule only ever withholds
+support; it never makes a contradiction.
+
+A claim's names are its name-like tokens (:func:`synth.verify.features.name_tokens`), split at
+hyphens and slashes into the parts that look like names ("IP3R" of "IP3R-mediated"; letters
+alone, as in "C-type", are no name). A name the claim spells out itself ("epigenetic modulating
+agents (EMAs)") adds nothing the words do not say, so it is not required. A name counts as
+stated by a passage when the passage, the passages around it (``verify.name_context`` on each
+side: the sentences before say what "it" is) or the title of its document (where a paper names
+the system its sentences call "our model") have it, ignoring case, hyphens and a plural "s", or
+spells it out (its letters begin consecutive words: "hematopoietic stem cell" for HSC).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from synth.verify.features import name_tokens
+
+_WORD = re.compile(r"[A-Za-z0-9]+")
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-/]*")
+_PARTS = re.compile(r"[-/]")
+
+
+def _key(word: str) -> str:
+    # "DCs" is the plural of DC, but "KRAS" is no plural of KRA.
+    if len(word) > 2 and word.endswith("s") and sum(ch.isupper() for ch in word) >= 2:
+        word = word[:-1]
+    return _PARTS.sub("", word).lower()
+
+
+def _looks_like_name(part: str) -> bool:
+    if len(part) < 2:
+        return False
+    return any(ch.isdigit() for ch in part) or sum(ch.isupper() for ch in part) >= 2
+
+
+def _spelled_out(key: str, initials: str) -> bool:
+    return key.isalpha() and key in initials
+
+
+def _initials(text: str) -> str:
+    # Names themselves spell nothing out ("GC content" does not define GC).
+    return "".join(w[0].lower() for w in _WORD.findall(text) if not _looks_like_name(w))
+
+
+def claim_names(claim: str) -> list[list[str]]:
+    """The names a claim gives that its own words do not spell out: each name as the keys of
+    its whole token then of its name-like parts ("CK-666" -> ck666, ck, 666)."""
+    initials = _initials(claim)
+    out: list[list[str]] = []
+    for token in name_tokens(claim):
+        parts = [_key(p) for p in _PARTS.split(token) if _looks_like_name(p)]
+        parts = [p for p in parts if not _spelled_out(p, initials)]
+        if parts and [_key(token), *parts] not in out:
+            out.append([_key(token), *parts])
+    return out
+
+
+def missing_names(claim: str, evidence: str, title: str = "") -> list[str]:
+    """The claim's names (genes, drugs, acronyms, models) that the evidence does not state."""
+    names = claim_names(claim)
+    if not names:
+        return []
+    text = f"{title} {evidence}"
+    words = _WORD.findall(text)
+    keys = {_key(w) for w in words} | {_key(t) for t in _TOKEN.findall(text)}
+    # "IL-6" and "IL 6" both name IL6: join a word to a number after it too.
+    keys |= {_key(a + b) for a, b in itertools.pairwise(words) if b.isdigit()}
+    initials = _initials(text)
+    missing = []
+    for whole, *parts in names:
+        if whole in keys or all(p in keys or _spelled_out(p, initials) for p in parts):
+            continue
+        missing.append(whole)
+    return missing

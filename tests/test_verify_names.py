@@ -1,0 +1,54 @@
+"""The name rule's matching: case, hyphens, plurals, numbers split off, acronyms spelled out."""
+
+from __future__ import annotations
+
+from synth.verify.contrast import reversals
+from synth.verify.names import missing_names
+
+
+def test_a_swapped_gene_name_is_missing() -> None:
+    assert missing_names(
+        "CD150 is required for HSC homing.", "CD44 is required for HSC homing."
+    ) == ["cd150"]
+
+
+def test_spelling_variants_of_one_name_are_stated() -> None:
+    assert (
+        missing_names("IL-6 rises in ILCs.", "Serum IL6 rose in innate lymphoid cells (ILC).") == []
+    )
+    assert missing_names("IL-6 rises.", "IL 6 rose.") == []
+
+
+def test_an_acronym_spelled_out_by_the_passage_is_stated() -> None:
+    assert missing_names("HSC numbers fall.", "Hematopoietic stem cell numbers fell.") == []
+    # A name whose letters begin no run of the passage's words is not spelled out.
+    assert missing_names("GC content rose.", "Guanine levels rose.") == ["gc"]
+
+
+def test_the_document_title_names_the_system_its_sentences_call_our_model() -> None:
+    evidence = "Our model pushes the GLUE score to 80.5%."
+    assert missing_names("BERT reaches 80.5% on GLUE.", evidence) == ["bert"]
+    assert missing_names("BERT reaches 80.5% on GLUE.", evidence, "BERT: Pre-training") == []
+
+
+def test_names_the_claim_spells_out_itself_or_single_letters_are_not_required() -> None:
+    evidence = "Epigenetic modulating agents modulate the antitumor immune response."
+    assert missing_names("Epigenetic modulating agents (EMAs) modulate it.", evidence) == []
+    assert missing_names("C-type lectins bind it.", "Lectins of this type bind it.") == []
+    # Only the name-like part of a compound is required, and a plural DCs names DC.
+    assert missing_names("IP3R-mediated release of DCs.", "IP3R drives DC release.") == []
+    assert missing_names("KRAS mutant tumours.", "KRA tumours.") == ["kras"]
+
+
+def test_a_claim_without_names_has_none_missing() -> None:
+    assert missing_names("Smaller students learn faster.", "Nothing alike.") == []
+
+
+def test_reversals_negate_first_then_swap_direction_words() -> None:
+    out = reversals("Distillation improves the accuracy of small students.")
+    assert out[0] == "Distillation does not improve the accuracy of small students."
+    assert "worsens" in out[1]
+    assert reversals("The student does not outperform the teacher.")[0] == (
+        "The student outperforms the teacher."
+    )
+    assert len(reversals("Higher doses do not increase more side effects.", limit=1)) == 1
