@@ -2,62 +2,81 @@
 
 Each job is one ``ReportRequest``. A job is skipped when its report exists and was built from the
 same *inputs digest*: the request, the settings digest, synth's version, the bytes of every corpus
-file, the templates and the verifier's fitted parameters. Reports are written atomically, so a
-batch that crashes can simply be run again: finished jobs are skipped, the rest are done.
-Jobs run in a process pool (``spawn``); workers die with the batch process (on Linux, also when it
-is killed with SIGKILL). One batch at a time writes to an output folder: a second is refused while
-the first holds the folder's lock file. Every report is written under ``--out``.
+file, the templates and the verifier's fitted parameters. Reports are written atomically, the
+manifest last, so a batch that crashes or is killed can simply be run again: finished jobs are
+skipped, the rest are done; the journal (``batch_journal``) records each finished job, so even a
+``--force`` run resumes where it stopped.
+
+Jobs run on one of two executors, with the same workers (``batch_worker.JobWorker``: one
+embedding model and one pair model per worker for the whole batch, caches closed at the end): a
+local process pool (``spawn``; workers die with the batch process, on Linux also on SIGKILL) or
+Ray actors (``batch_ray``). One batch at a time writes to an output folder: a second is refused
+while the first holds the folder's lock (``batch_lock``) for the whole run. Every report is
+written under ``--out``.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
+import hashlib
 import json
 import logging
 import os
-import signal
-import sys
+import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 
-from synth.errors import InputError, ManifestError, SynthError
+from synth.batch_journal import Journal, interrupted_done, read_journal, run_key
+from synth.batch_lock import LOCK_NAME, hold_out_locks
+from synth.batch_worker import (
+    EmbedderFactory,
+    JobResult,
+    JobWorker,
+    init_pool_worker,
+    run_pool_job,
+)
+from synth.errors import InputError, ManifestError
 from synth.fingerprint import inputs_digest
 from synth.ids import report_dir_name, report_id
-from synth.pipeline import run_report
 from synth.records import ReportRequest
 from synth.settings import Settings
 
+__all__ = [
+    "LOCK_NAME",
+    "Executor",
+    "JobResult",
+    "load_questions",
+    "load_regeneration_requests",
+    "run_batch",
+]
+
 log = logging.getLogger(__name__)
 
-LOCK_NAME = ".batch.lock"
-_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+Executor = Literal["pool", "ray"]
 
 
-class JobResult(BaseModel):
-    """What happened to one job."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    question: str
-    report_id: str
-    status: Literal["done", "skipped", "failed"]
-    detail: str = ""
-    tier: str | None = None
-    score: float | None = None
+def _artifacts_intact(folder: Path, artifacts: list[tuple[str, str]]) -> bool:
+    for name, sha in artifacts:
+        try:
+            if hashlib.sha256((folder / name).read_bytes()).hexdigest() != sha:
+                return False
+        except OSError:
+            return False
+    return True
 
 
 def _stored_digest(request: ReportRequest) -> str | None:
     """The inputs digest of the report on disk, or None when there is none to trust.
 
-    A manifest that fails the schema is not current, whatever digest it carries: the job runs and
-    either rebuilds it or fails with the reason (the pipeline refuses to overwrite one it cannot
-    read, which would lose its correction history).
+    A manifest that fails the schema, or whose report files are missing or differ from the
+    hashes it lists, is not current, whatever digest it carries: the job runs and either rebuilds
+    it or fails with the reason (the pipeline refuses to overwrite one it cannot read, which
+    would lose its correction history).
     """
     from synth.report.manifest import validate_manifest_file
 
@@ -65,103 +84,26 @@ def _stored_digest(request: ReportRequest) -> str | None:
     if not path.exists():
         return None
     try:
-        return validate_manifest_file(path).inputs_digest
+        manifest = validate_manifest_file(path)
     except ManifestError as exc:
         log.warning("%s; not treated as current", exc)
         return None
+    if not _artifacts_intact(path.parent, [(a.path, a.sha256) for a in manifest.artifacts]):
+        log.warning("%s: its report files differ from the manifest; rebuilding", path.parent)
+        return None
+    return manifest.inputs_digest
 
 
-_WORKER_SETTINGS: Settings | None = None
-_PARENT_PID: int | None = None
-
-
-def _die_with_parent(parent_pid: int) -> None:
-    # A pool's workers outlive a parent killed with SIGKILL and go on writing reports; the kernel
-    # signals them instead. PR_SET_PDEATHSIG fires when the thread that started the worker exits:
-    # run_batch submits from the calling thread, which lives as long as the batch.
-    if sys.platform.startswith("linux"):
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
-        except (OSError, AttributeError) as exc:  # pragma: no cover - libc without prctl
-            log.debug("prctl(PR_SET_PDEATHSIG) unavailable: %s", exc)
-    _exit_if_orphaned(parent_pid)
-
-
-def _exit_if_orphaned(parent_pid: int | None) -> None:
-    # The parent may have died before prctl took effect (or on a system without it): the worker
-    # has been re-parented, so it stops instead of running a job nobody collects.
-    if parent_pid is not None and os.getppid() != parent_pid:
-        os._exit(1)
-
-
-def _init_worker(settings_json: str, parent_pid: int | None = None) -> None:
-    global _WORKER_SETTINGS, _PARENT_PID  # one Settings per worker process, set once
-    if parent_pid is not None:
-        _die_with_parent(parent_pid)
-    _PARENT_PID = parent_pid
-    _WORKER_SETTINGS = Settings.model_validate_json(settings_json)
-
-
-def _run_job(request_json: str) -> JobResult:
-    _exit_if_orphaned(_PARENT_PID)
-    settings = _WORKER_SETTINGS or Settings()
-    request = ReportRequest.model_validate_json(request_json)
-    rid = report_id(request.question)
-    try:
-        outcome = run_report(request, settings)
-    except SynthError as exc:
-        return JobResult(question=request.question, report_id=rid, status="failed", detail=str(exc))
-    return JobResult(
-        question=request.question,
-        report_id=rid,
-        status="done",
-        tier=outcome.tier,
-        score=outcome.score,
-    )
-
-
-def _pool(workers: int, settings: Settings) -> ProcessPoolExecutor:
-    """A pool whose workers hold the settings and die with this process."""
+def _pool(
+    workers: int, settings: Settings, embedder_factory: EmbedderFactory | None = None
+) -> ProcessPoolExecutor:
+    """A pool whose workers hold the settings and models and die with this process."""
     return ProcessPoolExecutor(
         max_workers=workers,
         mp_context=get_context("spawn"),
-        initializer=_init_worker,
-        initargs=(settings.model_dump_json(), os.getpid()),
+        initializer=init_pool_worker,
+        initargs=(settings.model_dump_json(), os.getpid(), embedder_factory, workers),
     )
-
-
-@contextlib.contextmanager
-def _out_lock(out_dir: Path) -> Iterator[None]:
-    """Hold ``out_dir/.batch.lock`` for the run; SynthError when another run holds it."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - non-POSIX: no lock
-        yield
-        return
-    out_dir.mkdir(parents=True, exist_ok=True)
-    # The kernel releases a flock when its holder exits, even on SIGKILL: no stale locks.
-    with open(out_dir / LOCK_NAME, "a+b") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise SynthError(
-                f"{out_dir}: another synth batch or regenerate is writing to this folder "
-                f"(it holds {LOCK_NAME}); wait for it to finish or choose another --out"
-            ) from None
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-@contextlib.contextmanager
-def _out_locks(requests: list[ReportRequest]) -> Iterator[None]:
-    with contextlib.ExitStack() as stack:
-        # Sorted, so two runs over overlapping folders take the locks in the same order.
-        for folder in sorted({r.out_dir.resolve() for r in requests}):
-            stack.enter_context(_out_lock(folder))
-        yield
 
 
 def _repair_indexes(folders: set[Path]) -> None:
@@ -182,53 +124,149 @@ def run_batch(
     workers: int = 1,
     force: bool = False,
     on_result: Callable[[JobResult], None] | None = None,
+    executor: Executor = "pool",
+    ray_address: str | None = None,
+    embedder_factory: EmbedderFactory | None = None,
 ) -> list[JobResult]:
     """Run every request that is not current yet; results come back in request order.
 
-    Raises SynthError when another run holds the lock of an output folder.
+    ``embedder_factory`` builds each worker's embedder once (default: the configured model);
+    it must be picklable (a module-level function) to reach pool and Ray workers.
+
+    Raises SynthError when another run holds the lock of an output folder, ConfigError when
+    the Ray executor is asked for without Ray installed or reachable.
     """
-    with _out_locks(requests):
-        return _run_locked(requests, settings, workers, force, on_result)
+    with hold_out_locks({r.out_dir for r in requests}):
+        plan = _plan(requests, settings, force)
+        with _journals(plan, executor) as journals:
+            return _run_planned(
+                plan,
+                settings,
+                workers,
+                on_result,
+                executor,
+                ray_address,
+                embedder_factory,
+                journals,
+            )
 
 
-def _run_locked(
-    requests: list[ReportRequest],
+class _Plan:
+    """The batch's jobs with their digests, and which are finished already."""
+
+    def __init__(self, requests: list[ReportRequest], digests: list[str]) -> None:
+        self.requests = requests
+        self.digests = digests
+        self.skipped: dict[int, JobResult] = {}
+        self.keys: dict[Path, str] = {}
+
+
+def _plan(requests: list[ReportRequest], settings: Settings, force: bool) -> _Plan:
+    plan = _Plan(requests, [inputs_digest(r, settings) for r in requests])
+    folders: dict[Path, list[int]] = {}
+    for n, request in enumerate(requests):
+        folders.setdefault(request.out_dir.resolve(), []).append(n)
+    for folder, members in folders.items():
+        jobs = [(report_id(requests[n].question), plan.digests[n]) for n in members]
+        plan.keys[folder] = run_key(jobs, force)
+        resumed = interrupted_done(read_journal(folder), plan.keys[folder])
+        if resumed:
+            log.info("%s: resuming an interrupted run (%d jobs done)", folder, len(resumed))
+        for n in members:
+            rid, digest = report_id(requests[n].question), plan.digests[n]
+            if _stored_digest(requests[n]) != digest:
+                continue
+            if resumed.get(rid) == digest:
+                detail = "done by the interrupted run"
+            elif not force:
+                detail = "inputs unchanged"
+            else:
+                continue
+            plan.skipped[n] = JobResult(
+                question=requests[n].question, report_id=rid, status="skipped", detail=detail
+            )
+    return plan
+
+
+@contextlib.contextmanager
+def _journals(plan: _Plan, executor: str) -> Iterator[dict[Path, Journal]]:
+    run = uuid.uuid4().hex[:12]
+    journals: dict[Path, Journal] = {}
+    try:
+        for folder, key in sorted(plan.keys.items()):
+            journals[folder] = Journal(folder, run)
+            jobs = sum(r.out_dir.resolve() == folder for r in plan.requests)
+            journals[folder].write("run", key=key, executor=executor, jobs=jobs)
+        yield journals
+        for journal in journals.values():  # reached only when every job has a result
+            journal.write("end")
+    finally:
+        for journal in journals.values():
+            journal.close()
+
+
+def _run_planned(
+    plan: _Plan,
     settings: Settings,
     workers: int,
-    force: bool,
     on_result: Callable[[JobResult], None] | None,
+    executor: Executor,
+    ray_address: str | None,
+    embedder_factory: EmbedderFactory | None,
+    journals: dict[Path, Journal],
 ) -> list[JobResult]:
+    requests = plan.requests
     results: dict[int, JobResult] = {}
-    todo: list[tuple[int, ReportRequest]] = []
-    for n, request in enumerate(requests):
-        if not force and _stored_digest(request) == inputs_digest(request, settings):
-            results[n] = JobResult(
-                question=request.question,
-                report_id=report_id(request.question),
-                status="skipped",
-                detail="inputs unchanged",
-            )
-            if on_result:
-                on_result(results[n])
-        else:
-            todo.append((n, request))
-    skipped = {requests[n].out_dir for n in results}
-    if skipped:
-        _repair_indexes(skipped)
-    if workers <= 1 or len(todo) <= 1:
-        _init_worker(settings.model_dump_json())
-        for n, request in todo:
-            results[n] = _run_job(request.model_dump_json())
-            if on_result:
-                on_result(results[n])
-    else:
-        with _pool(workers, settings) as pool:
-            futures = {pool.submit(_run_job, r.model_dump_json()): n for n, r in todo}
-            for future in as_completed(futures):
-                results[futures[future]] = future.result()
-                if on_result:
-                    on_result(results[futures[future]])
+
+    def finish(n: int, result: JobResult) -> None:
+        results[n] = result
+        journals[requests[n].out_dir.resolve()].write(
+            result.status,
+            report_id=result.report_id,
+            inputs_digest=plan.digests[n],
+            worker=result.worker,
+            detail=result.detail[:500],
+        )
+        if on_result:
+            on_result(result)
+
+    for n, result in sorted(plan.skipped.items()):
+        finish(n, result)
+    if plan.skipped:
+        _repair_indexes({requests[n].out_dir for n in plan.skipped})
+    todo = [(n, r) for n, r in enumerate(requests) if n not in plan.skipped]
+    if todo:
+        _execute(todo, settings, workers, executor, ray_address, embedder_factory, finish)
     return [results[n] for n in range(len(requests))]
+
+
+def _execute(
+    todo: list[tuple[int, ReportRequest]],
+    settings: Settings,
+    workers: int,
+    executor: Executor,
+    ray_address: str | None,
+    embedder_factory: EmbedderFactory | None,
+    finish: Callable[[int, JobResult], None],
+) -> None:
+    if executor == "ray":
+        from synth.batch_ray import run_on_ray
+
+        run_on_ray(todo, _shared(settings), workers, ray_address, embedder_factory, finish)
+    elif workers <= 1 or len(todo) <= 1:
+        with JobWorker(settings, embedder_factory) as worker:
+            for n, request in todo:
+                finish(n, worker.run(request))
+    else:
+        with _pool(min(workers, len(todo)), settings, embedder_factory) as pool:
+            futures = {pool.submit(run_pool_job, r.model_dump_json()): n for n, r in todo}
+            for future in as_completed(futures):
+                finish(futures[future], future.result())
+
+
+def _shared(settings: Settings) -> Settings:
+    """Settings whose cache folder is one absolute path, the same for every Ray worker."""
+    return settings.model_copy(update={"home": settings.home_dir().resolve()})
 
 
 def _confined(fields: dict[str, object], out: Path) -> dict[str, object]:

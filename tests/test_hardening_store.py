@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from synth import batch
+from synth import batch, batch_worker
 from synth.cli import main
 from synth.errors import InputError, SynthError
 from synth.fingerprint import inputs_digest
@@ -60,11 +60,12 @@ def fake_run(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Replace the pipeline in batch jobs (in-process) by a recorder that reports success."""
     calls: list[str] = []
 
-    def run_report(request: ReportRequest, settings: Settings) -> Any:
+    def run_report(request: ReportRequest, settings: Settings, **_: Any) -> Any:
         calls.append(request.question)
         return SimpleNamespace(tier="B", score=7.0)
 
-    monkeypatch.setattr(batch, "run_report", run_report)
+    monkeypatch.setattr(batch_worker, "run_report", run_report)
+    monkeypatch.setattr(batch_worker, "preload_models", lambda *_: None)  # nothing to load
     return calls
 
 
@@ -173,9 +174,9 @@ def test_second_run_on_the_same_out_is_refused(tmp_path: Path, fake_run: list) -
 _POOL_SCRIPT = """
 import os, time
 from synth.batch import _pool
-from synth.settings import Settings
+from tests.batch_support import fast_settings, word_embedder
 
-pool = _pool(2, Settings())
+pool = _pool(2, fast_settings(), word_embedder)  # light models: the test is about the processes
 pool.submit(os.getpid).result()  # one worker is up; the second starts with the second job
 for _ in range(2):
     pool.submit(time.sleep, 120)

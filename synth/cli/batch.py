@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
-from synth.batch import JobResult, load_questions, load_regeneration_requests, run_batch
+from synth.batch import (
+    Executor,
+    JobResult,
+    load_questions,
+    load_regeneration_requests,
+    run_batch,
+)
 from synth.cli._common import echo_json, get_settings, handle_errors, is_interactive, out_dir_option
 from synth.records import ReportRequest
 
@@ -46,21 +53,58 @@ def _finish(results: list[JobResult], as_json: bool) -> None:
         raise click.exceptions.Exit(1)
 
 
+def _executor_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--executor, --ray-address and --cache-dir, shared by batch and regenerate."""
+    options = [
+        click.option(
+            "--executor",
+            type=click.Choice(["pool", "ray"]),
+            default="pool",
+            show_default=True,
+            help="Run jobs in a local process pool or on Ray actors (needs synth[ray]).",
+        ),
+        click.option(
+            "--ray-address",
+            metavar="ADDR",
+            help="Ray cluster to join (default: RAY_ADDRESS, else a local Ray for the run).",
+        ),
+        click.option(
+            "--cache-dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            help="Cache and state folder for every worker (SYNTH_HOME); with Ray across "
+            "machines, a folder on storage all of them mount at the same path.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 def _run(
     ctx: click.Context,
     requests: list[ReportRequest],
-    workers: int,
-    force: bool,
-    as_json: bool,
+    options: dict[str, Any],
     failed: tuple[JobResult, ...] = (),
 ) -> None:
-    settings = get_settings(ctx)
+    executor: Executor = options["executor"]
+    if options["ray_address"] and executor != "ray":
+        raise click.UsageError("--ray-address needs --executor ray")
+    cache_dir = options["cache_dir"]
+    settings = get_settings(ctx, {"home": str(cache_dir.resolve())} if cache_dir else None)
     total = len(requests) + len(failed)
-    _, on_result = _report_progress(total, quiet=as_json or not is_interactive())
+    _, on_result = _report_progress(total, quiet=options["as_json"] or not is_interactive())
     for result in failed:  # reports that could not become a request are listed, not dropped
         on_result(result)
-    results = run_batch(requests, settings, workers=workers, force=force, on_result=on_result)
-    _finish([*failed, *results], as_json)
+    results = run_batch(
+        requests,
+        settings,
+        workers=options["workers"],
+        force=options["force"],
+        on_result=on_result,
+        executor=executor,
+        ray_address=options["ray_address"],
+    )
+    _finish([*failed, *results], options["as_json"])
 
 
 @click.command("batch")
@@ -75,20 +119,19 @@ def _run(
 @click.option("--workers", "-j", default=1, show_default=True, help="Parallel worker processes.")
 @click.option("--force", is_flag=True, help="Rebuild reports whose inputs did not change.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON result per job.")
+@_executor_options
 @click.pass_context
 @handle_errors
 def batch_command(
-    ctx: click.Context,
-    questions: Path,
-    corpus: tuple[Path, ...],
-    out_dir: Path,
-    workers: int,
-    force: bool,
-    as_json: bool,
+    ctx: click.Context, /, questions: Path, corpus: tuple[Path, ...], out_dir: Path, **options: Any
 ) -> None:
-    """Write a report for every question in QUESTIONS (one per line, or JSONL requests)."""
+    """Write a report for every question in QUESTIONS (one per line, or JSONL requests).
+
+    Finished jobs are skipped on a rerun (a killed batch resumes); one batch at a time may
+    write to an --out folder.
+    """
     template = ReportRequest(question="template", corpus=list(corpus), out_dir=out_dir)
-    _run(ctx, load_questions(questions, template), workers, force, as_json)
+    _run(ctx, load_questions(questions, template), options)
 
 
 @click.command("regenerate")
@@ -96,18 +139,17 @@ def batch_command(
 @click.option("--workers", "-j", default=1, show_default=True, help="Parallel worker processes.")
 @click.option("--force", is_flag=True, help="Rebuild reports whose inputs did not change.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON result per job.")
+@_executor_options
 @click.pass_context
 @handle_errors
-def regenerate_command(
-    ctx: click.Context, reports: Path, workers: int, force: bool, as_json: bool
-) -> None:
+def regenerate_command(ctx: click.Context, /, reports: Path, **options: Any) -> None:
     """Rebuild every report under REPORTS whose sources, templates, settings or verifier changed.
 
     A manifest that cannot be read is reported with its reason and the exit status is 1; the
     other reports are still rebuilt.
     """
     requests, failed = load_regeneration_requests(reports)
-    _run(ctx, requests, workers, force, as_json, tuple(failed))
+    _run(ctx, requests, options, tuple(failed))
 
 
 COMMANDS: list[click.Command] = [batch_command, regenerate_command]
