@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime, timezone
+from multiprocessing import get_context
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -18,7 +23,7 @@ from synth.settings import ParseSettings
 log = logging.getLogger(__name__)
 
 # Bump whenever a change to the parse stage changes its output, so old entries are not reused.
-PARSER_VERSION = "parse-1"
+PARSER_VERSION = "parse-2"  # parse-2: side-by-side bold author names, entities decoded
 
 
 def cache_key(data: bytes, settings: ParseSettings) -> str:
@@ -70,3 +75,62 @@ def load_document(path: Path, settings: ParseSettings, cache_dir: Path) -> Docum
     doc = parse_pdf(Path(path), settings)
     _write_entry(entry, doc)
     return doc
+
+
+def _load_or_failure(job: tuple[Path, ParseSettings, Path]) -> Document | ParseError:
+    """One pool job: a failure comes back as a value, so one bad PDF does not stop the rest."""
+    path, settings, cache_dir = job
+    try:
+        return load_document(path, settings, cache_dir)
+    except ParseError as exc:
+        return exc
+
+
+def load_documents(
+    paths: list[Path],
+    settings: ParseSettings,
+    cache_dir: Path,
+    workers: int = 0,
+    on_parsed: Callable[[], None] | None = None,
+) -> list[Document | ParseError]:
+    """load_document for many PDFs, in order; a ParseError in place of each unreadable one.
+
+    Cache hits are read here; misses are parsed in a process pool over ``workers`` cores
+    (0: all of them), or in this process when only one needs parsing. Each file's content is
+    parsed once: the workers write the same cache ``load_document`` reads. ``on_parsed`` is
+    called once per path as its result is ready (a progress count).
+    """
+    tick = on_parsed or (lambda: None)
+    out: list[Document | ParseError | None] = []
+    for path in paths:
+        try:
+            entry = Path(cache_dir) / f"{cache_key(Path(path).read_bytes(), settings)}.json"
+        except OSError:
+            out.append(None)  # load_document names the read error
+            continue
+        hit = entry.exists()
+        out.append(_load_or_failure((Path(path), settings, Path(cache_dir))) if hit else None)
+        if hit:
+            tick()
+    misses = [i for i, doc in enumerate(out) if doc is None]
+    jobs = [(Path(paths[i]), settings, Path(cache_dir)) for i in misses]
+    count = min(workers or os.cpu_count() or 1, len(jobs))
+    parsed: list[Document | ParseError] = []
+    if count > 1:
+        # spawn, not fork: the caller may hold torch's threads, which a forked child inherits
+        # half-initialized.
+        try:
+            with ProcessPoolExecutor(count, mp_context=get_context("spawn")) as pool:
+                for doc in pool.map(_load_or_failure, jobs):  # in order, as each is ready
+                    parsed.append(doc)
+                    tick()
+        except BrokenProcessPool as exc:
+            # A worker that died (killed, out of memory) costs time, not the report.
+            left = len(jobs) - len(parsed)
+            log.warning("parse pool failed (%s); parsing %d PDFs here", exc, left)
+    for job in jobs[len(parsed) :]:  # serially: all of them, or what the pool left
+        parsed.append(_load_or_failure(job))
+        tick()
+    for i, doc in zip(misses, parsed, strict=True):
+        out[i] = doc
+    return [doc for doc in out if doc is not None]

@@ -1,0 +1,245 @@
+"""The library stage: first-stage ranking over a corpus, built once and updated by content.
+
+A hashed bag-of-words embedder stands in for MiniLM (texts sharing words are close), wrapped
+in a counter, so each test sees exactly which texts were embedded. FAISS, BM25, SQLite and the
+parse cache are the real ones; one real PDF joins the records where the real data is present.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from synth.library import Library, load_library, select_documents
+from synth.library.index import index_kind
+from synth.records import Document, PaperRecord, ReportRequest
+from synth.retrieve.local import scan_corpus
+from synth.settings import Settings
+
+HINTON = "arxiv_1503.02531v1_distilling-knowledge-neural-network.pdf"
+
+RECORDS = [
+    {
+        "id": "irrigation",
+        "title": "Drip irrigation saves water in maize fields",
+        "abstract": "Drip irrigation used 38% less water than furrow irrigation in maize fields. "
+        "Maize yield under drip irrigation was 12% higher than under furrow irrigation.",
+    },
+    {
+        "id": "coral",
+        "title": "Ocean warming bleaches coral reefs",
+        "abstract": "Reefs exposed to warmer water bleached twice as often as cooler reefs. "
+        "Coral cover fell by 30% on reefs that bleached in two consecutive years.",
+    },
+    {
+        "id": "sleep",
+        "title": "Sleep deprivation impairs working memory",
+        "abstract": "Participants deprived of sleep recalled 20% fewer items than rested ones. "
+        "Working memory recovered after one night of normal sleep.",
+    },
+]
+EXTRA = {
+    "id": "bees",
+    "title": "Neonicotinoid pesticides reduce bee colony growth",
+    "abstract": "Colonies exposed to neonicotinoid pesticides grew 40% more slowly than control "
+    "colonies. Queen production fell by 85% in exposed bee colonies.",
+}
+
+
+class CountingEmbedder:
+    """Hashed bag of words; records every text it is asked to embed."""
+
+    name = "words-128"
+    dim = 128
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Unit vectors of hashed word counts."""
+        self.seen += texts
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in re.findall(r"[a-z]+", text.lower()):
+                out[row, zlib.crc32(word.encode()) % self.dim] += 1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(norms == 0, 1.0, norms)
+
+
+def _write(path: Path, records: list[dict[str, str]]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    _write(folder / "papers.jsonl", RECORDS)
+    return folder
+
+
+def _settings(**library: object) -> Settings:
+    return Settings.model_validate({"verify": {"method": "features"}, "library": library})
+
+
+def _library(folder: Path, settings: Settings, embedder: CountingEmbedder) -> Library:
+    return load_library(scan_corpus([folder]), settings, embedder)
+
+
+def test_first_stage_ranks_the_matching_document_first(corpus: Path, real_pdfs: Path) -> None:
+    shutil.copy(real_pdfs / HINTON, corpus / HINTON)
+    settings, embedder = _settings(candidates=2, cosine_margin=1.0), CountingEmbedder()
+    scan = scan_corpus([corpus])
+    water = select_documents(scan, "How much water does drip irrigation save?", settings, embedder)
+    assert water.scan.records[0].id == "irrigation"
+    assert len(water.scan.records) + len(water.scan.pdfs) == 2
+    soft = select_documents(
+        scan,
+        "Do soft targets let a small student network distill the knowledge of an ensemble?",
+        settings,
+        embedder,
+    )
+    assert soft.scan.pdfs == [corpus / HINTON]
+    assert soft.library_size == 4
+
+
+def test_cosine_margin_sets_far_documents_aside(corpus: Path) -> None:
+    settings, embedder = _settings(candidates=3, cosine_margin=0.05), CountingEmbedder()
+    selection = select_documents(
+        scan_corpus([corpus]), "Does sleep deprivation impair working memory?", settings, embedder
+    )
+    assert [r.id for r in selection.scan.records] == ["sleep"]
+    aside = {doc.work.title: rel for doc, rel in selection.set_aside}
+    assert set(aside) == {RECORDS[0]["title"], RECORDS[1]["title"]}
+    assert all(not r.used and "first stage" in r.reason for r in aside.values())
+
+
+def test_adding_a_file_embeds_only_that_file(corpus: Path) -> None:
+    settings = _settings()
+    _library(corpus, settings, CountingEmbedder())
+    _write(corpus / "more.jsonl", [EXTRA])
+    embedder = CountingEmbedder()
+    library = _library(corpus, settings, embedder)
+    assert embedder.seen == [f"{EXTRA['title']} {EXTRA['abstract']}"]
+    assert library.index is not None and len(library.index) == 4
+
+
+def test_removing_a_file_drops_it_without_embedding(corpus: Path) -> None:
+    settings = _settings()
+    _write(corpus / "more.jsonl", [EXTRA])
+    before = _library(corpus, settings, CountingEmbedder())
+    (corpus / "more.jsonl").unlink()
+    embedder = CountingEmbedder()
+    after = _library(corpus, settings, embedder)
+    assert before.index is not None and after.index is not None
+    assert embedder.seen == []
+    assert len(after.index) == 3
+    assert set(after.index.keys) < set(before.index.keys)
+    selection = select_documents(
+        scan_corpus([corpus]), "Do pesticides reduce bee colony growth?", settings, embedder
+    )
+    assert "bees" not in [r.id for r in selection.scan.records]
+
+
+def test_rebuild_is_a_cache_hit(
+    corpus: Path, real_pdfs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import synth.library.select as select
+    import synth.parse.cache as parse_cache
+
+    shutil.copy(real_pdfs / HINTON, corpus / HINTON)
+    settings = _settings()
+    first = _library(corpus, settings, CountingEmbedder())
+    assert first.parsed == 1 and first.index is not None
+
+    def no_parse(*_args: object) -> object:
+        raise AssertionError("parsed again")
+
+    def no_build(*_args: object) -> object:
+        raise AssertionError("index built again")
+
+    monkeypatch.setattr(parse_cache, "parse_pdf", no_parse)
+    monkeypatch.setattr(select, "build_index", no_build)
+    embedder = CountingEmbedder()
+    again = _library(corpus, settings, embedder)
+    assert embedder.seen == [] and again.parsed == 0
+    assert again.index is not None and again.index.keys == first.index.keys
+    assert again.index.kind == "flat"
+
+
+def test_unreadable_pdf_is_a_failure_recorded_once(corpus: Path) -> None:
+    (corpus / "broken.pdf").write_bytes(b"%PDF-1.4 not really a pdf")
+    settings = _settings()
+    first = _library(corpus, settings, CountingEmbedder())
+    again = _library(corpus, settings, CountingEmbedder())
+    for library in (first, again):
+        assert [Path(f.input).name for f in library.failures] == ["broken.pdf"]
+        assert library.index is not None and len(library.index) == 3
+
+
+def test_index_kind_is_flat_up_to_the_threshold() -> None:
+    assert index_kind(50_000, 50_000) == "flat"
+    assert index_kind(50_001, 50_000) == "hnsw"
+
+
+def test_only_candidates_are_parsed_and_embedded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import synth.parse.record as record_module
+    from synth.embed import CachedEmbedder
+    from synth.pipeline import run_report
+
+    filler = [
+        {"id": f"f{i}", "title": f"Survey number {i} of {topic}", "abstract": f"We review {topic}."}
+        for i, topic in enumerate(["volcanoes", "glaciers", "deserts", "tides", "comets"] * 4)
+    ]
+    path = _write(tmp_path / "big.jsonl", [*RECORDS, EXTRA, *filler])
+    parsed: list[str | None] = []
+    real_parse = record_module.parse_record
+
+    def counting_parse(record: PaperRecord, origin: str) -> Document:
+        parsed.append(record.id)
+        return real_parse(record, origin)
+
+    monkeypatch.setattr(record_module, "parse_record", counting_parse)
+    settings = _settings(candidates=3)
+    inner = CountingEmbedder()
+    embedder = CachedEmbedder(inner, settings.cache_dir("embeddings"))
+    request = ReportRequest(
+        question="How much water does drip irrigation save in maize fields?",
+        corpus=[path],
+        out_dir=tmp_path / "reports",
+    )
+    run_report(request, settings, embedder=embedder)
+    assert "irrigation" in parsed and len(parsed) <= 3
+    sentences = [s for s in inner.seen if s.startswith("We review")]
+    # The filler abstracts were embedded once, as documents (title first), never as sentences.
+    assert sentences == []
+    manifest = json.loads(next((tmp_path / "reports").rglob("manifest.json")).read_text())
+    assert len(manifest["sources"]) <= 3
+
+
+def test_new_pdfs_are_parsed_in_a_pool_in_order(tmp_path: Path) -> None:
+    from synth.errors import ParseError
+    from synth.parse.cache import load_documents
+    from synth.settings import ParseSettings
+    from tests.pdf_factory import build_pdf, sample_paper
+
+    good = tmp_path / "paper.pdf"
+    good.write_bytes(build_pdf(sample_paper()))
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"%PDF-1.4 truncated")
+    cache = tmp_path / "parsed"
+    cache.mkdir()
+    docs = load_documents([bad, good], ParseSettings(), cache, workers=2)
+    assert isinstance(docs[0], ParseError) and not isinstance(docs[1], ParseError)
+    assert len(list(cache.glob("*.json"))) == 1  # written by the worker, read from now on
+    again = load_documents([good], ParseSettings(), cache, workers=2)
+    assert [d.doc_id for d in again if not isinstance(d, ParseError)] == [docs[1].doc_id]
