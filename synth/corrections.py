@@ -14,7 +14,9 @@ source-retraction    a used or listed source is          CORRECTED (the report i
 source-correction    a source has a Crossref             CORRECTED
                      updated-by correction/erratum
 correction           a person (``synth correct``)        CORRECTED
-withdrawal           a person (``synth correct``)        WITHDRAWN
+withdrawal           a person (``synth correct``), or    WITHDRAWN
+                     ``synth check-sources`` when most
+                     used sources are retracted
 note                 a person (``synth correct``)        unchanged
 ===================  ==================================  =========================================
 
@@ -85,6 +87,18 @@ def _is_retraction(update: WorkUpdate) -> bool:
 
 def _is_amendment(update: WorkUpdate) -> bool:
     return update.relation == "updated-by" and update.kind.lower().replace(" ", "_") in _AMENDMENTS
+
+
+def classify_update(update: WorkUpdate) -> Literal["retraction", "amendment"] | None:
+    """Whether an ``updated-by`` relation retracts the work, amends it, or neither (None)."""
+    if _is_retraction(update):
+        return "retraction"
+    return "amendment" if _is_amendment(update) else None
+
+
+def work_label(work: Work) -> str:
+    """How correction records name a source: its title in quotes, then its DOI or arXiv id."""
+    return _label(work)
 
 
 def _label(work: Work) -> str:

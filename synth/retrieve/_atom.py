@@ -33,6 +33,7 @@ class AtomEntry:
     journal_ref: str | None = None
     abs_url: str | None = None
     pdf_url: str | None = None
+    comment: str | None = None  # the authors' note; withdrawals are announced here
 
 
 @dataclass
@@ -80,6 +81,7 @@ def _entry(node: ET.Element) -> AtomEntry | None:
         journal_ref=_text(node.find("arxiv:journal_ref", _NS)),
         abs_url=abs_url,
         pdf_url=pdf_url,
+        comment=_text(node.find("arxiv:comment", _NS)),
     )
 
 

@@ -132,9 +132,13 @@ class HttpClient:
         clock: Clock | None = None,
         transport: httpx.BaseTransport | None = None,
         rng: random.Random | None = None,
+        refresh: bool = False,
     ) -> None:
         self.settings = settings
         self.cache = cache
+        # A refreshing client asks the network again (re-checks want today's answer) but still
+        # stores what it gets, so a later offline run can serve it.
+        self.refresh = refresh
         self.clock: Clock = clock or SystemClock()
         self.rng = rng or random.Random()
         self.limiter = RateLimiter(settings.default_min_interval_s, self.clock)
@@ -181,7 +185,8 @@ class HttpClient:
             shown = public_url(url, params)
         except httpx.InvalidURL as exc:
             raise RetrievalError(f"{service}: invalid URL {url!r}: {exc}", service, url) from exc
-        cached = self.cache.load("GET", shown)
+        use_cache = self.settings.offline or not self.refresh
+        cached = self.cache.load("GET", shown) if use_cache else None
         if cached is not None:
             with self._stats_lock:
                 self.stats.cache_hits += 1
@@ -331,6 +336,18 @@ def build_client(
     clock: Clock | None = None,
     transport: httpx.BaseTransport | None = None,
     rng: random.Random | None = None,
+    refresh: bool = False,
 ) -> HttpClient:
-    """The HTTP client for all services, caching under ``cache_dir``."""
-    return HttpClient(settings, ResponseCache(cache_dir), clock=clock, transport=transport, rng=rng)
+    """The HTTP client for all services, caching under ``cache_dir``.
+
+    With ``refresh`` cached answers are not reused online (they are still stored); offline mode
+    always serves from the cache.
+    """
+    return HttpClient(
+        settings,
+        ResponseCache(cache_dir),
+        clock=clock,
+        transport=transport,
+        rng=rng,
+        refresh=refresh,
+    )

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 
 from synth.errors import NotFoundError, RetrievalError
 from synth.records import Work
@@ -75,6 +77,40 @@ def fetch_arxiv_work(arxiv_id: str, client: HttpClient, settings: RetrieveSettin
             if work is not None:
                 return work
     raise NotFoundError(f"arxiv: no entry for {arxiv_id}", SERVICE, response.url, response.status)
+
+
+@dataclass(frozen=True)
+class ArxivStatus:
+    """The newest version arXiv holds of a paper, with the texts a withdrawal shows in."""
+
+    arxiv_id: str
+    latest_version: int | None
+    comment: str | None
+    summary: str | None
+    url: str
+    retrieved_at: datetime
+
+
+def fetch_arxiv_status(
+    arxiv_id: str, client: HttpClient, settings: RetrieveSettings
+) -> ArxivStatus:
+    """The newest version of an arXiv paper (asked without version); NotFoundError when unknown."""
+    wanted = base_arxiv_id(arxiv_id)
+    url = settings.arxiv_api_url.rstrip("/") + "/query"
+    params = {"search_query": "", "id_list": wanted, "start": 0, "max_results": 1}
+    response = client.get(url, service=SERVICE, params=params, check=_check_feed)
+    feed = _read_feed(response, wanted)
+    for entry in feed.entries:
+        if entry.arxiv_id == wanted:
+            return ArxivStatus(
+                arxiv_id=wanted,
+                latest_version=entry.version,
+                comment=entry.comment,
+                summary=entry.summary,
+                url=response.url,
+                retrieved_at=response.retrieved_at,
+            )
+    raise NotFoundError(f"arxiv: no entry for {wanted}", SERVICE, response.url, response.status)
 
 
 def build_search_query(terms: Iterable[str]) -> str:
