@@ -1,8 +1,8 @@
 """The inputs digest: one hash of everything a report is built from.
 
 Request fields, the settings digest, synth's version, the bytes of every corpus file, the
-templates and the verifier's fitted parameters. Equal digests mean a stored report is current,
-which is how `synth batch` and `synth regenerate` skip work.
+templates, the verifier's fitted parameters and the review rubric. Equal digests mean a stored
+report is current, which is how `synth batch` and `synth regenerate` skip work.
 """
 
 from __future__ import annotations
@@ -54,4 +54,5 @@ def inputs_digest(request: ReportRequest, settings: Settings) -> str:
         (p for p in templates_dir(settings.report.templates_dir).rglob("*") if p.is_file()), digest
     )
     _hash_files((p for p in (data_dir() / "verifier").rglob("*") if p.is_file()), digest)
+    _hash_files([data_dir() / "rubric.toml"], digest)  # the review rules decide the tier
     return digest.hexdigest()[:16]

@@ -1,10 +1,14 @@
-"""Automated review of a report: six rule-based reviewers, four quality dimensions, the tier.
+"""Automated review of a report: rule-based reviewers, four quality dimensions, the tier.
 
-Everything here is a pure function of the report's records; no model is called. Each reviewer
-gives a score from 0 to 10 (rounded to one decimal) and a one-line rationale quoting the numbers
-it used. Shares are fractions in [0, 1]; a share over an empty set counts as 0.
+Everything here is a pure function of the report's records and the rubric; no model is called.
+The rubric (``data/rubric.toml``, loaded by ``synth.rubric``, printed by ``synth rubric``) holds
+every number: reviewer weights and parameters, dimension thresholds, tier thresholds. This module
+holds the logic that applies them. Each reviewer gives a score from 0 to the rubric's maximum
+(rounded to one decimal) and a one-line rationale quoting the numbers it used: scale x the sum of
+weight x input over its terms, clipped. Shares are fractions in [0, 1]; a share over an empty
+set counts as 0. The review score is the mean of the rounded scores; the spread is max - min.
 
-Terms used below:
+Terms used by the rubric's inputs:
 
 - *used source*: a document whose ``Relevance.used`` is true (it passed the relevance threshold).
 - *supported / contradicted / unverified*: the verifier's label for a claim; a claim with no
@@ -15,55 +19,27 @@ Terms used below:
 - *independently supported claim*: supported, with at least one evidence passage from another
   source whose stance is ``supports``.
 - *cross-checked claim*: its evidence includes at least one passage from another source.
+- *caveats read*: a used full-text source with a section of a kind the rubric names (its
+  ``caveats_share`` term).
 - *question term*: a lower-case word of 4+ characters in the question, minus function words;
   it is covered when it (or its singular, for a plural ending in -s) occurs in a claim.
+- *balance*: 1 when no source holds more than the rubric's ``half`` of the claims, else falling
+  linearly to 0 when one source holds them all; 0 when there are no claims.
+- *uncertainty_score*: the uncertainty-disclosure reviewer's score (for its dimension).
 
-Reviewers (aggregate review score = arithmetic mean of the six rounded scores; spread = max - min):
-
-======================  =====================================================================
-reviewer                score (0..10)
-======================  =====================================================================
-source relevance        10 x (0.7 x mean relevance of used sources + 0.3 x share of candidate
-                        sources used); 0 when no source is used
-claim grounding         10 x share of claims that are grounded
-verification            10 x (0.5 x share supported + 0.25 x mean confidence
-                        + 0.25 x share independently supported)
-uncertainty disclosure  4 x share of claims carrying a verdict and confidence
-                        + 3 x share of used full-text sources whose limitations or discussion
-                        section was read + 3 x share of claims cross-checked
-reproducibility         10 x (0.4 x share of used sources read in full text + 0.4 x share with a
-                        DOI or arXiv id + 0.2 x share with a sha256 of the bytes read)
-coverage and diversity  3 x min(used sources / 5, 1) + 1 x min(distinct venues / 3, 1)
-                        + 1 x min(distinct years / 3, 1) + 2.5 x balance
-                        + 2.5 x share of question terms found in at least one claim;
-                        balance = 1 when no source holds more than half the claims, else
-                        (1 - largest share) / 0.5, and 0 when there are no claims
-======================  =====================================================================
-
-Quality dimensions:
-
-======================  ==========================================  ==========================
-dimension               HIGH                                        MEDIUM (else LOW)
-======================  ==========================================  ==========================
-evidence_strength       supported >= 0.70 and independent >= 0.25   supported >= 0.40
-citation_grounding      grounded >= 0.90                            grounded >= 0.60
-uncertainty_disclosure  uncertainty reviewer >= 7.0                 uncertainty reviewer >= 4.0
-reproducibility_status  full text >= 0.80 and identified >= 0.80    full text >= 0.40 and
-                                                                    identified >= 0.50
-======================  ==========================================  ==========================
-
-Tier: "DOI-grade" only when all three hold, else "Watchlist":
-
-1. review score >= ``ReviewSettings.doi_grade_min_score`` (default 7.0);
-2. share of claims supported >= ``ReviewSettings.doi_grade_min_verified`` (default 0.60);
-3. no used source is retracted (``Work.is_retracted`` or a Crossref ``updated-by`` retraction).
-
-The tier's ``basis`` sentence states each number beside its threshold.
+A dimension is HIGH when every ``high`` condition of the rubric holds (input >= number), else
+MEDIUM when every ``medium`` condition holds, else LOW. The tier is the first of the rubric's
+tiers whose conditions all hold: a minimum review score, a minimum share of claims supported
+(with at least one claim), and, where the rubric says so, no used source retracted
+(``Work.is_retracted`` or a Crossref ``updated-by`` retraction). The settings
+``ReviewSettings.doi_grade_min_score`` and ``doi_grade_min_verified`` replace the DOI-grade
+numbers when set. The tier's ``basis`` sentence states each number beside its threshold.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any
 
 from synth.corrections import work_is_retracted
 from synth.lexical import PLURAL_S, REVIEW, stem, tokens
@@ -80,24 +56,16 @@ from synth.records import (
     Tier,
     Verdict,
 )
+from synth.rubric import (
+    Dimension,
+    Reviewer,
+    Rubric,
+    Term,
+    TierRule,
+    effective_rubric,
+    review_method,
+)
 from synth.settings import ReviewSettings
-
-REVIEW_METHOD = "synth-rules-v1: mean of 6 rule-based automated reviewers (0-10 each)"
-
-# The dimension rules in words, printed beside each level in the report (same as the table above).
-DIMENSION_RULES: dict[str, str] = {
-    "evidence_strength": "HIGH: \u2265 70% of claims supported and \u2265 25% supported by another "
-    "source; MEDIUM: \u2265 40% supported; else LOW",
-    "citation_grounding": "HIGH: \u2265 90% of claims located with evidence beyond their own "
-    "sentence; MEDIUM: \u2265 60%; else LOW",
-    "uncertainty_disclosure": "HIGH: uncertainty reviewer score \u2265 7.0; MEDIUM: \u2265 4.0; "
-    "else LOW",
-    "reproducibility_status": "HIGH: \u2265 80% of used sources read in full text and \u2265 80% "
-    "with a DOI or arXiv id; MEDIUM: \u2265 40% and \u2265 50%; else LOW",
-}
-
-# Sections where authors usually state the caveats of their own work.
-_CAVEAT_SECTIONS = frozenset({"limitations", "discussion"})
 
 
 def is_grounded(claim: Claim, verdict: Verdict | None) -> bool:
@@ -185,8 +153,12 @@ def compute_stats(
     claims: list[Claim],
     verdicts: list[Verdict],
     failures: list[SourceFailure],
+    rubric: Rubric | None = None,
 ) -> ReviewStats:
-    """Gather the numbers the review rules use (documented in this module's docstring)."""
+    """Gather the counts the rubric's inputs are computed from (see this module's docstring)."""
+    caveat_kinds = set(
+        (rubric or effective_rubric()).reviewer("uncertainty").term("caveats_share").sections
+    )
     rel = {r.doc_id: r for r in relevance}
     used = [d for d in documents if d.doc_id in rel and rel[d.doc_id].used]
     full = [d for d in used if d.text_level == "fulltext"]
@@ -207,7 +179,7 @@ def compute_stats(
         cross_checked=int(counts["cross_checked"]),
         mean_confidence=counts["mean_confidence"],
         used_fulltext=len(full),
-        caveats_read=sum(any(s.kind in _CAVEAT_SECTIONS for s in d.sections) for d in full),
+        caveats_read=sum(any(s.kind in caveat_kinds for s in d.sections) for d in full),
         identified=sum(bool(d.work.doi or d.work.arxiv_id) for d in used),
         hashed=sum(bool(d.retrieval.sha256) for d in used),
         venues=len({d.work.venue.strip().lower() for d in used if d.work.venue}),
@@ -220,128 +192,156 @@ def compute_stats(
     )
 
 
-def _score(value: float) -> float:
-    return round(min(max(value, 0.0), 10.0), 1)
-
-
-def _relevance_reviewer(s: ReviewStats) -> ReviewerScore:
-    used_share = _share(s.used, s.candidates)
-    score = 0.0 if not s.used else 10 * (0.7 * s.mean_relevance + 0.3 * used_share)
-    why = (
-        f"mean relevance of the {s.used} used sources {s.mean_relevance:.2f}; "
-        f"{s.used} of {s.candidates} candidate sources used ({used_share:.0%}); "
-        f"{s.failures} input(s) could not be read"
-    )
-    return ReviewerScore(name="source relevance", score=_score(score), rationale=why)
-
-
-def _grounding_reviewer(s: ReviewStats) -> ReviewerScore:
-    why = (
-        f"{s.grounded} of {s.claims} claims have page, character span and bearing evidence "
-        f"outside their own sentence"
-    )
-    return ReviewerScore(
-        name="claim grounding", score=_score(10 * _share(s.grounded, s.claims)), rationale=why
-    )
-
-
-def _verification_reviewer(s: ReviewStats) -> ReviewerScore:
-    sup, ind = _share(s.supported, s.claims), _share(s.independent, s.claims)
-    score = 10 * (0.5 * sup + 0.25 * s.mean_confidence + 0.25 * ind)
-    why = (
-        f"{s.supported} of {s.claims} claims supported ({sup:.0%}), mean confidence "
-        f"{s.mean_confidence:.2f}, {s.independent} supported by another source ({ind:.0%})"
-    )
-    return ReviewerScore(name="verification", score=_score(score), rationale=why)
-
-
-def _uncertainty_reviewer(s: ReviewStats) -> ReviewerScore:
-    ver = _share(s.with_verdict, s.claims)
-    cav = _share(s.caveats_read, s.used_fulltext)
-    cross = _share(s.cross_checked, s.claims)
-    score = 4 * ver + 3 * cav + 3 * cross
-    why = (
-        f"{s.with_verdict} of {s.claims} claims carry a verdict and confidence; limitations or "
-        f"discussion read in {s.caveats_read} of {s.used_fulltext} full-text sources; "
-        f"{s.cross_checked} of {s.claims} claims cross-checked against other sources"
-    )
-    return ReviewerScore(name="uncertainty disclosure", score=_score(score), rationale=why)
-
-
-def _reproducibility_reviewer(s: ReviewStats) -> ReviewerScore:
-    full, ident = _share(s.used_fulltext, s.used), _share(s.identified, s.used)
-    hashed = _share(s.hashed, s.used)
-    score = 10 * (0.4 * full + 0.4 * ident + 0.2 * hashed)
-    why = (
-        f"of {s.used} used sources: {s.used_fulltext} read in full text, {s.identified} with "
-        f"a DOI or arXiv id, {s.hashed} with a content hash"
-    )
-    return ReviewerScore(name="reproducibility", score=_score(score), rationale=why)
-
-
-def balance(largest_claim_share: float, claims: int) -> float:
-    """1 when no source holds more than half the claims, falling linearly to 0 at all of them."""
+def balance(largest_claim_share: float, claims: int, half: float) -> float:
+    """1 when no source holds more than ``half`` of the claims, falling linearly to 0 at all."""
     if not claims:
         return 0.0
-    return 1.0 if largest_claim_share <= 0.5 else (1.0 - largest_claim_share) / 0.5
+    return 1.0 if largest_claim_share <= half else (1.0 - largest_claim_share) / (1.0 - half)
 
 
-def _coverage_reviewer(s: ReviewStats) -> ReviewerScore:
-    bal = balance(s.largest_claim_share, s.claims)
-    terms = _share(s.terms_covered, s.terms)
-    score = (
-        3 * min(s.used / 5, 1.0)
-        + min(s.venues / 3, 1.0)
-        + min(s.years / 3, 1.0)
-        + 2.5 * bal
-        + 2.5 * terms
-    )
-    why = (
+def inputs(s: ReviewStats) -> dict[str, float]:
+    """The value of every rubric input that needs no parameter (shares, means and counts)."""
+    return {
+        "mean_relevance": s.mean_relevance,
+        "used_share": _share(s.used, s.candidates),
+        "grounded_share": _share(s.grounded, s.claims),
+        "supported_share": _share(s.supported, s.claims),
+        "mean_confidence": s.mean_confidence,
+        "independent_share": _share(s.independent, s.claims),
+        "verdict_share": _share(s.with_verdict, s.claims),
+        "caveats_share": _share(s.caveats_read, s.used_fulltext),
+        "cross_checked_share": _share(s.cross_checked, s.claims),
+        "fulltext_share": _share(s.used_fulltext, s.used),
+        "identified_share": _share(s.identified, s.used),
+        "hashed_share": _share(s.hashed, s.used),
+        "used_sources": float(s.used),
+        "venues": float(s.venues),
+        "years": float(s.years),
+        "terms_share": _share(s.terms_covered, s.terms),
+    }
+
+
+def _term_value(term: Term, s: ReviewStats, values: dict[str, float]) -> float:
+    if term.input == "balance":
+        # The validator guarantees `half` on a balance term.
+        value = balance(s.largest_claim_share, s.claims, term.half or 0.0)
+    else:
+        value = values[term.input]
+    return value if term.full_at is None else min(value / term.full_at, 1.0)
+
+
+def _formula(reviewer: Reviewer, s: ReviewStats, values: dict[str, float]) -> float:
+    # Summed left to right in the rubric's order, then scaled: the order fixes the rounding.
+    total = 0.0
+    for term in reviewer.terms:
+        total += term.weight * _term_value(term, s, values)
+    return reviewer.scale * total
+
+
+def _rationale(reviewer: Reviewer, s: ReviewStats, values: dict[str, float]) -> str:
+    """The one-line rationale of a reviewer, quoting the counts its formula used."""
+    key = reviewer.key
+    if key == "relevance":
+        return (
+            f"mean relevance of the {s.used} used sources {s.mean_relevance:.2f}; "
+            f"{s.used} of {s.candidates} candidate sources used ({values['used_share']:.0%}); "
+            f"{s.failures} input(s) could not be read"
+        )
+    if key == "grounding":
+        return (
+            f"{s.grounded} of {s.claims} claims have page, character span and bearing evidence "
+            f"outside their own sentence"
+        )
+    if key == "verification":
+        return (
+            f"{s.supported} of {s.claims} claims supported ({values['supported_share']:.0%}), "
+            f"mean confidence {s.mean_confidence:.2f}, {s.independent} supported by another "
+            f"source ({values['independent_share']:.0%})"
+        )
+    if key == "uncertainty":
+        caveats = " or ".join(reviewer.term("caveats_share").sections)
+        return (
+            f"{s.with_verdict} of {s.claims} claims carry a verdict and confidence; {caveats} "
+            f"read in {s.caveats_read} of {s.used_fulltext} full-text sources; "
+            f"{s.cross_checked} of {s.claims} claims cross-checked against other sources"
+        )
+    if key == "reproducibility":
+        return (
+            f"of {s.used} used sources: {s.used_fulltext} read in full text, {s.identified} "
+            f"with a DOI or arXiv id, {s.hashed} with a content hash"
+        )
+    return (
         f"{s.used} used sources, {s.venues} distinct venues, {s.years} distinct years; "
         f"largest share of claims from one source {s.largest_claim_share:.0%}; "
         f"{s.terms_covered} of {s.terms} question terms found in claims"
     )
-    return ReviewerScore(name="coverage and diversity", score=_score(score), rationale=why)
 
 
-def _level(value: float, high: float, medium: float) -> Level:
-    return "HIGH" if value >= high else "MEDIUM" if value >= medium else "LOW"
+def score_reviewer(reviewer: Reviewer, s: ReviewStats, rubric: Rubric) -> ReviewerScore:
+    """One reviewer's score (its rubric formula, clipped and rounded) and rationale."""
+    values = inputs(s)
+    raw = _formula(reviewer, s, values)
+    if reviewer.key == "relevance" and not s.used:
+        raw = 0.0  # no used source: nothing to grade, whatever the candidates
+    score = round(min(max(raw, 0.0), rubric.max_score), 1)
+    return ReviewerScore(name=reviewer.name, score=score, rationale=_rationale(reviewer, s, values))
 
 
-def _dimensions(s: ReviewStats, uncertainty: float) -> QualityDimensions:
-    sup, ind = _share(s.supported, s.claims), _share(s.independent, s.claims)
-    full, ident = _share(s.used_fulltext, s.used), _share(s.identified, s.used)
-    strength: Level = "HIGH" if sup >= 0.7 and ind >= 0.25 else _level(sup, 2.0, 0.4)
-    repro: Level = (
-        "HIGH"
-        if full >= 0.8 and ident >= 0.8
-        else "MEDIUM"
-        if full >= 0.4 and ident >= 0.5
-        else "LOW"
-    )
-    return QualityDimensions(
-        evidence_strength=strength,
-        citation_grounding=_level(_share(s.grounded, s.claims), 0.9, 0.6),
-        uncertainty_disclosure=_level(uncertainty, 7.0, 4.0),
-        reproducibility_status=repro,
-    )
+def _meets(conditions: dict[Any, float], values: dict[str, float]) -> bool:
+    return all(values[name] >= at_least for name, at_least in conditions.items())
 
 
-def _tier(s: ReviewStats, score: float, settings: ReviewSettings) -> tuple[bool, str]:
-    sup = _share(s.supported, s.claims)
-    ok_score = score >= settings.doi_grade_min_score
-    ok_sup = s.claims > 0 and sup >= settings.doi_grade_min_verified
-    ok_retr = not s.retracted_used
-    parts = [
-        f"review score {score:.1f} {'meets' if ok_score else 'is below'} the "
-        f"{settings.doi_grade_min_score:.1f} threshold",
-        f"{s.supported} of {s.claims} claims supported ({sup:.0%}) "
-        f"{'meets' if ok_sup else 'is below'} the {settings.doi_grade_min_verified:.0%} threshold",
-        "no used source is retracted"
-        if ok_retr
-        else f"{len(s.retracted_used)} used source(s) retracted, which rules out DOI-grade",
-    ]
-    return ok_score and ok_sup and ok_retr, "; ".join(parts) + "."
+def dimension_level(dimension: Dimension, values: dict[str, float]) -> Level:
+    """HIGH when every high condition holds, else MEDIUM when every medium one does, else LOW."""
+    if _meets(dimension.high, values):
+        return "HIGH"
+    return "MEDIUM" if _meets(dimension.medium, values) else "LOW"
+
+
+def _dimensions(s: ReviewStats, uncertainty: float, rubric: Rubric) -> QualityDimensions:
+    values = {**inputs(s), "uncertainty_score": uncertainty}
+    return QualityDimensions(**{d.key: dimension_level(d, values) for d in rubric.dimensions})
+
+
+def _tier_checks(rule: TierRule, s: ReviewStats, score: float) -> tuple[bool, list[str]]:
+    """Whether the report meets one tier's conditions, and each check as a basis phrase."""
+    ok, parts = True, []
+    if rule.min_review_score is not None:
+        met = score >= rule.min_review_score
+        parts.append(
+            f"review score {score:.1f} {'meets' if met else 'is below'} the "
+            f"{rule.min_review_score:.1f} threshold"
+        )
+        ok = ok and met
+    if rule.min_supported_share is not None:
+        sup = _share(s.supported, s.claims)
+        met = s.claims > 0 and sup >= rule.min_supported_share
+        parts.append(
+            f"{s.supported} of {s.claims} claims supported ({sup:.0%}) "
+            f"{'meets' if met else 'is below'} the {rule.min_supported_share:.0%} threshold"
+        )
+        ok = ok and met
+    if not rule.allow_retracted:
+        met = not s.retracted_used
+        parts.append(
+            "no used source is retracted"
+            if met
+            else f"{len(s.retracted_used)} used source(s) retracted, which rules out {rule.name}"
+        )
+        ok = ok and met
+    return ok, parts
+
+
+def decide_tier(s: ReviewStats, score: float, rubric: Rubric) -> tuple[Tier, str]:
+    """The first rubric tier whose conditions hold, and the basis sentence naming each check."""
+    parts: list[str] = []
+    for rule in rubric.tiers:
+        met, checks = _tier_checks(rule, s, score)
+        parts += checks
+        if met:
+            why = "; ".join(parts) + "." if parts else "every report meets this tier."
+            return rule.name, f"{rule.name}: {why}"
+    raise AssertionError("unreachable: the rubric's last tier has no condition")
 
 
 def review_report(
@@ -352,29 +352,43 @@ def review_report(
     verdicts: list[Verdict],
     failures: list[SourceFailure],
     settings: ReviewSettings,
+    rubric: Rubric | None = None,
 ) -> tuple[Review, Quality]:
-    """Grade a report with the six reviewers; derive the quality dimensions and the tier."""
-    s = compute_stats(question, documents, relevance, claims, verdicts, failures)
-    reviewers = [
-        _relevance_reviewer(s),
-        _grounding_reviewer(s),
-        _verification_reviewer(s),
-        _uncertainty_reviewer(s),
-        _reproducibility_reviewer(s),
-        _coverage_reviewer(s),
-    ]
+    """Grade a report with the rubric's reviewers; derive the quality dimensions and the tier."""
+    rules = rubric or effective_rubric(settings)
+    s = compute_stats(question, documents, relevance, claims, verdicts, failures, rules)
+    reviewers = [score_reviewer(r, s, rules) for r in rules.reviewers]
     scores = [r.score for r in reviewers]
     # The mean of the rounded scores, so a reader can recompute it from the printed table.
     score = round(sum(scores) / len(scores), 1)
     review = Review(
-        method=REVIEW_METHOD,
+        method=review_method(rules),
         score=score,
         spread=round(max(scores) - min(scores), 1),
         reviewers=reviewers,
     )
-    doi_grade, why = _tier(s, score, settings)
-    tier: Tier = "DOI-grade" if doi_grade else "Watchlist"
-    quality = Quality(
-        tier=tier, basis=f"{tier}: {why}", dimensions=_dimensions(s, reviewers[3].score)
-    )
+    uncertainty = scores[[r.key for r in rules.reviewers].index("uncertainty")]
+    tier, basis = decide_tier(s, score, rules)
+    quality = Quality(tier=tier, basis=basis, dimensions=_dimensions(s, uncertainty, rules))
     return review, quality
+
+
+def retier(
+    quality: Quality,
+    score: float,
+    supported: int,
+    claims: int,
+    retracted_used: tuple[str, ...],
+    settings: ReviewSettings,
+) -> Quality:
+    """The tier and basis decided again by the tier rule (dimensions kept), e.g. after a retraction.
+
+    Used by ``synth check-sources``, which knows a finished report's numbers but not its records.
+    """
+    # The tier rule reads only these counts; the other statistics do not enter it.
+    base: dict[str, Any] = {f.name: 0 for f in fields(ReviewStats)}
+    stats = ReviewStats(
+        **{**base, "supported": supported, "claims": claims, "retracted_used": retracted_used}
+    )
+    tier, basis = decide_tier(stats, score, effective_rubric(settings))
+    return quality.model_copy(update={"tier": tier, "basis": basis})
