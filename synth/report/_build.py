@@ -43,6 +43,7 @@ from synth.report._models import (
 )
 from synth.report.synthesis import cite, disambiguate
 from synth.review import is_independent
+from synth.rubric import Rubric, load_rubric, rubric_digest
 
 CLAIM_LINEAGE = (
     "Each claim is a verbatim sentence of its source's cleaned text, located by page, section "
@@ -293,8 +294,14 @@ def build_manifest(
     title: str | None = None,
     findings: list[Finding] | None = None,
     answer: Answer | None = None,
+    rubric: Rubric | None = None,
 ) -> Manifest:
-    """Assemble the manifest (artifacts stay empty until write_report fills them)."""
+    """Assemble the manifest (artifacts stay empty until write_report fills them).
+
+    ``rubric`` is the one the review applied (default: the packaged rubric); its version and
+    digest are recorded.
+    """
+    graded_by = rubric if rubric is not None else load_rubric()
     sources = build_sources(documents, relevance)
     keys = {s.doc_id: s.key for s in sources}
     manifest_claims = build_claims(claims, verdicts, keys)
@@ -321,5 +328,7 @@ def build_manifest(
         artifacts=[],
         findings=manifest_findings,
         answer=build_answer(answer, manifest_findings, manifest_claims) if answer else None,
+        rubric_version=graded_by.version,
+        rubric_digest=rubric_digest(graded_by),
         **fields,
     )

@@ -244,6 +244,14 @@ class Manifest(BaseModel):
     )
     findings: list[ManifestFinding] = Field(default_factory=list)
     answer: ManifestAnswer | None = None
+    rubric_version: str | None = Field(
+        None, description="Version of the review rubric the report was graded under."
+    )
+    rubric_digest: str | None = Field(
+        None,
+        pattern=r"^[0-9a-f]{64}$",
+        description="sha256 of the rubric's canonical JSON, as `synth rubric --json` prints it.",
+    )
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Manifest:

@@ -27,13 +27,24 @@ TEMPLATE_NAMES: dict[str, str] = {
     "txt": "report.txt.j2",
 }
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
+# An ampersand that Markdown would read as the start of a character reference.
+_REFERENCE_START = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
+# CommonMark raw HTML and autolinks open with "<" and a letter, "/", "!" or "?".
+_TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
+_TAG_CLOSE = re.compile(r"(?<!\s)>")
 
 
 def md_escape(text: object) -> str:
-    """Escape text for Markdown: markup gets a backslash, HTML characters become entities."""
-    s = " ".join(str(text).split())
-    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD_SPECIAL.sub(r"\\\1", s)
+    """Escape text for Markdown, touching only what Markdown or embedded HTML would interpret.
+
+    Markup characters get a backslash. ``<`` becomes ``&lt;`` only where it could open a tag,
+    comment or autolink, and ``>`` becomes ``&gt;`` unless a space precedes it (so it cannot close
+    a tag or start a quote); "p < 0.05", "n > 3" and "Ba & Caruana" stay as written. An ``&``
+    gets a backslash only where it would start a character reference (``&amp;``, ``&#60;``).
+    """
+    s = _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    s = _REFERENCE_START.sub(r"\\&", s)
+    return _TAG_CLOSE.sub("&gt;", _TAG_OPEN.sub("&lt;", s))
 
 
 def _wrap(text: object, width: int, indent: str = "", first: str | None = None) -> str:

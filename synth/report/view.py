@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from markupsafe import Markup
+
 from synth.ids import to_link_arxiv_id, to_link_doi, to_link_url
 from synth.report._models import (
     Manifest,
@@ -16,6 +18,7 @@ from synth.report._models import (
     ManifestFinding,
     ManifestSource,
 )
+from synth.report.figures import build_figures
 from synth.report.synthesis import (
     arxiv_url,
     build_abstract,
@@ -23,7 +26,7 @@ from synth.report.synthesis import (
     reference_entry,
     year_text,
 )
-from synth.review import DIMENSION_RULES
+from synth.rubric import Rubric, dimension_rule, load_rubric, rubric_digest, tier_rules
 
 VERDICT_LABELS = {
     "supported": ("\u2713", "Supported"),
@@ -86,11 +89,7 @@ READING_NOTES: list[tuple[str, str]] = [
         "The mean of six automated reviewers, each scoring 0 to 10 by fixed rules stated in each "
         "rationale; the spread is the highest minus the lowest reviewer score.",
     ),
-    (
-        "Tier",
-        "DOI-grade when the review score, the share of supported claims and the absence of "
-        "retracted sources all meet the thresholds given in the basis; otherwise Watchlist.",
-    ),
+    ("Tier", "__tier__"),
     (
         "Quality dimensions",
         "LOW, MEDIUM or HIGH by the rule printed beside each dimension.",
@@ -109,6 +108,12 @@ STRENGTH_NOTE = (
     "contradicted one), n the number of distinct sources that report or corroborate it and k the "
     "number that contrast it. One source gives at most half of c, two three quarters: a paper "
     "repeating itself counts once."
+)
+# The tier rules themselves are quoted from the rubric at the end of the reading guide.
+TIER_NOTE = (
+    "DOI-grade or Watchlist by the first of the tier rules below that the report meets (quoted "
+    "from the review rubric, which the command synth rubric prints); the basis states each of "
+    "the report's numbers beside its threshold."
 )
 _DEFAULT_CONFIDENCE = (
     "The verifier's estimated probability, from 0 to 1, that the claim is supported by the "
@@ -347,13 +352,63 @@ def _corrections(m: Manifest) -> tuple[list[dict[str, Any]], dict[str, list[int]
     return rows, by_claim
 
 
+def _corrected_claims(m: Manifest) -> list[dict[str, Any]]:
+    """The claims a correction or withdrawal names, each with the records that name it."""
+    numbered = [
+        (n, r)
+        for n, r in enumerate(m.corrections.records, start=1)
+        if r.kind in ("correction", "withdrawal")
+    ]
+    out = []
+    for c in m.claims:
+        records = [(n, r) for n, r in numbered if c.id in r.affected_claims]
+        if records:
+            out.append(
+                {
+                    "id": c.id,
+                    "text": " ".join(c.text.split()),
+                    "numbers": ", ".join(str(n) for n, _ in records),
+                    "reasons": [
+                        f"#{n} ({r.kind}, {r.date:%Y-%m-%d}): {r.reason}" for n, r in records
+                    ],
+                }
+            )
+    return out
+
+
+def _rubric(m: Manifest, rubric: Rubric) -> dict[str, Any]:
+    """The rubric the reading guide quotes, and a note when the report was graded by another."""
+    digest = rubric_digest(rubric)
+    note = ""
+    if m.rubric_digest is None:
+        note = f"This report's manifest names no rubric; the rules quoted are {rubric.version}'s."
+    elif m.rubric_digest != digest:
+        note = (
+            f"This report was graded under rubric {m.rubric_version} (digest "
+            f"{m.rubric_digest[:12]}), not the one quoted here ({rubric.version}, digest "
+            f"{digest[:12]})."
+        )
+    return {"version": rubric.version, "digest": digest, "tiers": tier_rules(rubric), "note": note}
+
+
 def build_view(m: Manifest, max_findings: int = 3) -> dict[str, Any]:
     """Everything the templates print, as strings and lists (no template arithmetic)."""
+    rubric = load_rubric()
     sources = {s.key: s for s in m.sources}
     corrections, by_claim = _corrections(m)
+    corrected = _corrected_claims(m)
+    rows = m.bench.get("rows") if m.bench else None
+    figures = build_figures(
+        m.claims,
+        m.sources,
+        m.findings,
+        rows if isinstance(rows, list) and all(isinstance(r, dict) for r in rows) else [],
+        corrected=[c["id"] for c in corrected],
+    )
     special = {
         "__confidence__": m.verification.confidence_note or _DEFAULT_CONFIDENCE,
         "__strength__": STRENGTH_NOTE,
+        "__tier__": TIER_NOTE,
     }
     notes = [(term, special.get(text, text)) for term, text in READING_NOTES]
     return {
@@ -375,7 +430,7 @@ def build_view(m: Manifest, max_findings: int = 3) -> dict[str, Any]:
             {
                 "name": DIMENSION_NAMES[k],
                 "level": getattr(m.quality.dimensions, k),
-                "rule": DIMENSION_RULES[k],
+                "rule": dimension_rule(rubric, k),
             }
             for k in DIMENSION_NAMES
         ],
@@ -390,5 +445,9 @@ def build_view(m: Manifest, max_findings: int = 3) -> dict[str, Any]:
         "findings": [_finding_row(f, sources) for f in m.findings],
         "notes": notes + ([BENCH_NOTE] if m.bench else []),
         "bench": _bench(m),
+        # The SVG is built and escaped by figures.py; Markup tells autoescaping to leave it.
+        "figures": {k: {**f.model_dump(), "svg": Markup(f.svg)} for k, f in figures.items()},
+        "corrected_claims": corrected,
         "withdrawn": m.corrections.status == "WITHDRAWN",
+        "rubric": _rubric(m, rubric),
     }
