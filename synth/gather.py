@@ -10,37 +10,112 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from synth.errors import InputError, ParseError, RetrievalError, SynthError
 from synth.ids import arxiv_base_id
+from synth.progress import NO_PROGRESS, Progress
 from synth.records import Document, PaperRecord, ReportRequest, Retrieval, SourceFailure, Work
 from synth.settings import Settings
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from synth.retrieve.local import CorpusScan
+
 log = logging.getLogger(__name__)
+
+# In a NoSourcesError when no search service answered: the CLI's cue to suggest a local
+# corpus or the cache.
+UNREACHABLE = "no service reachable"
+
+# Pieces of a retrieval error that matter in a log, not on a user's screen.
+_CONNECTION = re.compile(r"connection failed \((?:\w+: )?(?:\[Errno -?\d+\] ?)?([^)]*)\)")
+_TIMEOUT = re.compile(r"timed out \(\w+\)")
+_ATTEMPTS = re.compile(r" after \d+ attempt\(s\)")
+_URL = re.compile(r":? (?:for )?https?://[^\s;]*")
+
+
+def brief_reason(reason: str) -> str:
+    """A retrieval failure in a few words: no URL, retry count or exception class."""
+
+    def lower_first(match: re.Match[str]) -> str:
+        words = match.group(1).strip() or "connection failed"
+        return words[:1].lower() + words[1:]
+
+    text = _CONNECTION.sub(lower_first, reason)
+    text = _TIMEOUT.sub("timed out", text)
+    return _URL.sub("", _ATTEMPTS.sub("", text)).strip()
+
+
+def _is_network_failure(failure: SourceFailure) -> bool:
+    return failure.stage == "retrieve" and (
+        "connection failed" in failure.reason or "timed out" in failure.reason
+    )
+
+
+def unreachable_services(failures: list[SourceFailure]) -> list[str]:
+    """Services whose searches failed for want of a connection, in order of first failure."""
+    names = [
+        f.input.split(" search", 1)[0]
+        for f in failures
+        if " search" in f.input and _is_network_failure(f)
+    ]
+    return list(dict.fromkeys(names))
+
+
+def _warn_search_failures(progress: Progress, failures: list[SourceFailure]) -> None:
+    """One warning per failing service, however many of its queries failed."""
+    seen: set[str] = set()
+    for failure in failures:
+        service = failure.input.split(" search", 1)[0]
+        if service in seen:
+            continue
+        seen.add(service)
+        reason = brief_reason(failure.reason).removeprefix(f"{service}: ")
+        progress.warn(f"{service} search failed: {reason}")
+
+
+def _warn_failure(progress: Progress, failure: SourceFailure) -> None:
+    progress.warn(f"{failure.input}: {failure.reason}")
 
 
 def _parse_local(
-    settings: Settings, paths: list[Path]
+    settings: Settings,
+    paths: list[Path],
+    progress: Progress = NO_PROGRESS,
+    shortlist: Callable[[CorpusScan], CorpusScan] | None = None,
 ) -> tuple[list[Document], list[SourceFailure]]:
     from synth.parse.cache import load_document
     from synth.parse.record import parse_record
     from synth.retrieve.local import scan_corpus
 
     scan = scan_corpus(paths)
+    if shortlist is not None:  # the library's first stage: only its candidates are read
+        progress.stage("library", total=None)  # not silent while the library is indexed
+        scan = shortlist(scan)
     docs: list[Document] = []
     failures = list(scan.failures)
+    for failure in scan.failures:
+        _warn_failure(progress, failure)
+    if scan.pdfs or scan.records:
+        progress.stage("parse", total=len(scan.pdfs) + len(scan.records))
     for pdf in scan.pdfs:
         try:
             docs.append(load_document(pdf, settings.parse, settings.cache_dir("parsed")))
         except ParseError as exc:
             log.info("skipping %s: %s", pdf, exc.reason)
             # exc.path, not str(pdf): a name that is not UTF-8 is escaped there, printable.
-            failures.append(SourceFailure(input=exc.path, reason=exc.reason, stage="parse"))
+            failure = SourceFailure(input=exc.path, reason=exc.reason, stage="parse")
+            failures.append(failure)
+            _warn_failure(progress, failure)
+        progress.advance()
     for record, origin in zip(scan.records, scan.record_origins, strict=True):
         docs.append(parse_record(record, origin))
+        progress.advance()
     return docs, failures
 
 
@@ -81,7 +156,7 @@ def _document_for_work(work: Work, pdf: Path | None, settings: Settings) -> Docu
     return doc.model_copy(update={"work": work, "retrieval": retrieval})
 
 
-def _read_work(work: Work, client: Any, settings: Settings) -> Document:
+def _read_work(work: Work, client: Any, settings: Settings, progress: Progress) -> Document:
     from synth.retrieve.resolve import fetch_pdf
 
     pdf: Path | None = None
@@ -89,16 +164,17 @@ def _read_work(work: Work, client: Any, settings: Settings) -> Document:
         try:
             pdf = fetch_pdf(work, client, settings.retrieve)
         except RetrievalError as exc:
-            log.warning("no full text for %s: %s", work.title, exc)
+            # Common (closed access) and harmless: the abstract is used instead.
+            log.info("no full text for %s: %s", work.title, exc)
     try:
         return _document_for_work(work, pdf, settings)
     except ParseError as exc:
-        log.warning("full text of %s unreadable (%s); using its abstract", work.title, exc.reason)
+        progress.warn(f"full text of {work.title} unreadable ({exc.reason}); using its abstract")
         return _document_for_work(work, None, settings)
 
 
 def _retrieve(
-    request: ReportRequest, settings: Settings, search: bool
+    request: ReportRequest, settings: Settings, search: bool, progress: Progress
 ) -> tuple[list[Document], list[SourceFailure]]:
     from synth.retrieve._http import build_client
     from synth.retrieve.resolve import resolve_identifier
@@ -108,22 +184,34 @@ def _retrieve(
     failures: list[SourceFailure] = []
     with build_client(settings.retrieve, settings.cache_dir("http")) as client:
         works: list[Work] = []
-        for raw in [*request.dois, *request.arxiv_ids]:
+        identifiers = [*request.dois, *request.arxiv_ids]
+        if identifiers:
+            progress.stage("resolve", total=len(identifiers))
+        for raw in identifiers:
             try:
                 works.append(resolve_identifier(raw, client, settings.retrieve))
             except SynthError as exc:
                 failures.append(SourceFailure(input=raw, reason=str(exc), stage="retrieve"))
+                progress.warn(f"{raw}: {brief_reason(str(exc))}")
+            progress.advance()
         if search:
+            progress.stage("search")
             candidates, search_failures = search_candidates(
                 request.question, client, settings.retrieve
             )
             failures.extend(search_failures)
+            _warn_search_failures(progress, search_failures)
             works.extend(c.work for c in candidates)
+        if works:
+            progress.stage("fetch", total=len(works))
         for work in works:
             try:
-                docs.append(_read_work(work, client, settings))
+                docs.append(_read_work(work, client, settings, progress))
             except SynthError as exc:
-                failures.append(SourceFailure(input=work.title, reason=str(exc), stage="parse"))
+                failure = SourceFailure(input=work.title, reason=str(exc), stage="parse")
+                failures.append(failure)
+                _warn_failure(progress, failure)
+            progress.advance()
     return docs, failures
 
 
@@ -153,9 +241,16 @@ def dedupe_documents(docs: list[Document]) -> list[Document]:
 
 
 def gather_documents(
-    request: ReportRequest, settings: Settings
+    request: ReportRequest,
+    settings: Settings,
+    progress: Progress = NO_PROGRESS,
+    shortlist: Callable[[CorpusScan], CorpusScan] | None = None,
 ) -> tuple[list[Document], list[SourceFailure]]:
-    """All readable documents for a request, and a failure record for every unusable input."""
+    """All readable documents for a request, and a failure record for every unusable input.
+
+    Each failure is also passed to ``progress.warn`` as it happens. ``shortlist`` narrows the
+    scanned --corpus before anything in it is parsed (``synth.library.Shortlist``).
+    """
     from synth.ids import parse_identifier
 
     for raw in [*request.dois, *request.arxiv_ids]:
@@ -163,7 +258,7 @@ def gather_documents(
     docs: list[Document] = []
     failures: list[SourceFailure] = []
     if request.corpus:
-        local_docs, local_failures = _parse_local(settings, request.corpus)
+        local_docs, local_failures = _parse_local(settings, request.corpus, progress, shortlist)
         docs += local_docs
         failures += local_failures
     search = (
@@ -172,7 +267,7 @@ def gather_documents(
         else not (request.corpus or request.dois or request.arxiv_ids)
     )
     if request.dois or request.arxiv_ids or search:
-        remote_docs, remote_failures = _retrieve(request, settings, search)
+        remote_docs, remote_failures = _retrieve(request, settings, search, progress)
         docs += remote_docs
         failures += remote_failures
     return dedupe_documents(docs), failures

@@ -33,6 +33,7 @@ from synth.extract.relevance import (
 from synth.fingerprint import inputs_digest
 from synth.ids import report_dir_name, report_id
 from synth.parse.sentences import is_prose
+from synth.progress import NO_PROGRESS, Progress, StageCallbackProgress
 from synth.records import (
     Answer,
     Claim,
@@ -55,6 +56,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# Stages that announce themselves to the progress with their item count.
+_COUNTED = frozenset({"parse", "embed"})
+
 
 class ReportOutcome(BaseModel):
     """What the CLI prints after a report."""
@@ -68,6 +72,7 @@ class ReportOutcome(BaseModel):
     contradicted: int
     score: float
     tier: str
+    tier_basis: str
     failures: list[SourceFailure]
     relevance: list[dict[str, Any]]
     timings: dict[str, float]
@@ -107,7 +112,9 @@ class ReportRun:
     report_id: str
     folder: Path
     previous: Manifest | None
+    progress: Progress = NO_PROGRESS
     documents: list[Document] = field(default_factory=list)
+    set_aside: list[tuple[Document, Relevance]] = field(default_factory=list)
     failures: list[SourceFailure] = field(default_factory=list)
     relevance: list[Relevance] = field(default_factory=list)
     used: list[Document] = field(default_factory=list)
@@ -125,8 +132,13 @@ def run_report(
     settings: Settings,
     on_stage: StageCallback | None = None,
     embedder: CachedEmbedder | None = None,
+    progress: Progress | None = None,
 ) -> ReportOutcome:
-    """Produce one report folder (manifest + md/html/txt) and update the reports index."""
+    """Produce one report folder (manifest + md/html/txt) and update the reports index.
+
+    ``progress`` hears every stage, count and warning; a bare ``on_stage(name)`` callback is
+    the older way to hear only the stage names.
+    """
     import tempfile
 
     from synth.errors import InputError
@@ -151,35 +163,77 @@ def run_report(
     folder = request.out_dir / report_dir_name(rid)
     # A corrupt manifest in the way is found before any work, not after it.
     previous = _previous_manifest(folder)
+    if progress is None:
+        progress = StageCallbackProgress(on_stage) if on_stage else NO_PROGRESS
+    timer = StageTimer(lambda name: None if name in _COUNTED else progress.stage(name))
     run = ReportRun(
         request,
         settings,
-        StageTimer(on_stage),
+        timer,
         embedder or build_embedder(settings),
         rid,
         folder,
         previous,
+        progress,
     )
-    _gather(run)
-    _rank_sources(run)
-    _extract(run)
-    _verify_run(run)
-    _synthesize(run)
-    _review(run)
-    _write(run)
+    try:
+        _gather(run)
+        _rank_sources(run)
+        _extract(run)
+        _verify_run(run)
+        _synthesize(run)
+        _review(run)
+        _write(run)
+    finally:
+        if embedder is None:  # built here, so closed here; a caller's embedder stays open
+            run.embedder.close()
     return _outcome(run)
 
 
-def _gather(run: ReportRun) -> None:
-    with run.timer.stage("parse"):
-        run.documents, run.failures = gather.gather_documents(run.request, run.settings)
-    if not run.documents:
+def _no_sources(run: ReportRun) -> NoSourcesError:
+    """Why nothing is readable, in one line; reasons already warned about are not repeated."""
+    unreachable = gather.unreachable_services(run.failures)
+    if unreachable and all(f.stage == "retrieve" for f in run.failures):
+        if run.progress is NO_PROGRESS:
+            return NoSourcesError(
+                f"no readable source for this report: {gather.UNREACHABLE} "
+                f"({', '.join(unreachable)})"
+            )
+        return NoSourcesError(gather.UNREACHABLE)  # each service was named in a warning
+    detail = ""
+    if run.progress is NO_PROGRESS:  # nobody saw the warnings: say the first reasons here
         detail = "; ".join(f"{f.input}: {f.reason}" for f in run.failures[:3])
-        raise NoSourcesError(
-            "no readable source for this report" + (f" ({detail})" if detail else "")
+    elif run.failures:
+        detail = f"{len(run.failures)} input(s) failed, see the warnings above"
+    return NoSourcesError("no readable source for this report" + (f" ({detail})" if detail else ""))
+
+
+def _embed_passages(run: ReportRun) -> None:
+    """Embed every body passage once (later stages hit the cache), counting as it goes."""
+    texts = [p.text for d in run.documents for p in body_passages(d)]
+    run.progress.stage("embed", total=len(texts))
+    # One model batch per call: the count moves as each batch is done, batching is unchanged.
+    step = max(1, run.settings.verify.batch_size)
+    for start in range(0, len(texts), step):
+        chunk = texts[start : start + step]
+        run.embedder.encode(chunk)
+        run.progress.advance(len(chunk))
+
+
+def _gather(run: ReportRun) -> None:
+    from synth.library import Shortlist
+
+    shortlist = Shortlist(run.request.question, run.settings, run.embedder, run.progress)
+    with run.timer.stage("parse"):
+        run.documents, run.failures = gather.gather_documents(
+            run.request, run.settings, run.progress, shortlist
         )
+    read = {d.doc_id for d in run.documents}
+    run.set_aside = [(d, r) for d, r in shortlist.set_aside if d.doc_id not in read]
+    if not run.documents:
+        raise _no_sources(run)
     with run.timer.stage("embed"):
-        run.embedder.encode([p.text for d in run.documents for p in body_passages(d)])
+        _embed_passages(run)
 
 
 def _rank_sources(run: ReportRun) -> None:
@@ -188,6 +242,9 @@ def _rank_sources(run: ReportRun) -> None:
             run.request.question, run.documents, run.embedder, run.settings.extract
         )
         run.documents, run.relevance = _order_by_relevance(run.documents, relevance)
+        # Shortlisted but not read (the library's cosine margin): listed as left out, last.
+        run.documents += [d for d, _ in run.set_aside]
+        run.relevance += [r for _, r in run.set_aside]
     run.used = _used(run)
     if not run.used:
         best = max(run.relevance, key=lambda r: r.score)
@@ -315,6 +372,7 @@ def _write(run: ReportRun) -> None:
     from synth.corrections import merge_corrections, source_events
     from synth.report.manifest import ManifestRequest, build_manifest, update_index
     from synth.report.render import render_report, write_report
+    from synth.rubric import effective_rubric
     from synth.verify.verifier import describe_confidence
 
     assert run.review is not None
@@ -355,6 +413,7 @@ def _write(run: ReportRun) -> None:
             extra=extra,
             findings=run.findings,
             answer=run.answer,
+            rubric=effective_rubric(settings.review),
         )
         run.manifest = write_report(run.folder, manifest, render_report(manifest, settings.report))
         update_index(request.out_dir, run.manifest)
@@ -375,6 +434,7 @@ def _outcome(run: ReportRun) -> ReportOutcome:
         contradicted=labels.count("contradicted"),
         score=run.review.score,
         tier=run.quality.tier,
+        tier_basis=run.quality.basis,
         failures=run.failures,
         relevance=[
             {

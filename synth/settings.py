@@ -135,6 +135,22 @@ class ExtractSettings(_Section):
     )
 
 
+class EmbedSettings(_Section):
+    """How sentence embeddings are computed (the model is verify.model)."""
+
+    backend: Literal["torch", "onnx", "onnx-int8"] = Field(
+        "onnx",
+        description="Embedding runtime: ONNX Runtime over a local export of the packaged weights "
+        "(made once, cached by the weights' digest), sentence-transformers on torch (the same "
+        "vectors, 3x slower), or the export with int8 weights (faster, vectors move slightly).",
+    )
+    export_dir: Path | None = Field(
+        None,
+        description="Folder of the cached ONNX exports (default: cache/onnx under home). An "
+        "export is keyed by the weights' digest, so one folder can serve several homes.",
+    )
+
+
 class VerifySettings(_Section):
     """Evidence retrieval and verdicts."""
 
@@ -163,6 +179,24 @@ class VerifySettings(_Section):
         description="Best passages of other sources the pair model also reads when none is "
         "among the top pair_candidates (so another source can corroborate a claim).",
     )
+    name_rule: bool = Field(
+        False,
+        description="Strict names: withhold support unless a supporting passage (or its "
+        "document's title) names the genes, drugs, acronyms and models the claim names. Off by "
+        "default: on SciFact dev it cost more true claims than it caught swapped names.",
+    )
+    name_context: int = Field(
+        0,
+        ge=0,
+        description="Passages of the same document on each side of a supporting passage that "
+        "may also name what the claim names (0, chosen on SciFact train: wider windows let "
+        "more swapped names through than they rescue true claims).",
+    )
+    sense_contrast: bool = Field(
+        True,
+        description="Withhold support when the strongest supporting passage reads as support "
+        "for the claim's reversal (negated, direction word swapped) at least as strongly.",
+    )
     top_k: int = Field(3, ge=1, description="Evidence passages shown per claim.")
     candidates: int = Field(50, description="Passages retrieved per claim before scoring.")
     exact_index_max: int = Field(
@@ -187,17 +221,53 @@ class VerifySettings(_Section):
     )
 
 
+class LibrarySettings(_Section):
+    """The first stage over a --corpus: which documents are read in full for a question."""
+
+    candidates: int = Field(
+        8,
+        ge=1,
+        description="Documents the first stage (BM25 + one embedding per document) shortlists "
+        "per question; only these can be parsed into sentences and embedded.",
+    )
+    cosine_margin: float = Field(
+        0.25,
+        ge=0.0,
+        description="A shortlisted document is read in full only when its document cosine to "
+        "the question lies within this margin of the best one's (the others are listed as left "
+        "out by the first stage).",
+    )
+    lexical_weight: float = Field(
+        0.3, ge=0.0, le=1.0, description="Weight of BM25 in the first stage's z-score fusion."
+    )
+    exact_index_max: int = Field(
+        50_000,
+        ge=1,
+        description="Up to this many documents the library's FAISS index is exact (flat); "
+        "HNSW above.",
+    )
+    parse_workers: int = Field(
+        0, ge=0, description="Processes that parse new PDFs for the library (0: one per core)."
+    )
+
+
 class ReviewSettings(_Section):
     """Reviewer aggregation and tier thresholds."""
 
-    doi_grade_min_score: float = Field(
-        7.0, description="Review score needed for DOI-grade (0..10)."
+    # The numbers themselves live in data/rubric.toml (`synth rubric`); these only replace them.
+    doi_grade_min_score: float | None = Field(
+        None,
+        ge=0,
+        le=10,
+        description="Review score needed for DOI-grade (0..10; default: the rubric's).",
     )
-    doi_grade_min_verified: float = Field(
-        0.6,
+    doi_grade_min_verified: float | None = Field(
+        None,
+        ge=0,
+        le=1,
         description=(
             "Share of claims supported (by evidence outside their own sentence) needed for "
-            "DOI-grade (0..1)."
+            "DOI-grade (0..1; default: the rubric's)."
         ),
     )
 
@@ -278,7 +348,9 @@ class Settings(BaseSettings):
     retrieve: RetrieveSettings = Field(default_factory=RetrieveSettings)
     parse: ParseSettings = Field(default_factory=ParseSettings)
     extract: ExtractSettings = Field(default_factory=ExtractSettings)
+    embed: EmbedSettings = Field(default_factory=EmbedSettings)
     verify: VerifySettings = Field(default_factory=VerifySettings)
+    library: LibrarySettings = Field(default_factory=LibrarySettings)
     review: ReviewSettings = Field(default_factory=ReviewSettings)
     synthesize: SynthesizeSettings = Field(default_factory=SynthesizeSettings)
     report: ReportSettings = Field(default_factory=ReportSettings)
@@ -307,6 +379,8 @@ class Settings(BaseSettings):
                 "debug": True,
                 "retrieve": {"mailto", "openalex_api_key", "semantic_scholar_api_key", "offline"},
                 "report": {"templates_dir"},
+                "library": {"parse_workers"},
+                "embed": {"export_dir"},
                 "bench": True,
             },
         )

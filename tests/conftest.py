@@ -22,11 +22,22 @@ def synth_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mon
     for name in list(os.environ):
         if name.startswith("SYNTH_") and name not in ("SYNTH_HOME", "SYNTH_TEST_REALDATA"):
             monkeypatch.delenv(name)
+    # The ONNX export of the packaged model is made once per session, not once per home.
+    monkeypatch.setenv("SYNTH_EMBED__EXPORT_DIR", str(_export_dir(tmp_path_factory)))
     if not _bwrap_works():
         # The tests' own samples are trusted: where bubblewrap cannot run (a container without
         # user namespaces), they may use the rlimit mode, which refuses samples by default.
         monkeypatch.setenv("SYNTH_BENCH__ALLOW_UNSAFE_RLIMIT", "1")
     return home
+
+
+_EXPORTS: list[Path] = []
+
+
+def _export_dir(factory: pytest.TempPathFactory) -> Path:
+    if not _EXPORTS:
+        _EXPORTS.append(factory.mktemp("onnx-exports"))
+    return _EXPORTS[0]
 
 
 @functools.lru_cache(maxsize=1)

@@ -28,9 +28,14 @@ def _one_torch_thread() -> Iterator[None]:
 def test_smoke_run_end_to_end(tmp_path: Path) -> None:
     out = tmp_path / "smoke"
     result = CliRunner().invoke(
-        main, ["bench", "run", str(data_file("bench", "smoke.toml")), "--output", str(out)]
+        main, ["bench", "run", str(data_file("bench", "smoke.toml")), "--out", str(out)]
     )
     assert result.exit_code == 0, result.output
+    # The table is printed, not only written: a header with pass@1, a row for the oracle.
+    header = result.stdout.splitlines()[0].split()
+    assert header[:4] == ["model", "dataset", "perturbation", "pass@1"]
+    assert any(line.split()[:4] == ["oracle", "humaneval", "nominal", "1.0"]
+               for line in result.stdout.splitlines())  # fmt: skip
     results = load_bench_results(out / "results.json")
     nominal = {(r.model, r.perturbation): r for r in results.runs}
     assert nominal[("oracle", "nominal")].pass_at_k[0].value == 1.0
@@ -55,7 +60,7 @@ def test_smoke_run_end_to_end(tmp_path: Path) -> None:
     caches = [out / "cache" / "generations.jsonl", out / "cache" / "executions.jsonl"]
     sizes = [path.stat().st_size for path in caches]
     again = CliRunner().invoke(
-        main, ["bench", "run", str(data_file("bench", "smoke.toml")), "--output", str(out)]
+        main, ["bench", "run", str(data_file("bench", "smoke.toml")), "--out", str(out)]
     )
     assert again.exit_code == 0, again.output
     assert load_bench_results(out / "results.json").runs == results.runs
@@ -115,7 +120,7 @@ def test_distill_command_runs_the_packaged_smoke_config(tmp_path: Path) -> None:
             "bench",
             "distill",
             str(data_file("bench", "distill-smoke.toml")),
-            "--output",
+            "--out",
             str(tmp_path / "d"),
         ],
     )

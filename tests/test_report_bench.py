@@ -23,7 +23,7 @@ def test_bench_results_are_attached_to_manifest_and_report(tmp_path: Path) -> No
                 "bench",
                 "run",
                 str(data_file("bench", "smoke.toml")),
-                "--output",
+                "--out",
                 str(tmp_path / "b"),
             ],
         )

@@ -215,8 +215,11 @@ def test_cli_offline_uses_cache_and_names_missing(
     assert len(httpserver.log) == requests_before
     cold = runner.invoke(main, ["fetch", "1707.08567", "--offline"])
     assert cold.exit_code == 1
-    assert "not in the cache" in cold.output
-    assert "id_list=1707.08567" in cold.output
+    assert "offline: 1707.08567 is not in the cache" in cold.output
+    assert "missing;" not in cold.output  # no dangling label once URLs are left out
+    as_json = runner.invoke(main, ["fetch", "1707.08567", "--offline", "--json"])
+    record = json.loads(as_json.stdout)
+    assert record["input"] == "1707.08567" and "not in the cache" in record["error"]
     assert len(httpserver.log) == requests_before
 
 

@@ -28,11 +28,14 @@ def main(ctx: click.Context, config: Path | None, verbose: int, debug: bool) -> 
 
 def _register() -> None:
     # Imported here so each command module stays independent and `synth --help` stays cheap.
-    from synth.cli import batch, bench, fetch, manifest_cmds, report, verify
+    from synth.cli import batch, bench, check_sources, fetch, manifest_cmds, report, verify
 
-    for module in (report, batch, fetch, verify, manifest_cmds, bench):
+    for module in (report, batch, fetch, verify, manifest_cmds, bench, check_sources):
         for command in module.COMMANDS:
             main.add_command(command)
+    from synth.cli.rubric import rubric_cmd
+
+    main.add_command(rubric_cmd)
 
 
 _register()

@@ -5,7 +5,9 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import os
 import sys
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -13,6 +15,7 @@ from typing import Any, TypeVar, cast
 import click
 from pydantic import ValidationError
 
+from synth.cli.failure import failure_record
 from synth.errors import InputError, SynthError
 from synth.settings import Settings, load_settings
 
@@ -29,6 +32,14 @@ class CliState:
         self.verbose = verbose
         self.debug = debug
 
+
+json_option = click.option(
+    "--json", "as_json", is_flag=True, help="Print the result (or the error) as JSON on stdout."
+)
+
+quiet_option = click.option(
+    "-q", "--quiet", is_flag=True, help="No progress on stderr (warnings are still shown)."
+)
 
 out_dir_option = click.option(
     "--out",
@@ -51,7 +62,22 @@ def get_settings(ctx: click.Context, overrides: dict[str, Any] | None = None) ->
 
 
 def setup_logging(verbose: int) -> None:
-    """Send logs to stderr at the level -v/-vv asks for."""
+    """Send logs to stderr at the level -v/-vv asks for; none at the default verbosity.
+
+    At the default verbosity what the user must know arrives as a warning through the command's
+    progress (once, as it happens), so logger lines would repeat it; -v shows the raw log.
+    """
+    if verbose <= 0:
+        # The level sits on the handler too: a library that sets its own logger to DEBUG
+        # (bm25s does) would otherwise still reach stderr through the root handler.
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setLevel(logging.ERROR)
+        handler.setFormatter(logging.Formatter("error: %(message)s"))
+        logging.basicConfig(level=logging.ERROR, handlers=[handler])
+        # transformers reads this when it is first imported; its notices are not for users.
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+        warnings.filterwarnings("ignore", module=r"(transformers|sentence_transformers|torch)\b")
+        return
     level = _LOG_LEVELS.get(min(verbose, 2), logging.DEBUG)
     fmt = "%(levelname)s %(name)s: %(message)s"
     logging.basicConfig(level=level, format=fmt, stream=sys.stderr)
@@ -75,31 +101,52 @@ def _invalid_input(exc: ValidationError) -> str:
     return f"invalid {field}: {first['msg'].removeprefix('Value error, ')}"
 
 
-def handle_errors(func: F) -> F:
-    """Map SynthError to a one-line message and its exit code (traceback only with --debug).
+def _debugging() -> bool:
+    ctx = click.get_current_context(silent=True)
+    state = ctx.find_object(CliState) if ctx else None
+    return bool(state and state.debug)
 
-    A pydantic ValidationError that reaches a command comes from building a request record
-    (ReportRequest, StatementRequest) out of its arguments: bad input, exit 2 like InputError.
+
+def _fail_as_json(exc: SynthError, message: str | None = None) -> click.exceptions.Exit:
+    """Print the error record on stdout; the caller raises the returned Exit."""
+    ctx = click.get_current_context(silent=True)
+    record = failure_record(exc, ctx)
+    if message is not None:
+        record["error"] = message
+    echo_json(record)
+    return click.exceptions.Exit(record["exit_code"])
+
+
+def handle_errors(func: F) -> F:
+    """Map SynthError to a one-line message (plus a hint) and its exit code.
+
+    Tracebacks only with --debug. With the command's --json the error is a JSON record on
+    stdout instead: {"error", "input", "hint", "exit_code"}. A pydantic ValidationError that
+    reaches a command comes from building a request record (ReportRequest, StatementRequest)
+    out of its arguments: bad input, exit 2 like InputError.
     """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        as_json = bool(kwargs.get("as_json"))
         try:
             return func(*args, **kwargs)
         except ValidationError as exc:
-            ctx = click.get_current_context(silent=True)
-            state = ctx.find_object(CliState) if ctx else None
-            if state and state.debug:
+            if _debugging():
                 raise
+            if as_json:
+                raise _fail_as_json(InputError(_invalid_input(exc))) from exc
             raise click.UsageError(_invalid_input(exc)) from exc
         except SynthError as exc:
-            ctx = click.get_current_context(silent=True)
-            state = ctx.find_object(CliState) if ctx else None
-            if state and state.debug:
+            if _debugging():
                 raise
+            if as_json:
+                raise _fail_as_json(exc) from exc
             if isinstance(exc, InputError):
                 raise click.UsageError(str(exc)) from exc
-            raise _SynthClickError(str(exc), exc.exit_code) from exc
+            record = failure_record(exc, click.get_current_context(silent=True))
+            hint = f"; hint: {record['hint']}" if record["hint"] else ""
+            raise _SynthClickError(f"{record['error']}{hint}", exc.exit_code) from exc
 
     return cast(F, wrapper)
 

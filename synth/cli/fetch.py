@@ -9,6 +9,7 @@ import click
 
 from synth.cli._common import echo_json, get_settings, handle_errors
 from synth.errors import NotFoundError, OfflineMissError, RetrievalError
+from synth.gather import brief_reason
 from synth.ids import parse_identifier
 from synth.records import Work
 from synth.retrieve._cache import ResponseCache
@@ -88,6 +89,11 @@ def fetch(
                 click.echo(_describe(work, path))
     if as_json and records:
         echo_json(records[0] if len(identifiers) == 1 else records)
+        if errors:
+            # stdout holds one JSON document (what was found); what was not goes to stderr.
+            for failed in errors:
+                click.echo(f"Error: {brief_reason(str(failed))}", err=True)
+            ctx.exit(1)
     if errors:
         raise _combined_error(errors)
 
@@ -112,12 +118,17 @@ def cache_info(ctx: click.Context, as_json: bool) -> None:
 
 
 @cache.command("clear")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 @handle_errors
-def cache_clear(ctx: click.Context) -> None:
+def cache_clear(ctx: click.Context, as_json: bool) -> None:
     """Delete every cached response and PDF."""
     store = ResponseCache(get_settings(ctx).cache_dir("http"))
-    click.echo(f"removed {store.clear()} cached responses from {store.root}")
+    removed = store.clear()
+    if as_json:
+        echo_json({"path": str(store.root), "removed": removed})
+    else:
+        click.echo(f"removed {removed} cached responses from {store.root}")
 
 
 COMMANDS: list[click.Command] = [fetch, cache]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from synth.cli._common import echo_json, get_settings, handle_errors
+from synth.cli._common import echo_json, get_settings, handle_errors, json_option
 from synth.errors import ManifestError
 
 
@@ -23,15 +23,19 @@ def schema_cmd() -> None:
 
 @click.command("validate")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
+@json_option
 @handle_errors
-def validate_cmd(path: Path) -> None:
+def validate_cmd(path: Path, as_json: bool) -> None:
     """Check a manifest.json (or a report folder's) against the schema; name the first error."""
     from synth.report.manifest import validate_manifest_file
 
     if path.is_dir():
         path = path / "manifest.json"
     validate_manifest_file(path)
-    click.echo(f"valid: {path}")
+    if as_json:
+        echo_json({"valid": True, "path": str(path)})
+    else:
+        click.echo(f"valid: {path}")
 
 
 def _split_claims(value: str | None) -> list[str]:
@@ -48,10 +52,16 @@ def _split_claims(value: str | None) -> list[str]:
 )
 @click.option("--reason", required=True, help="Why the report is corrected; printed in the report.")
 @click.option("--claims", default=None, help="Affected claim ids, comma-separated (e.g. C1,C3).")
+@json_option
 @click.pass_context
 @handle_errors
 def correct_cmd(
-    ctx: click.Context, report_dir: Path, kind: str, reason: str, claims: str | None
+    ctx: click.Context,
+    report_dir: Path,
+    kind: str,
+    reason: str,
+    claims: str | None,
+    as_json: bool,
 ) -> None:
     """Append a correction record to a report and re-render its files (never edits old records)."""
     from synth.corrections import append_correction, user_correction
@@ -78,6 +88,16 @@ def correct_cmd(
     final = write_report(report_dir, updated, render_report(updated, settings.report))
     if (report_dir.parent / "index.jsonl").exists():
         update_index(report_dir.parent, final)
+    if as_json:
+        echo_json(
+            {
+                "report_dir": str(report_dir),
+                "kind": kind,
+                "number": final.corrections.count,
+                "status": final.corrections.status,
+            }
+        )
+        return
     click.echo(
         f"recorded {kind} #{final.corrections.count} in {report_dir} "
         f"(status {final.corrections.status})"

@@ -7,13 +7,23 @@ from typing import Any
 
 import click
 
-from synth.cli._common import echo_json, get_settings, handle_errors, is_interactive, out_dir_option
+from synth.cli._common import (
+    echo_json,
+    get_settings,
+    handle_errors,
+    json_option,
+    out_dir_option,
+    quiet_option,
+)
+from synth.cli.progress_display import open_progress
 from synth.pipeline import ReportOutcome, run_report
 from synth.records import ReportRequest
 
 
 def _print_summary(outcome: ReportOutcome) -> None:
     click.echo(f"{outcome.report_id}  {outcome.tier}  review {outcome.score:.1f}/10")
+    # The rule that decided the tier, from the review (its rubric owns the thresholds).
+    click.echo(f"Why {outcome.tier}: {outcome.tier_basis.removeprefix(outcome.tier + ': ')}")
     click.echo(f"Sources used ({outcome.sources_used} of {outcome.sources_found}, relevance 0-1):")
     for row in outcome.relevance:
         if row["used"]:
@@ -23,8 +33,8 @@ def _print_summary(outcome: ReportOutcome) -> None:
         click.echo("Left out:")
     for row in left_out:
         click.echo(f"  {row['score']:.2f}  {row['title']} ({row['reason']})")
-    for failure in outcome.failures:
-        click.echo(f"  --    {failure.input} ({failure.reason})")
+    if outcome.failures:  # each was warned about on stderr as it happened
+        click.echo(f"  --    {len(outcome.failures)} input(s) unreadable (see the warnings)")
     click.echo(
         f"Claims: {outcome.claims} extracted, {outcome.verified} supported, "
         f"{outcome.contradicted} contradicted, "
@@ -44,6 +54,7 @@ def _json_summary(outcome: ReportOutcome) -> dict[str, Any]:
         "contradicted": outcome.contradicted,
         "score": outcome.score,
         "tier": outcome.tier,
+        "tier_basis": outcome.tier_basis,
         "failures": [f.model_dump() for f in outcome.failures],
     }
 
@@ -78,7 +89,8 @@ def _json_summary(outcome: ReportOutcome) -> dict[str, Any]:
     "endpoint (SYNTH_SYNTHESIZE__WRITER_BASE_URL, __WRITER_MODEL, __WRITER_API_KEY); every "
     "generated sentence is checked by the verifier.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
+@json_option
+@quiet_option
 @click.pass_context
 @handle_errors
 def report_command(
@@ -93,6 +105,7 @@ def report_command(
     attach_bench: Path | None,
     writer: str | None,
     as_json: bool,
+    quiet: bool,
 ) -> None:
     """Write a verified literature report for QUESTION into OUT/<report-id>/."""
     overrides: dict[str, Any] = {"retrieve": {"offline": True}} if offline else {}
@@ -108,12 +121,8 @@ def report_command(
         out_dir=out_dir,
         attach_bench=attach_bench,
     )
-    show = is_interactive() and not as_json
-    outcome = run_report(
-        request, settings, on_stage=(lambda s: click.echo(f"… {s}", err=True)) if show else None
-    )
-    for failure in outcome.failures:
-        click.echo(f"warning: {failure.input}: {failure.reason}", err=True)
+    with open_progress(quiet=quiet or as_json) as progress:
+        outcome = run_report(request, settings, progress=progress)
     if as_json:
         echo_json(_json_summary(outcome))
     else:

@@ -9,7 +9,8 @@ from typing import Any
 import click
 from pydantic import ValidationError
 
-from synth.cli._common import get_settings, handle_errors, is_interactive
+from synth.cli._common import get_settings, handle_errors, quiet_option
+from synth.cli.progress_display import open_progress, stderr_is_terminal
 from synth.errors import InputError, SynthError
 from synth.records import StatementRequest, Verdict
 from synth.statements import verify_statements
@@ -119,6 +120,7 @@ def _print_human(result: dict[str, Any]) -> None:
     help='JSONL, one {"id", "claim", "sources"} per line; prints one JSON line per claim.',
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@quiet_option
 @click.pass_context
 @handle_errors
 def verify_cmd(
@@ -127,6 +129,7 @@ def verify_cmd(
     sources: tuple[str, ...],
     claims_file: Path | None,
     as_json: bool,
+    quiet: bool,
 ) -> None:
     """Verify CLAIM against --source documents, or every claim in --claims FILE.jsonl.
 
@@ -135,10 +138,10 @@ def verify_cmd(
     """
     statements = _statements(claim, sources, claims_file)
     settings = get_settings(ctx)
-    show = is_interactive() and not (as_json or claims_file)
-    outcome = verify_statements(
-        statements, settings, on_stage=(lambda s: click.echo(f"… {s}", err=True)) if show else None
-    )
+    # Stage names only on a terminal: piped, verify prints its verdicts and nothing else.
+    quiet = quiet or as_json or claims_file is not None or not stderr_is_terminal()
+    with open_progress(quiet=quiet) as progress:
+        outcome = verify_statements(statements, settings, on_stage=progress.stage)
     for failure in outcome.failures:
         click.echo(f"warning: {failure.input}: {failure.reason}", err=True)
     for result in outcome.results:

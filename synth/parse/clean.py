@@ -1,7 +1,8 @@
-"""Character- and word-level text cleaning: ligatures, odd spaces, stamps, hyphenation."""
+"""Character- and word-level text cleaning: entities, ligatures, odd spaces, stamps, hyphens."""
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from itertools import pairwise
@@ -21,6 +22,8 @@ _LIGATURES = {
 _SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]")
 _INVISIBLE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# A complete character reference ("&amp;", "&#38;", "&#x26;"); a bare "&" (as in "R&D") is text.
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 # The arXiv side stamp, e.g. "arXiv:1503.02531v1 [stat.ML] 9 Mar 2015".
 ARXIV_STAMP = re.compile(
     r"arXiv:\s?(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?\s+\[[^\]]{2,20}\]\s+"
@@ -32,8 +35,18 @@ _HYPHEN_END = re.compile(r"([^\W\d_]+)-$")
 _LEADING_WORD = re.compile(r"^([^\W\d_]+)")
 
 
+def decode_entities(text: str) -> str:
+    """Decode HTML character references one level ("&amp;lt;" becomes "&lt;", not "<").
+
+    Abstracts and titles from APIs and scraped JSONL often arrive HTML-escaped; decoding them
+    here, at parse time, means every later stage and every report format sees the characters.
+    """
+    return _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
+
+
 def normalize_chars(text: str) -> str:
-    """Replace ligatures, exotic spaces and invisible characters; keep all other unicode."""
+    """Decode entities; replace ligatures, exotic spaces, invisible characters; keep the rest."""
+    text = decode_entities(text)
     for lig, plain in _LIGATURES.items():
         text = text.replace(lig, plain)
     text = _INVISIBLE.sub("", text)

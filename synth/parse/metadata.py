@@ -8,13 +8,14 @@ A DOI whose suffix itself contains ``_`` cannot be spelled this way.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from synth.ids import ARXIV_DOI_PREFIX
-from synth.parse.clean import ARXIV_STAMP
+from synth.parse.clean import ARXIV_STAMP, decode_entities
 from synth.records import Work
 
 _NEW_ARXIV = re.compile(r"(?<![\d.])(\d{2})(\d{2})\.(\d{4,5})(v\d+)?(?![\d])")
@@ -128,25 +129,48 @@ def year_from_info(info: dict[str, str]) -> int | None:
 
 def title_from_info(info: dict[str, str]) -> str | None:
     """The info-dictionary title when it looks like a real title."""
-    title = " ".join(info.get("/Title", "").split())
+    title = " ".join(decode_entities(info.get("/Title", "")).split())
     if len(title) < 8 or len(title.split()) < 2 or _BAD_TITLE.search(title):
         return None
     return title
 
 
-def _split_names(text: str) -> list[str]:
+_PARTICLES = frozenset({"de", "van", "der", "von", "da", "di", "la", "le"})
+
+
+def _split_run(part: str) -> list[str]:
+    """'Jacob Devlin Ming-Wei Chang Kenton Lee': names set apart by spacing alone.
+
+    The text layer keeps no gap width, so a run longer than one name is cut after each
+    surname: a name ends at its second word unless that word is an initial or a particle.
+    Only bold front lines are cut this way: in plain type such a run is too often not names.
+    """
+    tokens = part.split()
+    if len(tokens) <= 4:
+        return [part]
+    names: list[list[str]] = [[]]
+    for token in tokens:
+        names[-1].append(token)
+        is_initial = len(token.rstrip(".")) == 1 and token.endswith(".")
+        if len(names[-1]) >= 2 and not is_initial and token not in _PARTICLES:
+            names.append([])
+    found = [" ".join(n) for n in names if n]
+    return found if all(len(n.split()) >= 2 for n in found) else [part]
+
+
+def _split_names(text: str, runs: bool = False) -> list[str]:
+    """Names in a list line; with ``runs``, names set apart by spacing alone are cut too."""
     text = re.sub(r"[∗*†‡§¶]|\d", " ", text)
-    parts = re.split(r"\s*(?:,|;|·|•|&|\band\b)\s*", text)
-    return [" ".join(p.split()) for p in parts if p.strip()]
+    parts = [" ".join(p.split()) for p in re.split(r"\s*(?:,|;|·|•|&|\band\b)\s*", text)]
+    return [name for p in parts if p for name in (_split_run(p) if runs else [p])]
 
 
 def _is_name(text: str) -> bool:
     tokens = text.split()
     if not 2 <= len(tokens) <= 4:
         return False
-    particles = {"de", "van", "der", "von", "da", "di", "la", "le"}
     return (
-        all(_NAME_TOKEN.match(t) and (t[0].isupper() or t in particles) for t in tokens)
+        all(_NAME_TOKEN.match(t) and (t[0].isupper() or t in _PARTICLES) for t in tokens)
         and tokens[-1][0].isupper()
     )
 
@@ -193,11 +217,29 @@ def _names_before_affiliations(lines: list[str]) -> list[str]:
     return names
 
 
+def _bold_names(front: list[tuple[str, bool]]) -> list[str]:
+    """Names on the bold front lines.
+
+    Names listed side by side ('A B  C D' on one line) all sit in the first run of bold lines;
+    a later bold line is something else (a figure's caption). Names stacked one per line, each
+    above its affiliation, are read from every bold line.
+    """
+    lines = [_split_names(text, runs=True) for text, bold in front if bold]
+    start = next(i for i, (_, bold) in enumerate(front) if bold)
+    run = [
+        _split_names(text, runs=True)
+        for text, _ in itertools.takewhile(lambda f: f[1], front[start:])
+    ]
+    if any(len(names) > 1 for names in run):
+        return [n for names in run for n in names]
+    return [n for names in lines for n in names]
+
+
 def authors_from_front(front: list[tuple[str, bool]]) -> list[str]:
     """Author names from the front-matter lines (text, bold); [] rather than a guess."""
     lines = [text for text, _ in front]
     if any(bold for _, bold in front) and not all(bold for _, bold in front):
-        bold = [n for text, is_bold in front if is_bold for n in _split_names(text)]
+        bold = _bold_names(front)
         if _valid(bold):
             return bold
     if sum(1 for line in lines if _EMAIL.search(line)) >= 2:

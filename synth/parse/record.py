@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from synth.errors import InputError
 from synth.ids import normalize_arxiv_id, normalize_doi
 from synth.parse.blocks import Block
-from synth.parse.clean import normalize_chars
+from synth.parse.clean import decode_entities, normalize_chars
 from synth.parse.layout import Line
 from synth.parse.sections import filter_headings, heading_of
 from synth.parse.text import build_text
@@ -78,13 +78,13 @@ def build_work(record: PaperRecord) -> Work:
     )
     return Work(
         title=" ".join(normalize_chars(record.title).split()),
-        authors=[" ".join(a.split()) for a in record.authors if a.strip()],
+        authors=[" ".join(decode_entities(a).split()) for a in record.authors if a.strip()],
         year=record.year,
-        venue=record.venue,
+        venue=decode_entities(record.venue) if record.venue else record.venue,
         doi=doi,
         arxiv_id=arxiv_id,
         url=url,
-        abstract=record.abstract,
+        abstract=decode_entities(record.abstract) if record.abstract else record.abstract,
     )
 
 

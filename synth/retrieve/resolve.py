@@ -59,8 +59,10 @@ def _failure(raw: str, failures: list[tuple[str, RetrievalError]]) -> RetrievalE
         asked = ", ".join(service for service, _ in failures)
         return NotFoundError(f"not found: {raw} (looked in {asked}): {where}")
     if all(isinstance(exc, OfflineMissError) for _, exc in failures):
+        # The one-line message names the identifier; the cache misses (request URLs) ride along
+        # in ``url`` for --json and -v, where a reader can use them.
         missing = ", ".join(exc.url for _, exc in failures)
-        return OfflineMissError(f"offline: {raw} is not in the cache; missing: {missing}")
+        return OfflineMissError(f"offline: {raw} is not in the cache", url=missing)
     return RetrievalError(f"could not resolve {raw}: {where}")
 
 
