@@ -44,11 +44,16 @@ def test_a_claim_without_names_has_none_missing() -> None:
     assert missing_names("Smaller students learn faster.", "Nothing alike.") == []
 
 
-def test_reversals_negate_first_then_swap_direction_words() -> None:
-    out = reversals("Distillation improves the accuracy of small students.")
-    assert out[0] == "Distillation does not improve the accuracy of small students."
-    assert "worsens" in out[1]
-    assert reversals("The student does not outperform the teacher.")[0] == (
-        "The student outperforms the teacher."
-    )
+def test_reversals_swap_direction_words_first_then_negate() -> None:
+    out = reversals("Distillation improves the accuracy of small students.", limit=2)
+    assert "worsens" in out[0]
+    assert out[1] == "Distillation does not improve the accuracy of small students."
+    assert reversals("The student does not outperform the teacher.", limit=2) == [
+        "The student does not underperform the teacher.",
+        "The student outperforms the teacher.",
+    ]
+    # A claim with no direction word is reversed by its negation alone.
+    assert reversals("The model was trained on ImageNet.") == [
+        "The model was not trained on ImageNet."
+    ]
     assert len(reversals("Higher doses do not increase more side effects.", limit=1)) == 1

@@ -18,18 +18,22 @@ import random
 
 from synth.verify.training.perturb import negate, swap_antonym
 
-MAX_REVERSALS = 2
+# One reversal per claim: the second doubled the contrast's cost (synth verify 9.9 claims/s
+# against 12.0 without the contrast) for no change on the perturbation suite.
+MAX_REVERSALS = 1
 
 
 def reversals(claim: str, limit: int = MAX_REVERSALS) -> list[str]:
-    """Up to ``limit`` statements of the claim's opposite sense, the negation first."""
+    """Up to ``limit`` statements of the claim's opposite sense: direction words swapped first
+    (the model already tells an added "not" apart; it confuses "increases" with "decreases"),
+    then the negation."""
     out: list[str] = []
-    negated = negate(claim)
-    if negated and negated != claim:
-        out.append(negated)
     # Each seed picks one direction word; a few seeds cover claims with several.
     for seed in range(4):
         swapped = swap_antonym(claim, random.Random(seed))
         if swapped and swapped != claim and swapped not in out:
             out.append(swapped)
+    negated = negate(claim)
+    if negated and negated != claim and negated not in out:
+        out.append(negated)
     return out[:limit]
