@@ -106,15 +106,14 @@ def _cold_once(pdf_dir: Path, inner: Any) -> float:
 
 def part_floor(args: dict[str, Any]) -> dict[str, Any]:
     """Medians of the naive floor and of the cold report, alternating, one loaded model."""
-    from synth.embed import SentenceTransformerEmbedder
+    from synth.embed import build_inner_embedder
     from synth.settings import load_settings
 
     pdf_dir = Path(args["pdfs"])
     pdfs = sorted(pdf_dir.rglob("*.pdf"))
     settings = load_settings()
-    inner = SentenceTransformerEmbedder(
-        settings.verify.model, batch_size=settings.verify.batch_size
-    )
+    # The configured backend (SYNTH_EMBED__BACKEND), loaded once and shared by both sides.
+    inner = build_inner_embedder(settings)
     inner.encode(["warm up"])
     floors, colds = [], []
     for _ in range(args["repeats"]):
@@ -316,7 +315,10 @@ def main(argv: list[str] | None = None) -> int:
     if not cli.skip_floor:
         r = _child("floor", {"pdfs": str(cli.pdfs), "repeats": cli.repeats})
         floor, cold = statistics.median(r["floor"]), statistics.median(r["cold"])
-        print(f"\n(a) README example, medians of {cli.repeats} (model loaded once)")
+        backend = os.environ.get("SYNTH_EMBED__BACKEND", "default")
+        print(
+            f"\n(a) README example, medians of {cli.repeats} (model loaded once, backend {backend})"
+        )
         print("| run | seconds | runs |\n|---|---|---|")
         print(
             f"| naive floor (pypdf + embed all) | {floor:.1f} | {[round(x, 1) for x in r['floor']]} |"
