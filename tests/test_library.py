@@ -17,10 +17,10 @@ import numpy as np
 import pytest
 
 from synth.library import Library, load_library, select_documents
-from synth.library.index import index_kind
 from synth.records import Document, PaperRecord, ReportRequest
 from synth.retrieve.local import scan_corpus
 from synth.settings import Settings
+from synth.vector_index import build_faiss
 
 HINTON = "arxiv_1503.02531v1_distilling-knowledge-neural-network.pdf"
 
@@ -185,8 +185,9 @@ def test_unreadable_pdf_is_a_failure_recorded_once(corpus: Path) -> None:
 
 
 def test_index_kind_is_flat_up_to_the_threshold() -> None:
-    assert index_kind(50_000, 50_000) == "flat"
-    assert index_kind(50_001, 50_000) == "hnsw"
+    vecs = np.eye(4, dtype=np.float32)
+    assert type(build_faiss(vecs, exact_max=4)).__name__ == "IndexFlatIP"
+    assert type(build_faiss(vecs, exact_max=3)).__name__ == "IndexHNSWFlat"
 
 
 def test_only_candidates_are_parsed_and_embedded(

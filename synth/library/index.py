@@ -21,7 +21,6 @@ import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 import bm25s
 import faiss
@@ -29,23 +28,14 @@ import numpy as np
 
 from synth.lexical import EVIDENCE, tokens
 from synth.library.entries import LIBRARY_VERSION, LibraryEntry
+from synth.vector_index import build_faiss
 
 log = logging.getLogger(__name__)
 
 INDEX_FORMAT = 1
-_HNSW_M = 32
-_HNSW_EF_CONSTRUCTION = 200
-_HNSW_EF_SEARCH = 128
 # BM25 parameters of the verifier's passage index (fitted on SciFact).
 _BM25_K1 = 0.9
 _BM25_B = 0.4
-
-IndexKind = Literal["flat", "hnsw"]
-
-
-def index_kind(size: int, exact_max: int) -> IndexKind:
-    """Flat (exact) up to ``exact_max`` documents, HNSW above (see the module docstring)."""
-    return "flat" if size <= exact_max else "hnsw"
 
 
 def library_digest(keys: list[str], model: str, exact_max: int) -> str:
@@ -55,21 +45,6 @@ def library_digest(keys: list[str], model: str, exact_max: int) -> str:
         h.update(key.encode())
         h.update(b"\x00")
     return h.hexdigest()[:20]
-
-
-def build_faiss(vectors: np.ndarray, exact_max: int) -> faiss.Index:
-    """Inner-product index over unit vectors, flat or HNSW by ``index_kind``."""
-    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-    dim = int(vectors.shape[1])
-    index: faiss.Index
-    if index_kind(len(vectors), exact_max) == "flat":
-        index = faiss.IndexFlatIP(dim)
-    else:
-        index = faiss.IndexHNSWFlat(dim, _HNSW_M, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = _HNSW_EF_CONSTRUCTION
-        index.hnsw.efSearch = _HNSW_EF_SEARCH
-    index.add(vectors)
-    return index
 
 
 def lexical_tokens(text: str) -> list[str]:

@@ -22,13 +22,11 @@ from synth.atomic import write_bytes_atomic
 from synth.embed import Embedder
 from synth.errors import IndexStoreError
 from synth.settings import VerifySettings
+from synth.vector_index import HNSW_M, build_faiss
 
 log = logging.getLogger(__name__)
 
 SIDECAR_VERSION = 1
-_HNSW_M = 32  # neighbours per HNSW node: FAISS' usual accuracy/memory balance
-_HNSW_EF_CONSTRUCTION = 200
-_HNSW_EF_SEARCH = 128
 
 
 def corpus_digest(texts: list[str]) -> str:
@@ -42,24 +40,9 @@ def corpus_digest(texts: list[str]) -> str:
 
 def index_settings_digest(settings: VerifySettings) -> str:
     """Digest of the settings that change the index's content or structure."""
-    data = {"model": settings.model, "exact_index_max": settings.exact_index_max, "hnsw_m": _HNSW_M}
+    data = {"model": settings.model, "exact_index_max": settings.exact_index_max, "hnsw_m": HNSW_M}
     blob = json.dumps(data, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()[:12]
-
-
-def build_faiss(vectors: np.ndarray, exact_max: int) -> faiss.Index:
-    """Inner-product index over unit vectors: flat (exact) up to ``exact_max`` rows, else HNSW."""
-    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-    dim = int(vectors.shape[1])
-    index: faiss.Index
-    if len(vectors) <= exact_max:
-        index = faiss.IndexFlatIP(dim)
-    else:
-        index = faiss.IndexHNSWFlat(dim, _HNSW_M, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = _HNSW_EF_CONSTRUCTION
-        index.hnsw.efSearch = _HNSW_EF_SEARCH
-    index.add(vectors)
-    return index
 
 
 @dataclass
