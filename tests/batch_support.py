@@ -10,34 +10,15 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from synth.embed import CachedEmbedder
 from synth.settings import Settings
+from tests.word_embedder import WordEmbedder
 
 FAST = {"verify": {"method": "features"}}
-
-
-class WordEmbedder:
-    """Hashed bag of words: texts with the same words have cosine 1, no shared words 0."""
-
-    name = "words-256"
-    dim = 256
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        """Unit vectors of hashed word counts."""
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in re.findall(r"[a-z]+", text.lower()):
-                out[row, zlib.crc32(word.encode()) % self.dim] += 1.0
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.where(norms == 0, 1.0, norms)
 
 
 def word_embedder(settings: Settings) -> CachedEmbedder:

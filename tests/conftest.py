@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -70,3 +72,41 @@ def embedder() -> object:
     model = SentenceTransformerEmbedder(PACKAGED_DEFAULT)
     model.encode(["warm up"])
     return model
+
+
+README_QUESTION = (
+    "To what extent can knowledge distillation transfer the generalization of a large teacher "
+    "network to a smaller student network?"
+)
+
+
+@pytest.fixture(scope="session")
+def readme_report_run(real_pdfs: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The README example, `synth report --json` over the real PDFs, run once per session.
+
+    Laid out as ``base/home`` (its SYNTH_HOME) and ``base/reports/<report folder>``; returns the
+    JSON summary, the report folder, its manifest and the command's stderr.
+    """
+    from click.testing import CliRunner
+
+    from synth.cli import main
+
+    base = tmp_path_factory.mktemp("readme-report")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SYNTH_HOME", str(base / "home"))
+    mp.setenv("HF_HUB_OFFLINE", "1")
+    mp.setenv("SYNTH_EMBED__EXPORT_DIR", str(_export_dir(tmp_path_factory)))
+    try:
+        args = ["report", README_QUESTION, "--corpus", str(real_pdfs)]
+        result = CliRunner().invoke(main, [*args, "--out", str(base / "reports"), "--json"])
+    finally:
+        mp.undo()
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    folder = Path(summary["dir"])
+    return {
+        "summary": summary,
+        "folder": folder,
+        "manifest": json.loads((folder / "manifest.json").read_text()),
+        "stderr": result.stderr,
+    }

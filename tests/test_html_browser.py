@@ -15,15 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from synth.cli import main
 from synth.report.manifest import Manifest
 from synth.report.render import render_report
 from synth.settings import ReportSettings
 from tests import report_samples as rs
 from tests.test_manifest import sample_manifest
-from tests.test_report_real import QUESTION
 
 CHROMIUM = Path("/usr/bin/chromium")
 SECTIONS = (
@@ -63,19 +60,9 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="module")
-def readme_report(real_pdfs: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The README example's report folder, built by `synth report` over the real PDFs."""
-    base = tmp_path_factory.mktemp("readme")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("SYNTH_HOME", str(base / "home"))
-    mp.setenv("HF_HUB_OFFLINE", "1")
-    try:
-        args = ["report", QUESTION, "--corpus", str(real_pdfs), "--out", str(base / "r"), "--json"]
-        result = CliRunner().invoke(main, args)
-    finally:
-        mp.undo()
-    assert result.exit_code == 0, result.output
-    return Path(json.loads(result.stdout)["dir"])
+def readme_report(readme_report_run: dict[str, Any]) -> Path:
+    """The README example's report folder (built once per session by `synth report`)."""
+    return Path(readme_report_run["folder"])
 
 
 class Watch:

@@ -8,9 +8,7 @@ parse cache are the real ones; one real PDF joins the records where the real dat
 from __future__ import annotations
 
 import json
-import re
 import shutil
-import zlib
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +19,7 @@ from synth.records import Document, PaperRecord, ReportRequest
 from synth.retrieve.local import scan_corpus
 from synth.settings import Settings
 from synth.vector_index import build_faiss
+from tests.word_embedder import WordEmbedder
 
 HINTON = "arxiv_1503.02531v1_distilling-knowledge-neural-network.pdf"
 
@@ -52,26 +51,6 @@ EXTRA = {
 }
 
 
-class CountingEmbedder:
-    """Hashed bag of words; records every text it is asked to embed."""
-
-    name = "words-128"
-    dim = 128
-
-    def __init__(self) -> None:
-        self.seen: list[str] = []
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        """Unit vectors of hashed word counts."""
-        self.seen += texts
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in re.findall(r"[a-z]+", text.lower()):
-                out[row, zlib.crc32(word.encode()) % self.dim] += 1.0
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.where(norms == 0, 1.0, norms)
-
-
 def _write(path: Path, records: list[dict[str, str]]) -> Path:
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     return path
@@ -89,13 +68,13 @@ def _settings(**library: object) -> Settings:
     return Settings.model_validate({"verify": {"method": "features"}, "library": library})
 
 
-def _library(folder: Path, settings: Settings, embedder: CountingEmbedder) -> Library:
+def _library(folder: Path, settings: Settings, embedder: WordEmbedder) -> Library:
     return load_library(scan_corpus([folder]), settings, embedder)
 
 
 def test_first_stage_ranks_the_matching_document_first(corpus: Path, real_pdfs: Path) -> None:
     shutil.copy(real_pdfs / HINTON, corpus / HINTON)
-    settings, embedder = _settings(candidates=2, cosine_margin=1.0), CountingEmbedder()
+    settings, embedder = _settings(candidates=2, cosine_margin=1.0), WordEmbedder(dim=128)
     scan = scan_corpus([corpus])
     water = select_documents(scan, "How much water does drip irrigation save?", settings, embedder)
     assert water.scan.records[0].id == "irrigation"
@@ -111,7 +90,7 @@ def test_first_stage_ranks_the_matching_document_first(corpus: Path, real_pdfs: 
 
 
 def test_cosine_margin_sets_far_documents_aside(corpus: Path) -> None:
-    settings, embedder = _settings(candidates=3, cosine_margin=0.05), CountingEmbedder()
+    settings, embedder = _settings(candidates=3, cosine_margin=0.05), WordEmbedder(dim=128)
     selection = select_documents(
         scan_corpus([corpus]), "Does sleep deprivation impair working memory?", settings, embedder
     )
@@ -123,9 +102,9 @@ def test_cosine_margin_sets_far_documents_aside(corpus: Path) -> None:
 
 def test_adding_a_file_embeds_only_that_file(corpus: Path) -> None:
     settings = _settings()
-    _library(corpus, settings, CountingEmbedder())
+    _library(corpus, settings, WordEmbedder(dim=128))
     _write(corpus / "more.jsonl", [EXTRA])
-    embedder = CountingEmbedder()
+    embedder = WordEmbedder(dim=128)
     library = _library(corpus, settings, embedder)
     assert embedder.seen == [f"{EXTRA['title']} {EXTRA['abstract']}"]
     assert library.index is not None and len(library.index) == 4
@@ -134,9 +113,9 @@ def test_adding_a_file_embeds_only_that_file(corpus: Path) -> None:
 def test_removing_a_file_drops_it_without_embedding(corpus: Path) -> None:
     settings = _settings()
     _write(corpus / "more.jsonl", [EXTRA])
-    before = _library(corpus, settings, CountingEmbedder())
+    before = _library(corpus, settings, WordEmbedder(dim=128))
     (corpus / "more.jsonl").unlink()
-    embedder = CountingEmbedder()
+    embedder = WordEmbedder(dim=128)
     after = _library(corpus, settings, embedder)
     assert before.index is not None and after.index is not None
     assert embedder.seen == []
@@ -156,7 +135,7 @@ def test_rebuild_is_a_cache_hit(
 
     shutil.copy(real_pdfs / HINTON, corpus / HINTON)
     settings = _settings()
-    first = _library(corpus, settings, CountingEmbedder())
+    first = _library(corpus, settings, WordEmbedder(dim=128))
     assert first.parsed == 1 and first.index is not None
 
     def no_parse(*_args: object) -> object:
@@ -167,7 +146,7 @@ def test_rebuild_is_a_cache_hit(
 
     monkeypatch.setattr(parse_cache, "parse_pdf", no_parse)
     monkeypatch.setattr(select, "build_index", no_build)
-    embedder = CountingEmbedder()
+    embedder = WordEmbedder(dim=128)
     again = _library(corpus, settings, embedder)
     assert embedder.seen == [] and again.parsed == 0
     assert again.index is not None and again.index.keys == first.index.keys
@@ -177,8 +156,8 @@ def test_rebuild_is_a_cache_hit(
 def test_unreadable_pdf_is_a_failure_recorded_once(corpus: Path) -> None:
     (corpus / "broken.pdf").write_bytes(b"%PDF-1.4 not really a pdf")
     settings = _settings()
-    first = _library(corpus, settings, CountingEmbedder())
-    again = _library(corpus, settings, CountingEmbedder())
+    first = _library(corpus, settings, WordEmbedder(dim=128))
+    again = _library(corpus, settings, WordEmbedder(dim=128))
     for library in (first, again):
         assert [Path(f.input).name for f in library.failures] == ["broken.pdf"]
         assert library.index is not None and len(library.index) == 3
@@ -211,7 +190,7 @@ def test_only_candidates_are_parsed_and_embedded(
 
     monkeypatch.setattr(record_module, "parse_record", counting_parse)
     settings = _settings(candidates=3)
-    inner = CountingEmbedder()
+    inner = WordEmbedder(dim=128)
     embedder = CachedEmbedder(inner, settings.cache_dir("embeddings"))
     request = ReportRequest(
         question="How much water does drip irrigation save in maize fields?",

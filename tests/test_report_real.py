@@ -6,7 +6,6 @@ read it as a researcher would: which sources are used, what the claims look like
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -14,45 +13,17 @@ import pytest
 from click.testing import CliRunner
 
 from synth.cli import main
+from tests.conftest import README_QUESTION
 
-QUESTION = (
-    "To what extent can knowledge distillation transfer the generalization of a large teacher "
-    "network to a smaller student network?"
-)
+QUESTION = README_QUESTION
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def real_report(real_pdfs: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
-    base = tmp_path_factory.mktemp("real")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("SYNTH_HOME", str(base / "home"))
-    mp.setenv("HF_HUB_OFFLINE", "1")
-    try:
-        result = CliRunner().invoke(
-            main,
-            [
-                "report",
-                QUESTION,
-                "--corpus",
-                str(real_pdfs),
-                "--out",
-                str(base / "reports"),
-                "--json",
-            ],
-        )
-    finally:
-        mp.undo()
-    assert result.exit_code == 0, result.output
-    summary = json.loads(result.stdout)
-    folder = Path(summary["dir"])
-    return {
-        "summary": summary,
-        "folder": folder,
-        "manifest": json.loads((folder / "manifest.json").read_text()),
-        "stderr": result.stderr,
-    }
+def real_report(readme_report_run: dict) -> dict:
+    """The README example's report (built once per session, shared with the browser test)."""
+    return readme_report_run
 
 
 def _source(manifest: dict, needle: str) -> dict:

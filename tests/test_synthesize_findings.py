@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import zlib
-
-import numpy as np
 import pytest
 
 from synth.records import Claim, Evidence, Verdict
@@ -16,23 +12,9 @@ from synth.synthesize.findings import (
     key_quantities,
     score_strength,
 )
+from tests.word_embedder import WordEmbedder
 
 QUESTION = "How does knowledge distillation affect student networks?"
-
-
-class WordEmbedder:
-    """Hashed bag of words: texts with the same words have cosine 1, no shared words 0."""
-
-    name = "words"
-    dim = 256
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in re.findall(r"[a-z]+", text.lower()):
-                out[row, zlib.crc32(word.encode()) % self.dim] += 1.0
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.where(norms == 0, 1.0, norms)
 
 
 def claim(cid: str, text: str, doc: str, relevance: float = 0.6, idx: int = 0) -> Claim:
