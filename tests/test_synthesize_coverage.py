@@ -67,3 +67,19 @@ def test_plural_and_inflected_forms_cover_an_aspect() -> None:
 
 def test_no_texts_leave_every_aspect_uncovered() -> None:
     assert uncovered_aspects(README_QUESTION, []) == question_aspects(README_QUESTION)
+
+
+def test_a_past_tense_verb_between_nouns_splits_an_aspect() -> None:
+    aspects = question_aspects(
+        "Which attention-based architecture replaced recurrent networks for machine translation?"
+    )
+    assert aspects[:3] == [
+        "attention-based architecture",
+        "recurrent networks",
+        "machine translation",
+    ]
+    # A hyphenated or leading participle qualifies its noun and stays with it.
+    assert question_aspects("Do pre-trained models help distilled students?")[:2] == [
+        "pre-trained models",
+        "distilled students",
+    ]

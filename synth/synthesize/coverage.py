@@ -97,10 +97,22 @@ def _runs(question: str) -> list[tuple[list[str], str | None]]:
 
 
 def _split_at_verbs(words: list[str]) -> list[list[str]]:
-    """A run cut at the question verbs inside it, the verbs dropped."""
+    """A run cut at the question verbs inside it, the verbs dropped.
+
+    A past-tense verb between two nouns also cuts ("which architecture replaced recurrent
+    networks" is two things, not one); a hyphenated or leading participle ("pre-trained
+    models", "distilled students") qualifies the noun after it and stays.
+    """
     parts: list[list[str]] = [[]]
     for n, word in enumerate(words):
-        if n > 0 and word.lower() in QUESTION_VERBS:
+        past = (
+            0 < n < len(words) - 1
+            and "-" not in word
+            and len(word) > 4
+            and word.endswith("ed")
+            and words[n - 1].lower() not in QUESTION_VERBS  # "help distilled students"
+        )
+        if n > 0 and (word.lower() in QUESTION_VERBS or past):
             parts.append([])
         else:
             parts[-1].append(word)
