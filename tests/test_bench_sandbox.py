@@ -26,6 +26,13 @@ def _hostile(target: Path) -> dict[str, str]:
         "write_repo": f"open({str(REPO_PROBE)!r}, 'w').write('x')",
         "write_via_os_open": "import os\n"
         f"os.close(os.open({t + '/osopen'!r}, os.O_CREAT | os.O_WRONLY))",
+        # These three walk around the rlimit mode's Python-level guards; Landlock stops them.
+        "write_via_io_open": f"import _io\n_io.open({t + '/io_open'!r}, 'w').write('x')",
+        "write_via_dir_fd": f"import os\n_d = os.open({t!r}, os.O_RDONLY | os.O_DIRECTORY)\n"
+        "os.close(os.open('dirfd', os.O_CREAT | os.O_WRONLY, dir_fd=_d))",
+        "write_via_reimported_ctypes": "import os, sys\ndel sys.modules['ctypes']\nimport ctypes\n"
+        f"fd = ctypes.CDLL(None).open({(t + '/ctypes').encode()!r}, os.O_CREAT | os.O_WRONLY, 0o600)\n"
+        "assert fd >= 0",
         "delete_canary": f"import os\nos.remove({t + '/canary'!r})",
         "rmtree_target": f"import shutil\nshutil.rmtree({t!r})",
         "rename_canary": f"import os\nos.rename({t + '/canary'!r}, {t + '/moved'!r})",
@@ -77,7 +84,7 @@ def test_hostile_samples_are_contained(mode: str, target: Path) -> None:
         # The harness still works after all of that.
         assert sandbox.run([Job("assert 1 + 1 == 2", 1.0)])[0].status == "passed"
     results = dict(zip(programs, outcomes, strict=False))
-    assert len(results) >= 27
+    assert len(results) >= 30
     # Inside bwrap, shells, listening sockets and kill(-1) may "succeed": only the sandbox sees it.
     harmless_inside = {"os_system", "subprocess", "popen", "socket_listen", "kill_everything"}
     for name, outcome in results.items():

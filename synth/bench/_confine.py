@@ -1,8 +1,10 @@
 """Confinement of the weaker (rlimit) mode: a seccomp filter and Python-level guards.
 
 Loaded by path by ``_worker.py`` (standard library only). The seccomp filter is the kernel's
-and holds; the Python-level guards are a courtesy that the standard library's C modules walk
-around, which is why that mode is refused unless opted into.
+and holds, as does Landlock (``_landlock.py``), which keeps writes inside scratch; the
+Python-level guards are a courtesy that the standard library's C modules walk around (they
+give clearer messages, and are all that stands where a kernel has no Landlock, which is why
+the mode then refuses unless chosen by name).
 """
 
 from __future__ import annotations
@@ -21,13 +23,18 @@ from typing import Any
 _PR_SET_NO_NEW_PRIVS = 38
 _PR_SET_SECCOMP = 22
 _SECCOMP_MODE_FILTER = 2
-# Per architecture: AUDIT_ARCH, socket(2), and the calls refused outright: execve, execveat,
-# io_uring_setup (its ops bypass the socket and exec checks), ptrace, process_vm_readv and
-# process_vm_writev (reading or writing the checker's memory).
-_SECCOMP_ARCH: dict[str, tuple[int, int, tuple[int, ...]]] = {
-    "x86_64": (0xC000003E, 41, (59, 322, 425, 101, 310, 311)),
-    "aarch64": (0xC00000B7, 198, (221, 281, 425, 117, 270, 271)),
+# Per architecture: AUDIT_ARCH, socket(2) and socketpair(2), and the calls refused outright:
+# execve, execveat, io_uring_setup (its ops bypass the socket and exec checks), ptrace,
+# process_vm_readv and process_vm_writev (reading or writing the checker's memory), and
+# connect(2): the only sockets left are AF_UNIX, and connecting one reaches this user's
+# services (a session bus that starts programs, an ssh agent, docker), outside every limit.
+_SECCOMP_ARCH: dict[str, tuple[int, tuple[int, int], tuple[int, ...]]] = {
+    "x86_64": (0xC000003E, (41, 53), (59, 322, 425, 101, 310, 311, 42)),
+    "aarch64": (0xC00000B7, (198, 199), (221, 281, 425, 117, 270, 271, 203)),
 }
+# Socket types an AF_UNIX socket may have: connection-oriented ones, which without connect(2)
+# reach nothing. Datagram sockets (SOCK_RAW is one there) can send to any named socket.
+_UNIX_TYPES = (socket.SOCK_STREAM, socket.SOCK_SEQPACKET)
 
 
 class _SockFilter(ctypes.Structure):
@@ -43,34 +50,52 @@ class _SockFprog(ctypes.Structure):
     ]  # fmt: skip
 
 
-def _seccomp_program(arch: tuple[int, int, tuple[int, ...]]) -> list[tuple[int, int, int, int]]:
-    """Classic BPF: EPERM for exec and friends and for every socket but AF_UNIX; allow the rest."""
-    audit_arch, sock, refused = arch
+def _seccomp_program(
+    arch: tuple[int, tuple[int, int], tuple[int, ...]],
+) -> list[tuple[int, int, int, int]]:
+    """Classic BPF: EPERM for exec and friends, connect, and every socket but AF_UNIX streams."""
+    audit_arch, sockets, refused = arch
     ld, jeq, jge, ret = 0x20, 0x15, 0x35, 0x06  # BPF_LD|W|ABS, JMP|JEQ|K, JMP|JGE|K, RET|K
+    and_k = 0x54  # BPF_ALU|BPF_AND|BPF_K
     allow, eperm = 0x7FFF0000, 0x00050000 | 1  # SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO | EPERM
-    rows = [
-        (ld, 0, 0, 4),  # seccomp_data.arch
-        (jeq, 1, 0, audit_arch),
-        (ret, 0, 0, eperm),  # another ABI (i386 on x86_64): refuse everything
-        (ld, 0, 0, 0),  # seccomp_data.nr
-        (jge, 0, 1, 0x40000000),  # the x32 ABI's syscall numbers
-        (ret, 0, 0, eperm),
+    # (code or a label for the row after, label if true, label if false, k); None: next row.
+    rows: list[tuple[int | str, str | None, str | None, int]] = [
+        (ld, None, None, 4),  # seccomp_data.arch
+        (jeq, None, "eperm", audit_arch),  # another ABI (i386 on x86_64): refuse everything
+        (ld, None, None, 0),  # seccomp_data.nr
+        (jge, "eperm", None, 0x40000000),  # the x32 ABI's syscall numbers
+        *[(jeq, "eperm", None, nr) for nr in refused],
+        *[(jeq, "socket", None, nr) for nr in sockets],
+        (ret, None, None, allow),
+        ("socket", None, None, 0),
+        (ld, None, None, 16),  # seccomp_data.args[0], low half: the address family
+        (jeq, None, "eperm", socket.AF_UNIX),
+        (ld, None, None, 24),  # args[1], low half: the type, with SOCK_NONBLOCK and SOCK_CLOEXEC
+        (and_k, None, None, 0xF),
+        *[(jeq, "allow", None, kind) for kind in _UNIX_TYPES],
+        ("eperm", None, None, 0),
+        (ret, None, None, eperm),
+        ("allow", None, None, 0),
+        (ret, None, None, allow),
     ]
-    # Each refused call jumps to the EPERM row that follows the socket test.
-    for i, nr in enumerate(refused):
-        rows.append((jeq, len(refused) - i + 2, 0, nr))
-    rows += [
-        (jeq, 0, 3, sock),  # not socket(2): allow
-        (ld, 0, 0, 16),  # seccomp_data.args[0], low half: the address family
-        (jeq, 1, 0, socket.AF_UNIX),
-        (ret, 0, 0, eperm),
-        (ret, 0, 0, allow),
+    labels: dict[str, int] = {}
+    code: list[tuple[int, str | None, str | None, int]] = []
+    for op, true, false, k in rows:
+        if isinstance(op, str):
+            labels[op] = len(code)
+        else:
+            code.append((op, true, false, k))
+    # A jump's offset counts the rows it skips.
+    return [
+        (op, labels[t] - i - 1 if t else 0, labels[f] - i - 1 if f else 0, k)
+        for i, (op, t, f, k) in enumerate(code)
     ]
-    return rows
 
 
 def install_seccomp() -> bool:
     """Kernel-level limits for the weaker mode (no root needed): no exec, no network sockets.
+
+    Nor connect(2), nor AF_UNIX datagram sockets: no way to this user's services.
 
     Python-level guards cannot stop ``_posixsubprocess.fork_exec`` or ``_socket.SocketType``;
     the kernel can. Returns False where the architecture is unknown or seccomp is unavailable.
@@ -151,18 +176,25 @@ def _guard_open(scratch: str) -> None:
     real_open, real_os_open = builtins.open, os.open
 
     def guarded_open(file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
-        if any(c in mode for c in "wax+") and not _inside(scratch, file):
+        if any(c in mode for c in "wax+") and not _writable(scratch, file):
             _blocked()
         return real_open(file, mode, *args, **kwargs)
 
     def guarded_os_open(path: Any, flags: int, *args: Any, **kwargs: Any) -> Any:
         writes = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
-        if flags & writes and not _inside(scratch, path):
+        if flags & writes and not _writable(scratch, path):
             _blocked()
         return real_os_open(path, flags, *args, **kwargs)
 
     builtins.open = io.open = guarded_open
     os.open = posix.open = guarded_os_open
+
+
+def _writable(scratch: str, path: Any) -> bool:
+    # /dev/null is opened for writing by ordinary code; Landlock allows it as well.
+    return _inside(scratch, path) or (
+        not isinstance(path, int) and os.path.realpath(os.fsdecode(path)) == os.devnull
+    )
 
 
 def _path_checked(func: Any, scratch: str) -> Any:

@@ -3,7 +3,8 @@
 Run as a script (``python -I -B _worker.py CONFIG_JSON``), inside bubblewrap or not; it imports
 only the standard library (and its siblings ``_checker.py`` and ``plain_data.py``, by path) so
 that it starts fast and needs nothing from synth. Each sample's child gets its own session, a
-fresh scratch directory, resource limits and (when the worker runs as root) an unprivileged uid;
+fresh scratch directory, resource limits, (when the worker runs as root) an unprivileged uid and,
+in the weaker mode, Landlock (writes only beneath scratch), seccomp and Python-level guards;
 whatever it leaves behind is killed and deleted before the reply is sent.
 
 The verdict is never the sample's to give: a second child, the checker, runs the problem's
@@ -157,6 +158,7 @@ def _sibling(name: str) -> ModuleType:
 _wire = _sibling("plain_data")
 _check = _sibling("_checker")
 _confine = _sibling("_confine")
+_landlock = _sibling("_landlock")
 _compiled: dict[tuple[str, str], tuple[CodeType, CodeType]] = {}
 
 
@@ -222,6 +224,11 @@ def _setup_sample(
     os.environ["HOME"] = os.environ["TMPDIR"] = scratch
     tempfile.tempdir = scratch
     if config.get("guard"):
+        if config.get("landlock"):
+            # Before anything of the sample runs: it may then write only beneath its scratch.
+            _landlock.restrict(scratch, int(config["landlock"]))
+        elif config.get("require_landlock"):
+            raise PermissionError("Landlock is required but did not hold in this worker")
         if config.get("seccomp") and not _confine.install_seccomp():
             raise PermissionError("seccomp filter could not be installed")
         _confine.guard(scratch)
@@ -347,8 +354,11 @@ def _remove(path: str) -> None:
         pass  # a sample made parts unreadable or unwritable: open them up and retry
     for root, dirs, _ in os.walk(path):
         for name in dirs:
-            with contextlib.suppress(OSError):
-                os.chmod(os.path.join(root, name), 0o700)
+            folder = os.path.join(root, name)
+            # chmod follows links: a sample's link to a folder outside must not be opened up.
+            if not os.path.islink(folder):
+                with contextlib.suppress(OSError):
+                    os.chmod(folder, 0o700)
     shutil.rmtree(path, ignore_errors=True)
 
 
@@ -435,6 +445,8 @@ def main() -> None:
     _set_subreaper()
     config["nproc"] = _process_budget(int(config.get("uid", -1)))
     config["seccomp"] = bool(config.get("guard")) and _confine.seccomp_works()
+    wants_landlock = bool(config.get("guard")) and bool(config.get("require_landlock"))
+    config["landlock"] = _landlock.works(config["scratch_root"]) if wants_landlock else 0
     # Not dumpable, and so are the checkers forked from here: a process of the same uid cannot
     # open their /proc/PID/mem or /proc/PID/fd, nor ptrace them.
     ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
@@ -447,7 +459,13 @@ def main() -> None:
     for fd in (0, 1, 2):
         os.dup2(null, fd)
     os.close(null)
-    ready = {"ready": True, "pid": os.getpid(), "euid": os.geteuid(), "seccomp": config["seccomp"]}
+    ready = {
+        "ready": True,
+        "pid": os.getpid(),
+        "euid": os.geteuid(),
+        "seccomp": config["seccomp"],
+        "landlock": config["landlock"],
+    }
     out.write(json.dumps(ready) + "\n")
     out.flush()
     for line in requests:

@@ -21,8 +21,9 @@ from synth.settings import BenchSettings
 logger = logging.getLogger(__name__)
 
 _REFERENCE_LIMIT_S = 30.0  # generous: the reference solution itself is being timed
-# In cache keys: outcomes judged inside the sample's own process (forgeable) are not reused.
-_PROTOCOL = "checker-v1"
+# In cache keys: outcomes judged inside the sample's own process (forgeable) are not reused,
+# nor entries from before Landlock, which a rlimit-mode sample could have written (v1).
+_PROTOCOL = "checker-v2"
 
 
 class Sample(BaseModel):
@@ -73,6 +74,7 @@ def reference_timeouts(
     cache: KeyedCache | None = None,
 ) -> dict[str, float]:
     """Per-task time limit: timeout_factor x the reference solution's runtime, at least the min."""
+    cache = _trusted(cache, sandbox)
     durations: dict[str, float] = {}
     todo: list[Problem] = []
     for problem in problems:
@@ -141,9 +143,18 @@ def evaluate_samples(
     ]
 
 
+def _trusted(cache: KeyedCache | None, sandbox: Sandbox) -> KeyedCache | None:
+    """The cache, unless the sandbox's samples could have written to it (then none at all)."""
+    if cache is not None and not sandbox.confines_writes:
+        logger.warning("%s is not used: samples here can write files as this user", cache.path)
+        return None
+    return cache
+
+
 def _run_cached(
     jobs: list[Job], sandbox: Sandbox, cache: KeyedCache | None
 ) -> list[dict[str, object]]:
+    cache = _trusted(cache, sandbox)
     keys = [
         key_of("exec", job.program, job.check, job.timeout_s, sandbox.isolation, _PROTOCOL)
         for job in jobs

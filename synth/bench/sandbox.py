@@ -1,10 +1,16 @@
 """Run untrusted programs in warm workers under bubblewrap, or in a clearly labelled weaker mode.
 
-The weaker ``rlimit`` mode is NOT a sandbox: Python-level guards cannot hold against the
-standard library's own C modules (``_io.open``, ``_socket``, ``_posixsubprocess``), so it is
-refused unless ``BenchSettings.allow_unsafe_rlimit`` (``--unsafe-rlimit``) opts in. Where the
-kernel allows it without root, it adds a seccomp filter (no exec, no network sockets) and a
-network namespace; files writable by the user remain writable by samples.
+The weaker ``rlimit`` mode is not a sandbox: samples share this machine's file tree (to read),
+its processes and /tmp, so it is refused unless ``BenchSettings.allow_unsafe_rlimit``
+(``--unsafe-rlimit``) opts in. Python-level guards cannot hold against the standard library's
+own C modules (``_io.open``, ``_socket``, ``_posixsubprocess``); the kernel's limits do, and need
+no root: Landlock (``_landlock.py``: writes only beneath the sample's scratch folder, no exec,
+no TCP, signals and abstract UNIX sockets kept to its own processes), a seccomp filter (no
+exec, no connect(2), no sockets but AF_UNIX streams) and, where ``unshare`` works, a network
+namespace. Without Landlock a sample could rewrite files this user owns (the verdict caches,
+the harness, synth itself) and forge a cached pass for a later run, so the mode then refuses
+unless it was chosen by name (``sandbox = "rlimit"``) as well as opted into, and its results
+are not cached.
 
 A job with a ``Check`` is judged by a checker process that never runs the sample's text: it
 runs the problem's trusted tests and calls the sample's function across a pipe, getting plain
@@ -13,8 +19,7 @@ at most a (wrong or right) return value, never a verdict. A job without a check 
 whether its program ran to the end without raising, by the program's own account: it is for
 probing the sandbox, never for judging a sample against tests. Where rlimit-mode samples keep
 this process's uid, this process is made undumpable while the sandbox is open, so that a sample
-cannot open its pipes through ``/proc/PID/fd``; such a sample can still rewrite files this user
-owns (the harness's own among them), which is one more reason that mode needs the opt-in.
+cannot open its pipes through ``/proc/PID/fd`` (Landlock's ptrace rule also closes them).
 
 Each worker is a long-lived ``_worker.py`` process (inside ``bwrap`` when it works) that forks
 one child per program; see that module for the per-sample limits. This side keeps the workers
@@ -46,6 +51,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Literal, Protocol
 
+from synth.bench._landlock import abi_version
 from synth.bench.records import ExecOutcome
 from synth.errors import BenchError
 from synth.settings import BenchSettings
@@ -55,15 +61,27 @@ logger = logging.getLogger(__name__)
 WORKER = Path(__file__).with_name("_worker.py")
 ISOLATION_BWRAP = "bwrap: read-only root, private /tmp and scratch, no network, own pid namespace"
 ISOLATION_RLIMIT = (
-    "rlimit (NOT A SANDBOX, WEAKER than bwrap; run only with allow_unsafe_rlimit): rlimits, "
-    "scratch cwd, a seccomp filter (no exec, no network sockets) and a network namespace where "
-    "the kernel allows, Python-level guards; a sample can still write wherever this user can"
+    "rlimit (WEAKER than bwrap; run only with allow_unsafe_rlimit): rlimits, scratch cwd, "
+    "Landlock (writes only beneath scratch, no exec, no TCP, own signals), a seccomp filter (no "
+    "exec, no connect, no network sockets), a network namespace where the kernel allows, "
+    "Python-level guards; a sample can still read this user's files and see its processes"
+)
+ISOLATION_RLIMIT_NO_LANDLOCK = (
+    "rlimit without Landlock (NOT A SANDBOX, WEAKER than bwrap; chosen explicitly): rlimits, "
+    "scratch cwd, a seccomp filter (no exec, no connect, no network sockets), a network namespace "
+    "where the kernel allows, Python-level guards; a sample can still write wherever this user can"
 )
 UNSAFE_REFUSAL = (
-    "the rlimit mode is not a sandbox: a sample can write files outside its scratch folder "
-    "as this user (and, where seccomp or namespaces are unavailable, run programs and open "
-    "sockets); install bubblewrap ('bwrap') for real isolation, or, only for samples you trust, "
-    "pass --unsafe-rlimit (SYNTH_BENCH__ALLOW_UNSAFE_RLIMIT=1)"
+    "the rlimit mode is not a sandbox: a sample can read this user's files and see its "
+    "processes (and, without Landlock, write files outside its scratch folder as this user); "
+    "install bubblewrap ('bwrap') for real isolation, or, only for samples you trust, pass "
+    "--unsafe-rlimit (SYNTH_BENCH__ALLOW_UNSAFE_RLIMIT=1)"
+)
+NO_LANDLOCK_REFUSAL = (
+    "refusing to run samples: {reason}, so the rlimit mode cannot stop a sample rewriting files "
+    "this user owns (caches, results, synth itself); install bubblewrap ('bwrap'), or, to run "
+    "with only seccomp and Python-level guards, choose the mode by name as well: "
+    'sandbox = "rlimit" (SYNTH_BENCH__SANDBOX=rlimit) and --unsafe-rlimit'
 )
 _TMPFS_BYTES = 256 * 1024 * 1024
 _GRACE_S = 15.0  # fork, cleanup and reply on top of a sample's own limit
@@ -107,6 +125,8 @@ class Sandbox(Protocol):
     """Anything that runs jobs in isolation and labels how."""
 
     isolation: str
+    # False where samples could write files outside their scratch: nothing is cached then.
+    confines_writes: bool
 
     def run(self, jobs: Sequence[Job]) -> list[ExecOutcome]:
         """Run every job; never raise because of a job's behaviour."""
@@ -227,6 +247,12 @@ def probe_unshare() -> list[str]:
     return prefix if done.returncode == 0 else []
 
 
+@functools.lru_cache(maxsize=1)
+def probe_landlock() -> tuple[int, str]:
+    """The kernel's Landlock ABI version (0 where there is none) and a line saying why."""
+    return abi_version()
+
+
 def samples_keep_host_uid(mode: Mode) -> bool:
     """Whether samples run under this process's uid (no unprivileged uid of their own)."""
     return not (os.geteuid() == 0 and (mode == "bwrap" or interpreter_is_public()))
@@ -268,10 +294,11 @@ def resolve_mode(setting: str) -> Mode:
 class _Worker:
     """One warm worker process and its request and reply channels."""
 
-    def __init__(self, mode: Mode, index: int, scratch_root: str) -> None:
+    def __init__(self, mode: Mode, index: int, scratch_root: str, landlock: bool = False) -> None:
         self.mode = mode
         self.index = index
         self.scratch_root = scratch_root
+        self.landlock = landlock
         self.proc: subprocess.Popen[bytes] | None = None
         self._buf = b""
 
@@ -283,6 +310,7 @@ class _Worker:
         config = {
             "uid": uid,
             "guard": self.mode == "rlimit",
+            "require_landlock": self.landlock,
             "scratch_root": "/tmp/synth-scratch" if self.mode == "bwrap" else self.scratch_root,
         }
         if self.mode == "bwrap":
@@ -306,6 +334,11 @@ class _Worker:
         if ready is None:
             self.stop()
             raise BenchError(f"sandbox worker ({self.mode}) failed to start")
+        if self.landlock and not ready.get("landlock"):
+            # The kernel said it has Landlock, yet a probe child could still write beside its
+            # folder: no sample may run in this worker.
+            self.stop()
+            raise BenchError(f"sandbox worker ({self.mode}): Landlock did not hold in its probe")
         if self.mode == "rlimit" and not ready.get("seccomp"):
             logger.warning("no seccomp filter here: rlimit-mode samples can run programs")
 
@@ -378,26 +411,41 @@ class ForkServerSandbox:
         workers: int = 2,
         memory_mb: int = 1024,
         allow_unsafe_rlimit: bool = False,
+        allow_no_landlock: bool = False,
     ) -> None:
-        """Raises BenchError for the rlimit mode unless ``allow_unsafe_rlimit`` opts in."""
+        """Raises BenchError for the rlimit mode unless ``allow_unsafe_rlimit`` opts in.
+
+        Where the kernel has no Landlock, the rlimit mode also needs ``allow_no_landlock``.
+        """
         if mode == "rlimit" and not allow_unsafe_rlimit:
             raise BenchError(f"refusing to run samples: {UNSAFE_REFUSAL}")
+        landlock, why = probe_landlock() if mode == "rlimit" else (0, "")
+        if mode == "rlimit" and not landlock and not allow_no_landlock:
+            raise BenchError(NO_LANDLOCK_REFUSAL.format(reason=why))
+        self.confines_writes = mode == "bwrap" or landlock > 0
         if mode == "rlimit":
-            logger.warning(
-                "running samples WITHOUT a sandbox (rlimit mode, opted in): %s", ISOLATION_RLIMIT
-            )
+            label = ISOLATION_RLIMIT if landlock else ISOLATION_RLIMIT_NO_LANDLOCK
+            logger.warning("running samples WITHOUT a sandbox (rlimit mode, opted in): %s", label)
+            if not landlock:
+                logger.warning("%s: samples can write files as this user; nothing is cached", why)
         self.mode = mode
         self.memory_mb = memory_mb
         self._undumpable = mode == "rlimit" and samples_keep_host_uid(mode)
         if self._undumpable:
             _set_undumpable(True)
-        self.isolation = ISOLATION_BWRAP if mode == "bwrap" else ISOLATION_RLIMIT
+        if mode == "bwrap":
+            self.isolation = ISOLATION_BWRAP
+        else:
+            self.isolation = ISOLATION_RLIMIT if landlock else ISOLATION_RLIMIT_NO_LANDLOCK
         # tmpfs when there is one: creating and deleting a scratch folder per sample is then cheap.
         shm = Path("/dev/shm")
         fast = shm if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK) else None
         self._scratch = tempfile.mkdtemp(prefix="synth-bench-", dir=fast)
         os.chmod(self._scratch, 0o711)  # children with their own uid must reach their scratch
-        self._workers = [_Worker(mode, i, self._scratch) for i in range(max(1, workers))]
+        uses_landlock = mode == "rlimit" and landlock > 0
+        self._workers = [
+            _Worker(mode, i, self._scratch, uses_landlock) for i in range(max(1, workers))
+        ]
         # Long-lived threads: bwrap's --die-with-parent fires when the *thread* that started it
         # ends, so workers must be started from threads that live as long as the sandbox.
         self._pool = ThreadPoolExecutor(max_workers=len(self._workers))
@@ -483,10 +531,15 @@ class ForkServerSandbox:
 
 
 def open_sandbox(settings: BenchSettings) -> ForkServerSandbox:
-    """A sandbox as the settings ask: bwrap when it works, else the rlimit mode if opted into."""
+    """A sandbox as the settings ask: bwrap when it works, else the rlimit mode if opted into.
+
+    The rlimit mode without Landlock runs only when it was chosen by name (``sandbox =
+    "rlimit"``), not reached by ``auto`` falling back, and opted into as well.
+    """
     return ForkServerSandbox(
         resolve_mode(settings.sandbox),
         workers=settings.workers,
         memory_mb=settings.memory_mb,
         allow_unsafe_rlimit=settings.allow_unsafe_rlimit,
+        allow_no_landlock=settings.sandbox == "rlimit",
     )

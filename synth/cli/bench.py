@@ -70,8 +70,9 @@ unsafe_rlimit_option = click.option(
     "--unsafe-rlimit",
     "unsafe_rlimit",
     is_flag=True,
-    help="Allow the rlimit mode, which is NOT a sandbox (samples can write files as you), when "
-    "bwrap is unusable; only for samples you trust.",
+    help="Allow the weaker rlimit mode when bwrap is unusable: rlimits, seccomp and Landlock "
+    "(writes only in each sample's scratch folder, no TCP, no exec); samples can still read "
+    "your files. Refused where the kernel has no Landlock unless bench.sandbox is 'rlimit'.",
 )
 
 
