@@ -10,6 +10,11 @@ labelled ``ambiguous`` count neither way. Two corpora:
   time as a JSONL corpus from ``../shared/realdata/scifact/corpus*.jsonl``; only the ids are
   kept in the repository.
 
+Each question has a ``role``: ``tune`` questions (SciFact) are the ones thresholds may be
+chosen on; ``check`` and ``holdout`` questions are not tuned on (``holdout`` ones, added with
+issue 9, had their claims labelled before any rule was measured on them). Precision, recall
+and the share of claims that bear on their question are printed per corpus and per role.
+
 Claims are dumped to a JSONL file (question, source, text, relevance) for labelling.
 
     SYNTH_HOME=/tmp/synth-bench-home HF_HUB_OFFLINE=1 \\
@@ -80,9 +85,11 @@ def run_question(
     from synth.gather import gather_documents
     from synth.parse.sentences import is_prose
     from synth.records import ReportRequest
+    from synth.synthesize.coverage import question_aspects
 
     docs, _ = gather_documents(ReportRequest(question=q["question"], corpus=corpus), settings)
-    relevance = score_relevance(q["question"], docs, embedder, settings.extract)
+    aspects = question_aspects(q["question"])
+    relevance = score_relevance(q["question"], docs, embedder, settings.extract, aspects)
     pairs = sorted(zip(docs, relevance, strict=True), key=lambda p: -p[1].score)
     used_docs = [d for d, r in pairs if r.used]
     claims = extract_claims(q["question"], used_docs, embedder, settings.extract, is_prose)
@@ -175,12 +182,16 @@ def main() -> None:
     tables: dict[str, list[tuple[str, int, int, int, int]]] = {"scifact": [], "realpdf": []}
     labels = load_labels(LABELS)
     verdicts: dict[str, list[bool | None]] = {"scifact": [], "realpdf": []}
+    by_role: dict[str, list[tuple[str, int, int, int, int]]] = {}
+    role_verdicts: dict[str, list[bool | None]] = {}
     with tempfile.TemporaryDirectory() as tmp, args.claims_out.open("w") as dump:
         corpora = {"scifact": [write_scifact_corpus(scifact_order, Path(tmp))], "realpdf": pdfs}
         for q in questions:
             result = run_question(q, corpora[q["corpus"]], scifact_order, settings, embedder)
             tp, fp, fn = score_used(q, result["used"])
-            tables[q["corpus"]].append((q["id"], tp, fp, fn, len(result["claims"])))
+            row_counts = (q["id"], tp, fp, fn, len(result["claims"]))
+            tables[q["corpus"]].append(row_counts)
+            by_role.setdefault(q.get("role", "check"), []).append(row_counts)
             if args.details:
                 _print_details(q["id"], result)
             for source, claim in result["claims"]:
@@ -192,16 +203,27 @@ def main() -> None:
                 }
                 verdict = labels.get((q["id"], source, text_key(claim.text)))
                 verdicts[q["corpus"]].append(verdict)
+                role_verdicts.setdefault(q.get("role", "check"), []).append(verdict)
                 extra = {"relevance": claim.relevance, "bears_on_question": verdict}
                 dump.write(json.dumps({**row, **extra}) + "\n")
     embedder.close()
     for name, rows in tables.items():
         if rows:
             _print_table(name, rows)
+    print("\nused sources per role: role | questions | used | P | R | claims")
+    for role, rows in sorted(by_role.items()):
+        tp, fp, fn = sum(r[1] for r in rows), sum(r[2] for r in rows), sum(r[3] for r in rows)
+        n_claims = sum(r[4] for r in rows)
+        print(
+            f"  {role:10s} {len(rows):3d}  {tp + fp:3d}  {_ratio(tp, tp + fp):.2f}  "
+            f"{_ratio(tp, tp + fn):.2f}  {n_claims:3d}"
+        )
     print("\nclaims against the hand labels (tests/data/claim_relevance_labels.jsonl):")
     for name, found in verdicts.items():
         if found:
             _print_label_share(name, found)
+    for role, found in sorted(role_verdicts.items()):
+        _print_label_share(f"role {role}", found)
     print(f"\nclaims written to {args.claims_out}")
 
 

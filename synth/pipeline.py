@@ -237,9 +237,12 @@ def _gather(run: ReportRun) -> None:
 
 
 def _rank_sources(run: ReportRun) -> None:
+    from synth.synthesize.coverage import question_aspects
+
     with run.timer.stage("relevance"):
+        question = run.request.question
         relevance = score_relevance(
-            run.request.question, run.documents, run.embedder, run.settings.extract
+            question, run.documents, run.embedder, run.settings.extract, question_aspects(question)
         )
         run.documents, run.relevance = _order_by_relevance(run.documents, relevance)
         # Shortlisted but not read (the library's cosine margin): listed as left out, last.

@@ -113,6 +113,14 @@ class ExtractSettings(_Section):
         description="A source is used only within this margin of the best source's relevance "
         "for the same question (and when it gives at least one claim).",
     )
+    aspect_engagement_ratio: float = Field(
+        0.2,
+        ge=0.0,
+        le=1.0,
+        description="A passing source must engage the question's key aspect at least this "
+        "share of the best source's engagement (see synth/extract/relevance.py); 0 turns the "
+        "rule off.",
+    )
     max_claims: int = Field(30, description="Claims kept per report at most.")
     min_claim_chars: int = Field(40, description="Shortest sentence that may be a claim.")
     max_claim_chars: int = Field(400, description="Longest sentence that may be a claim.")
@@ -132,6 +140,20 @@ class ExtractSettings(_Section):
         le=1.0,
         description="P(finding) a claim sentence must reach under the claim-worthiness model "
         "(data/extract/claim_worthiness.json); 0 turns the gate off.",
+    )
+    further_claim_margin: float = Field(
+        0.15,
+        ge=0.0,
+        description="A source's claims after its best one must lie within this margin of the "
+        "most relevant claim sentence of the report (the best one needs only "
+        "claim_relevance_margin).",
+    )
+    further_claim_worthiness: float = Field(
+        0.7,
+        ge=0.0,
+        le=1.0,
+        description="P(finding) a source's claims after its best one must reach (when the "
+        "claim-worthiness gate is on).",
     )
 
 
@@ -196,6 +218,14 @@ class VerifySettings(_Section):
         True,
         description="Withhold support when the strongest supporting passage reads as support "
         "for the claim's reversal (negated, direction word swapped) at least as strongly.",
+    )
+    reversal_rule: bool = Field(
+        True,
+        description="Contradict a claim that a passage restates with its sense reversed, read "
+        "lexically: the two sides of a comparison exchanged ('A rather than B' against 'B "
+        "instead of A'), a direction word's opposite beside the same word, or a negation only "
+        "one of them has. A reversed passage never counts as support; the claim is contradicted "
+        "unless another passage still supports it.",
     )
     top_k: int = Field(3, ge=1, description="Evidence passages shown per claim.")
     candidates: int = Field(50, description="Passages retrieved per claim before scoring.")
@@ -324,8 +354,9 @@ class BenchSettings(_Section):
     )
     allow_unsafe_rlimit: bool = Field(
         False,
-        description="Run samples in the rlimit mode, which is NOT a sandbox (samples can write "
-        "files as this user); only for samples you trust. Without it that mode refuses to run.",
+        description="Run samples in the weaker rlimit mode (rlimits, seccomp, Landlock: writes "
+        "only in the sample's scratch folder, no TCP, no exec; reads stay open). Without it that "
+        "mode refuses to run; without Landlock it also needs sandbox = 'rlimit' chosen by name.",
     )
     workers: int = Field(2, description="Parallel sandbox workers.")
     timeout_factor: float = Field(

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from synth.embed import Embedder
 from synth.extract.claims import (
     bears_on_question,
     count_cues,
     extract_claims,
     is_background,
     is_candidate,
+    is_further_claim,
     question_relevance,
 )
 from synth.extract.relevance import (
@@ -20,7 +22,7 @@ from synth.extract.relevance import (
     score_lexical,
     score_relevance,
 )
-from synth.records import Claim, Passage, Relevance
+from synth.records import Claim, Document, Passage, Relevance
 from synth.settings import ExtractSettings
 from tests.doc_factory import make_document
 
@@ -189,6 +191,87 @@ def test_background_truism_is_rejected_by_the_rules_the_model_misses() -> None:
 )
 def test_received_wisdom_is_background_not_a_claim(text: str) -> None:
     assert is_background(text, count_cues(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The teacher models are usually much larger than the student model.",
+        "Knowledge distillation provides an effective way to preserve and transfer learned knowledge.",
+        "The design of a proper teacher model and student model are still challenging problems.",
+        "As a representative type of model compression, distillation effectively learns a student.",
+        "The main idea is that the student mimics the teacher to obtain a competitive performance.",
+    ],
+)
+def test_truisms_of_a_field_are_background(text: str) -> None:
+    assert is_background(text, count_cues(text))
+
+
+def test_a_finding_set_against_a_truism_is_no_background() -> None:
+    text = (
+        "While parameter scaling is often assumed to improve reasoning, our experiments show "
+        "that it is not always sufficient."
+    )
+    assert not is_background(text, count_cues(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "background"),
+    [
+        ("We submit each scholar query to the search engine, powered by GPT-4o.", True),
+        ("The network utilizes the attention maps of its layers as distillation targets.", True),
+        ("BERT instead uses the self-attention mechanism to unify the two stages.", True),
+        # A set-up sentence that also states a result stays; "uses" as a noun is no set-up.
+        ("The student uses 10 times fewer parameters and outperforms the teacher.", False),
+        (
+            "This conflation enables resegmentations, as the tokenizer conflates uses of a string.",
+            False,
+        ),
+    ],
+)
+def test_descriptions_of_a_system_are_set_up(text: str, background: bool) -> None:
+    assert is_background(text, count_cues(text)) is background
+
+
+def test_other_authors_named_without_a_year_are_cited_work() -> None:
+    text = "Grabocka et al. have developed a method which improves model robustness significantly."
+    assert not is_candidate(_passage(text), ExtractSettings(), _always_prose)
+
+
+def test_further_claim_rule_is_tight_margin_and_worthiness() -> None:
+    settings = ExtractSettings(further_claim_margin=0.15, further_claim_worthiness=0.7)
+    assert is_further_claim(0.80, 0.9, 0.9, settings)
+    assert not is_further_claim(0.70, 0.9, 0.9, settings)  # within the loose margin only
+    assert not is_further_claim(0.90, 0.6, 0.9, settings)  # not claim-worthy enough
+    gate_off = settings.model_copy(update={"min_claim_worthiness": 0.0})
+    assert is_further_claim(0.90, 0.6, 0.9, gate_off)
+
+
+def test_the_tight_margin_never_decides_whether_a_source_is_used(
+    kd_doc: Document, embedder: Embedder
+) -> None:
+    second = make_document(
+        "Soft targets for small students",
+        [
+            (
+                "results",
+                [
+                    "Students trained with soft targets from a large teacher keep 95% of its accuracy.",
+                    "Training the student took 3 hours on one GPU, 4 times less than the teacher.",
+                ],
+            )
+        ],
+    )
+    wide = {"min_claim_relevance": 0.0, "claim_relevance_margin": 1.0, "min_claim_worthiness": 0.0}
+    loose = ExtractSettings(**wide, further_claim_margin=1.0, further_claim_worthiness=0.0)
+    tight = ExtractSettings(**wide, further_claim_margin=0.0, further_claim_worthiness=1.0)
+    docs = [kd_doc, second]
+    many = extract_claims(QUESTION, docs, embedder, loose, _always_prose)
+    few = extract_claims(QUESTION, docs, embedder, tight, _always_prose)
+    assert len(many) > len(few)
+    assert {c.doc_id for c in few} == {c.doc_id for c in many} == {kd_doc.doc_id, second.doc_id}
+    # under the tightest rule each source keeps its best claim and, bar exact ties, no other
+    assert len(few) <= 3
 
 
 def test_candidates_exclude_references_tables_and_cue_free_text(kd_doc) -> None:

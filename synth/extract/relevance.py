@@ -17,6 +17,14 @@ Rule (also in the README):
   for the same question: relevance is judged against the question's own score distribution,
   so a corpus where every paper is on topic keeps them all and one where a single paper is
   on topic keeps that one, without one fixed cut serving both.
+* A passing source must also speak to the question's **key aspect**. The question's aspects
+  (its named things and terms, ``synthesize.coverage.question_aspects``, handed in by the
+  pipeline) are each taken out of the question in turn; a head sentence *engages* an aspect by
+  how much closer it is to the whole question than to the question without that aspect
+  (cosine difference), a source by its best head sentence. The key aspect is the one the
+  passing sources engage most; a source that engages it less than ``aspect_engagement_ratio``
+  (default 0.2) × the best source's engagement does not pass: a bladder-cancer question's
+  smoking-and-lung-cancer paper speaks to "cigarette smoking" but not to "bladder cancer".
 * A passing source is *used* only when it also contributes a claim
   (``mark_sources_without_claims``, after extraction). Every unused source keeps a one-line
   reason with the numbers.
@@ -25,6 +33,8 @@ Rule (also in the README):
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -95,14 +105,60 @@ def fuse(dense: float, lexical: float) -> float:
     return round(DENSE_WEIGHT * dense_scaled + (1 - DENSE_WEIGHT) * lexical, 4)
 
 
-def _dense_score(question_vec: np.ndarray, doc: Document, embedder: Embedder) -> float:
+def _head_vectors(doc: Document, embedder: Embedder) -> np.ndarray:
     head_texts = [doc.work.title] + [p.text for p in head_passages(doc)]
     if doc.work.abstract and len(head_texts) == 1:
         head_texts.append(doc.work.abstract)
+    return embedder.encode(head_texts)
+
+
+def _dense_score(
+    question_vec: np.ndarray, head_vecs: np.ndarray, doc: Document, embedder: Embedder
+) -> float:
     body_texts = [p.text for p in body_passages(doc)]
-    head = embedder.encode(head_texts) @ question_vec
+    head = head_vecs @ question_vec
     body = embedder.encode(body_texts) @ question_vec if body_texts else head
     return 0.5 * _top_mean(head, HEAD_K) + 0.5 * _top_mean(body, BODY_K)
+
+
+def without_aspect(question: str, aspect: str) -> str:
+    """The question with one aspect's words taken out (a possessive "'s" between them allowed)."""
+    joint = r"(?:['\u2019]s)?\s+"
+    pattern = r"\b" + joint.join(re.escape(w) for w in aspect.split()) + r"(?:['\u2019]s)?\b"
+    return re.sub(pattern, " ", question, count=1, flags=re.IGNORECASE)
+
+
+def aspect_engagement(
+    question_vec: np.ndarray, ablated_vecs: np.ndarray, head_vecs: np.ndarray
+) -> np.ndarray:
+    """Per aspect, how much closer the best head sentence is to the question than to the
+    question without that aspect."""
+    if not len(ablated_vecs) or not len(head_vecs):
+        return np.zeros(len(ablated_vecs))
+    gain = (head_vecs @ question_vec)[:, None] - head_vecs @ ablated_vecs.T
+    engaged: np.ndarray = gain.max(axis=0)
+    return engaged
+
+
+def key_aspect_reasons(
+    aspects: Sequence[str], engagement: list[np.ndarray], passing: list[bool], ratio: float
+) -> list[str]:
+    """Per source, why it misses the key aspect (empty when it does not, or is not passing)."""
+    out = [""] * len(engagement)
+    pool = [e for e, ok in zip(engagement, passing, strict=True) if ok]
+    if not aspects or ratio <= 0 or not pool:
+        return out
+    best = np.max(np.stack(pool), axis=0)
+    key = int(np.argmax(best))
+    if best[key] <= 0:
+        return out
+    for i, (e, ok) in enumerate(zip(engagement, passing, strict=True)):
+        if ok and e[key] < ratio * best[key]:
+            out[i] = (
+                f"it does not address '{aspects[key]}' as the best sources do (engagement "
+                f"{e[key]:.2f} < {ratio:.2f} × {best[key]:.2f})"
+            )
+    return out
 
 
 def passing_reason(score: float, best: float, settings: ExtractSettings) -> str:
@@ -118,20 +174,37 @@ def passing_reason(score: float, best: float, settings: ExtractSettings) -> str:
 
 
 def score_relevance(
-    question: str, documents: list[Document], embedder: Embedder, settings: ExtractSettings
+    question: str,
+    documents: list[Document],
+    embedder: Embedder,
+    settings: ExtractSettings,
+    aspects: Sequence[str] = (),
 ) -> list[Relevance]:
-    """One Relevance per document, in the documents' order, passing by the relative rule."""
+    """One Relevance per document, in the documents' order, passing by the relative rules."""
     question_vec = embedder.encode([question])[0]
     weights = build_term_weights(question, [head_terms(d) for d in documents])
+    heads = [_head_vectors(doc, embedder) for doc in documents]
     parts = [
-        (_dense_score(question_vec, doc, embedder), score_lexical(question, doc, weights))
-        for doc in documents
+        (_dense_score(question_vec, head, doc, embedder), score_lexical(question, doc, weights))
+        for doc, head in zip(documents, heads, strict=True)
     ]
     scores = [fuse(dense, lexical) for dense, lexical in parts]
     best = max(scores, default=0.0)
+    reasons = [passing_reason(score, best, settings) for score in scores]
+    ablated = (
+        embedder.encode([without_aspect(question, a) for a in aspects])
+        if aspects
+        else np.zeros((0, question_vec.size))
+    )
+    engagement = [aspect_engagement(question_vec, ablated, h) for h in heads]
+    missed = key_aspect_reasons(
+        aspects, engagement, [not r for r in reasons], settings.aspect_engagement_ratio
+    )
     out: list[Relevance] = []
-    for doc, (dense, lexical), score in zip(documents, parts, scores, strict=True):
-        reason = passing_reason(score, best, settings)
+    for doc, (dense, lexical), score, first, miss in zip(
+        documents, parts, scores, reasons, missed, strict=True
+    ):
+        reason = first or miss
         out.append(
             Relevance(
                 doc_id=doc.doc_id,
