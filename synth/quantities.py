@@ -55,12 +55,14 @@ SPELLED: dict[str, int] = {w: i for i, w in enumerate(_UNITS_WORDS.split())} | {
 COUNT_WORDS: frozenset[str] = frozenset(SPELLED) - {"one"}
 MULTIPLIERS: dict[str, float] = {
     "k": 1e3, "K": 1e3, "thousand": 1e3, "M": 1e6, "million": 1e6,
-    "B": 1e9, "billion": 1e9, "trillion": 1e12,
+    "B": 1e9, "billion": 1e9, "T": 1e12, "trillion": 1e12,
 }  # fmt: skip
 PERCENT_WORDS = dict.fromkeys(("%", "percent", "per cent"), "%") | dict.fromkeys(
     ("pp", "percentage point", "percentage points"), "pp"
 )
-RATIO_WORDS: frozenset[str] = _words("times fold x ×")
+RATIO_WORDS: frozenset[str] = _words("times fold x × factor")
+# "by a factor of 4.64" names a ratio before the number.
+_FACTOR_BEFORE = re.compile(r"\bfactor\s+of\s*$", re.IGNORECASE)
 TIME_UNITS = _aliases(
     """s: sec secs second seconds; min: mins minute minutes; h: hr hrs hour hours; day: d days;
     week: wk wks weeks; month: mo months; year: y yr yrs years"""
@@ -136,7 +138,7 @@ _RATE = re.compile(
     re.IGNORECASE,
 )
 _MULTIPLIER = re.compile(
-    r"(?P<glued>[kKMB])(?![A-Za-z\d])|\s+(?P<word>thousand|million|billion|trillion)\b"
+    r"(?P<glued>[kKMBT])(?![A-Za-z\d])|\s+(?P<word>thousand|million|billion|trillion)\b"
 )
 _TAIL = re.compile(
     r"(?P<gap>\s*-?\s*)(?P<word>%|×|°[CF]|per\s?cent\b|percentage\s+points?\b"
@@ -249,6 +251,8 @@ def _read_prefix(text: str, start: int, kind: Kind, unit: str) -> tuple[int, Hed
         window, start = window[: m.start()], start if m["symbol"] == "=" else base + m.start()
     if kind != "plain":
         return start, hedge, kind, unit
+    if f := _FACTOR_BEFORE.search(window):
+        return base + f.start(), hedge, "ratio", "times"
     if p := _PVALUE_BEFORE.search(window):
         return base + p.start(), hedge, "pvalue", ""
     if s := _STAT_BEFORE.search(window):

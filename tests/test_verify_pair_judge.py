@@ -111,6 +111,32 @@ def test_reversed_restatement_is_contradicted(embedder: object, tmp_path: Path) 
 
 
 @pytest.mark.model
+def test_reversal_rule_contradicts_what_a_sense_blind_model_supports(
+    embedder: object, tmp_path: Path
+) -> None:
+    rows = [
+        ("abstract", "We compared two treatments of high blood pressure in older adults."),
+        ("results", "Drug X lowered blood pressure more than drug Y did in older adults."),
+    ]
+    claims = [claim("rev", "Drug Y lowered blood pressure more than drug X did in older adults.")]
+    vecs = embedder.encode([c.text for c in claims])  # type: ignore[attr-defined]
+    for on in (True, False):
+        settings = VerifySettings(sense_contrast=False, reversal_rule=on)
+        pool = EvidencePool([make_doc("cmp", rows)], embedder, settings, tmp_path / str(on))  # type: ignore[arg-type]
+        pj = PairJudge(
+            pool, FeatureJudge(pool, load_model(), settings), ScriptedModel(), None, settings
+        )  # type: ignore[arg-type]
+        (v,) = pj.verdicts(claims, vecs)
+        if on:
+            assert v.label == "contradicted"
+            top = v.evidence[0]
+            assert top.stance == "contradicts" and "other way round" in (top.note or "")
+            assert "more than drug Y" in (top.note or "")
+        else:
+            assert v.label == "supported"  # what the rule is there to stop
+
+
+@pytest.mark.model
 def test_neither_reading_is_never_shown_as_stance(embedder: object, tmp_path: Path) -> None:
     out = verdicts(embedder, tmp_path, [claim("off", "Maize is grown in hot climates.")])
     off = out["off"]

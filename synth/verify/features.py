@@ -18,7 +18,8 @@ def _wordset(text: str) -> frozenset[str]:
 
 NEGATIONS: frozenset[str] = _wordset(
     """not no never without neither nor none cannot unable fail fails failed failure lack lacks
-    lacking lacked absence absent nothing non unaffected insignificant"""
+    lacking lacked absence absent nothing non unaffected insignificant struggle struggles
+    struggled"""
 )
 UP_WORDS: frozenset[str] = _wordset(
     """increase increases increased increasing increment higher high highest elevated elevate

@@ -35,6 +35,7 @@ from synth.verify.feature_judge import FeatureJudge
 from synth.verify.names import missing_names
 from synth.verify.numbers import Alignment, QuantityAlignment, agrees, align
 from synth.verify.pair_model import PairModel
+from synth.verify.reversal import closeness, compares, reversed_restatement, same_order
 from synth.verify.score import CONFLICT_CUES, FittedModel, has_polarity_conflict
 from synth.verify.stack import aggregate_readings
 
@@ -187,6 +188,31 @@ class PairJudge:
         backed = any(r.stance == "supports" for r in readings)
         return not backed, conflict
 
+    def _reversal_rule(self, claim: str, readings: list[Reading]) -> bool:
+        """True when a passage restates the claim reversed and none still supports it."""
+        if not self.settings.reversal_rule:
+            return False
+        closest = 0.0  # how closely the best reversed passage restates the claim
+        for r in readings:
+            text = self.pool.texts[r.cand.row]
+            note = reversed_restatement(claim, text)
+            if note:
+                r.stance, r.note = "contradicts", note
+                closest = max(closest, closeness(claim, text))
+        if not closest:
+            return False
+
+        # Papers state several conditions: a supporting passage that restates the claim more
+        # closely than the reversed one keeps it (a looser "support" is the model's guess); a
+        # comparison is kept only by a passage that states it the same way round.
+        def keeps(r: Reading) -> bool:
+            text = self.pool.texts[r.cand.row]
+            if compares(claim):
+                return same_order(claim, text)
+            return closeness(claim, text) > closest
+
+        return not any(r.stance == "supports" and keeps(r) for r in readings)
+
     def _name_rule(self, claim: str, readings: list[Reading]) -> bool:
         """True when support is blocked: no supporting passage names what the claim names."""
         if not self.settings.name_rule:
@@ -221,6 +247,7 @@ class PairJudge:
         )
         p_s, p_c = self._probabilities(feats)
         blocked, num_conflict = self._number_rules(readings)
+        reversed_sense = self._reversal_rule(prep.claim.text, readings)
         name_blocked = self._name_rule(prep.claim.text, readings)
         sense_blocked = reversal is not None
         if reversal is not None:
@@ -233,7 +260,11 @@ class PairJudge:
             best = readings[int(np.argmax(cos))]
             best.stance, best.note = "contradicts", "restates the claim with the sense reversed"
         label = self._label(
-            p_s, p_c, readings, blocked or name_blocked or sense_blocked, num_conflict or polarity
+            p_s,
+            p_c,
+            readings,
+            blocked or name_blocked or sense_blocked,
+            num_conflict or polarity or reversed_sense,
         )
         if label != "supported":
             p_s = min(p_s, max(0.0, self.settings.support_threshold - 0.01))
@@ -243,6 +274,7 @@ class PairJudge:
             name_blocked=float(name_blocked),
             sense_blocked=float(sense_blocked),
             number_conflict=float(num_conflict),
+            reversal_rule=float(reversed_sense),
             polarity_conflict_rule=float(polarity),
             n_candidates=float(len(prep.cands)),
         )

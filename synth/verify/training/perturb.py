@@ -12,6 +12,8 @@ from __future__ import annotations
 import random
 import re
 
+from synth.verify.opposites import SWAP_OPPOSITES
+
 
 def _wordset(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -140,32 +142,7 @@ def swap_numbers(claim: str) -> str | None:
 
 # ---- sense --------------------------------------------------------------------------------------
 
-_ANTONYM_PAIRS = """
-increase decrease|increases decreases|increased decreased|increasing decreasing
-reduces increases|reduce increase|reduced increased|reducing increasing|reduction increase
-higher lower|highest lowest|more fewer|greater smaller|larger smaller|longer shorter
-outperforms underperforms|outperform underperform|outperformed underperformed
-better worse|best worst|improves worsens|improve worsen|improved worsened|improving worsening
-enhances reduces|enhance reduce|enhanced reduced|promotes inhibits|promote inhibit
-promoted inhibited|upregulates downregulates|upregulated downregulated|upregulation downregulation
-activates suppresses|activate suppress|activated suppressed|activation suppression
-induces prevents|induce prevent|induced prevented|raises lowers|raise lower|raised lowered
-before after|with without|above below|positive negative|positively negatively
-rise fall|rises falls|gain loss|gains losses|beneficial harmful|benefit harm
-elevated reduced|faster slower|stronger weaker|high low|early late|earlier later
-accelerates slows|accelerate slow|accelerated slowed|strengthens weakens|stabilizes destabilizes
-sufficient insufficient|effective ineffective|significant insignificant|likely unlikely
-associated unassociated|efficient inefficient|protects predisposes|protective detrimental
-successful unsuccessful|correct incorrect|consistent inconsistent|common rare|maximum minimum
-"""
-_ANTONYMS: dict[str, str] = {}
-for _pair in _ANTONYM_PAIRS.replace("\n", "|").split("|"):
-    if _pair.strip():
-        _a, _b = _pair.split()
-        _ANTONYMS.setdefault(_a, _b)
-        _ANTONYMS.setdefault(_b, _a)
-# "less" has two antonyms ("more", "fewer"); map it one way only.
-_ANTONYMS["less"] = "more"
+_ANTONYMS = SWAP_OPPOSITES
 _WORDS = re.compile(r"[A-Za-z]+")
 
 
