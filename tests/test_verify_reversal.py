@@ -166,3 +166,22 @@ def test_rounded_trillions_and_factors_agree() -> None:
     assert [
         i.status for i in align("about 4.6 times faster", "faster by a factor of 9.3").items
     ] == ["conflict"]
+
+
+def test_final_calibration_keeps_each_verdict_on_its_side_of_the_threshold() -> None:
+    import dataclasses
+
+    from synth.verify.stack import load_stack
+
+    shipped = load_stack()
+    assert shipped.final_platt is not None  # the shipped stack carries the final step
+    plain = dataclasses.replace(shipped, final_platt=None)
+    # Without the step: unchanged, and a withheld claim is capped below the threshold.
+    assert plain.final_confidence(0.7, True, 0.5) == pytest.approx(0.7)
+    assert plain.final_confidence(0.7, False, 0.5) == pytest.approx(0.49)
+    # With it: monotonic, and never across the threshold the verdict was decided on.
+    a = shipped.final_confidence(0.6, True, 0.5)
+    b = shipped.final_confidence(0.8, True, 0.5)
+    assert 0.5 <= a < b <= 1.0
+    assert shipped.final_confidence(0.49, False, 0.5) <= 0.49
+    assert shipped.final_confidence(0.1, False, 0.5) < shipped.final_confidence(0.3, False, 0.5)

@@ -266,7 +266,11 @@ class PairJudge:
             blocked or name_blocked or sense_blocked,
             num_conflict or polarity or reversed_sense,
         )
-        if label != "supported":
+        if self.stack is not None:
+            p_s = self.stack.final_confidence(
+                p_s, label == "supported", self.settings.support_threshold
+            )
+        elif label != "supported":
             p_s = min(p_s, max(0.0, self.settings.support_threshold - 0.01))
         feats.update(
             p_contradicted=p_c,

@@ -8,6 +8,7 @@ support probability, thresholds) live in ``data/verifier/params.json``; ``calibr
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -139,6 +140,8 @@ class FittedModel:
     platt_b: float
     contradiction_threshold: float
     raw: dict[str, Any]
+    # Platt scaling of the verdict's confidence after the rules (None: not fitted).
+    final_platt: tuple[float, float] | None = None
 
     def probabilities(self, rows: np.ndarray) -> np.ndarray:
         """Uncalibrated class probabilities (n, 3) for feature rows in ``features`` order."""
@@ -152,6 +155,18 @@ class FittedModel:
         p = np.clip(probs[:, 0], 1e-6, 1 - 1e-6)
         logit = np.log(p / (1 - p))
         return np.asarray(1.0 / (1.0 + np.exp(-(self.platt_a * logit + self.platt_b))))
+
+    def final_confidence(self, p_supported: float, supported: bool, threshold: float) -> float:
+        """The verdict's confidence: P(supported) recalibrated after the rules (they withhold
+        support the stack's own calibration never saw), kept on the verdict's side of the
+        support threshold."""
+        if self.final_platt is None:
+            q = p_supported
+        else:
+            a, b = self.final_platt
+            p = min(max(p_supported, 1e-6), 1 - 1e-6)
+            q = 1.0 / (1.0 + math.exp(-(a * math.log(p / (1 - p)) + b)))
+        return max(q, threshold) if supported else min(q, max(0.0, threshold - 0.01))
 
     def rows(self, feats: list[dict[str, float]]) -> np.ndarray:
         """Feature dicts as a matrix in the model's feature order."""
@@ -171,6 +186,11 @@ def model_from_dict(raw: dict[str, Any]) -> FittedModel:
             platt_b=float(raw["calibration"]["b"]),
             contradiction_threshold=float(raw["thresholds"]["contradiction"]),
             raw=raw,
+            final_platt=(
+                (float(raw["final_calibration"]["a"]), float(raw["final_calibration"]["b"]))
+                if "final_calibration" in raw
+                else None
+            ),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ConfigError(f"verifier parameters are malformed: {exc}") from exc

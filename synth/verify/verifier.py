@@ -67,7 +67,8 @@ def describe_confidence(settings: VerifySettings | None = None) -> str:
         "contradicts or neither) reads the claim against its top retrieved passages; a "
         "logistic model combines those readings, and "
         f"{raw.get('calibration', {}).get('method', 'Platt scaling')} on "
-        f"{held.get('claims', '?')} held-out SciFact training claims calibrates it. On "
+        f"{held.get('claims', '?')} held-out SciFact training claims calibrates it"
+        f"{_final_step(raw)}. On "
         f"{dev.get('pairs', '?')} SciFact dev pairs never used in training its expected "
         f"calibration error is {dev.get('ece', float('nan')):.3f} (AUROC "
         f"{dev.get('auroc_supported', float('nan')):.2f}). Rules sit on top: a claim with a "
@@ -75,6 +76,16 @@ def describe_confidence(settings: VerifySettings | None = None) -> str:
         "claim's precision agrees), and a restatement with another value, or with the sense "
         "reversed, contradicts it. Each passage's label (supports, contradicts, neutral) is the "
         "pair model's reading of that passage; its score is the model's P(supports)."
+    )
+
+
+def _final_step(raw: dict[str, Any]) -> str:
+    final = raw.get("final_calibration")
+    if not final:
+        return ""
+    return (
+        ", and a second Platt scaling, fitted on the same claims, recalibrates the confidence "
+        "after the rules below have withheld or reversed support"
     )
 
 
