@@ -5,7 +5,12 @@ same *inputs digest*: the request, the settings digest, synth's version, the byt
 file, the templates and the verifier's fitted parameters. Reports are written atomically, the
 manifest last, so a batch that crashes or is killed can simply be run again: finished jobs are
 skipped, the rest are done; the journal (``batch_journal``) records each finished job, so even a
-``--force`` run resumes where it stopped.
+``--force`` run resumes where it stopped. The digest is computed once per corpus for the whole
+batch, from file hashes kept by stat key (``file_hashes``): an unchanged corpus is stat'ed, not
+read. A job that failed for want of a relevant source in its local corpus is a *settled*
+failure: while its inputs digest stays the same, a rerun reports it as failed again (saying it
+was not run) instead of running it; ``--force`` runs it. Every other failure is retried. Skips
+and settled failures are decided here, before any worker starts or loads a model.
 
 Jobs run on one of two executors, with the same workers (``batch_worker.JobWorker``: one
 embedding model and one pair model per worker for the whole batch, caches closed at the end): a
@@ -31,7 +36,14 @@ from typing import Literal
 
 from pydantic import ValidationError
 
-from synth.batch_journal import Journal, interrupted_done, read_journal, run_key
+from synth.batch_journal import (
+    Journal,
+    JournalEntry,
+    interrupted_done,
+    read_journal,
+    run_key,
+    settled_failures,
+)
 from synth.batch_lock import LOCK_NAME, hold_out_locks
 from synth.batch_worker import (
     EmbedderFactory,
@@ -41,7 +53,7 @@ from synth.batch_worker import (
     run_pool_job,
 )
 from synth.errors import InputError, ManifestError
-from synth.fingerprint import inputs_digest
+from synth.fingerprint import Digester
 from synth.ids import report_dir_name, report_id
 from synth.records import ReportRequest
 from synth.settings import Settings
@@ -152,40 +164,70 @@ def run_batch(
 
 
 class _Plan:
-    """The batch's jobs with their digests, and which are finished already."""
+    """The batch's jobs with their digests, and those decided before any worker starts."""
 
     def __init__(self, requests: list[ReportRequest], digests: list[str]) -> None:
         self.requests = requests
         self.digests = digests
-        self.skipped: dict[int, JobResult] = {}
+        # Skipped jobs (current reports) and settled failures given again: no worker, no model.
+        self.decided: dict[int, JobResult] = {}
         self.keys: dict[Path, str] = {}
 
 
+# Leads the detail of a settled failure that a rerun reports without running the job.
+NOT_RUN_AGAIN = "not run again: it failed with the same inputs before (--force runs it): "
+
+
 def _plan(requests: list[ReportRequest], settings: Settings, force: bool) -> _Plan:
-    plan = _Plan(requests, [inputs_digest(r, settings) for r in requests])
+    # One Digester for the batch: each corpus is hashed once, and unchanged files only stat'ed.
+    with Digester(settings) as digester:
+        plan = _Plan(requests, [digester.digest(r) for r in requests])
     folders: dict[Path, list[int]] = {}
     for n, request in enumerate(requests):
         folders.setdefault(request.out_dir.resolve(), []).append(n)
     for folder, members in folders.items():
         jobs = [(report_id(requests[n].question), plan.digests[n]) for n in members]
         plan.keys[folder] = run_key(jobs, force)
-        resumed = interrupted_done(read_journal(folder), plan.keys[folder])
+        entries = read_journal(folder)
+        resumed = interrupted_done(entries, plan.keys[folder])
         if resumed:
             log.info("%s: resuming an interrupted run (%d jobs done)", folder, len(resumed))
+        settled = {} if force else settled_failures(entries)
         for n in members:
-            rid, digest = report_id(requests[n].question), plan.digests[n]
-            if _stored_digest(requests[n]) != digest:
-                continue
-            if resumed.get(rid) == digest:
-                detail = "done by the interrupted run"
-            elif not force:
-                detail = "inputs unchanged"
-            else:
-                continue
-            plan.skipped[n] = JobResult(
-                question=requests[n].question, report_id=rid, status="skipped", detail=detail
-            )
+            decided = _decide(requests[n], plan.digests[n], force, resumed, settled)
+            if decided is not None:
+                plan.decided[n] = decided
     return plan
+
+
+def _decide(
+    request: ReportRequest,
+    digest: str,
+    force: bool,
+    resumed: dict[str, str],
+    settled: dict[str, JournalEntry],
+) -> JobResult | None:
+    """The job's result when it needs no run (current report, settled failure), else None."""
+    rid = report_id(request.question)
+    if _stored_digest(request) == digest:
+        if resumed.get(rid) == digest:
+            detail = "done by the interrupted run"
+        elif not force:
+            detail = "inputs unchanged"
+        else:
+            return None
+        return JobResult(question=request.question, report_id=rid, status="skipped", detail=detail)
+    failure = settled.get(rid)
+    if failure is None or failure.inputs_digest != digest:
+        return None
+    # Reported as failed again, never as skipped: the report still does not exist.
+    return JobResult(
+        question=request.question,
+        report_id=rid,
+        status="failed",
+        detail=NOT_RUN_AGAIN + failure.detail.removeprefix(NOT_RUN_AGAIN),
+        settled=True,
+    )
 
 
 @contextlib.contextmanager
@@ -226,15 +268,17 @@ def _run_planned(
             inputs_digest=plan.digests[n],
             worker=result.worker,
             detail=result.detail[:500],
+            settled=result.settled,
         )
         if on_result:
             on_result(result)
 
-    for n, result in sorted(plan.skipped.items()):
+    for n, result in sorted(plan.decided.items()):
         finish(n, result)
-    if plan.skipped:
-        _repair_indexes({requests[n].out_dir for n in plan.skipped})
-    todo = [(n, r) for n, r in enumerate(requests) if n not in plan.skipped]
+    skipped = {requests[n].out_dir for n, r in plan.decided.items() if r.status == "skipped"}
+    if skipped:
+        _repair_indexes(skipped)
+    todo = [(n, r) for n, r in enumerate(requests) if n not in plan.decided]
     if todo:
         _execute(todo, settings, workers, executor, ray_address, embedder_factory, finish)
     return [results[n] for n in range(len(requests))]

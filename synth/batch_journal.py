@@ -6,6 +6,9 @@ when it returns. Only the batch process writes (workers, local or on Ray, report
 so lines never interleave. A run killed part-way leaves a ``run`` without an ``end``: rerun with
 the same jobs, it is *resumed*, and the jobs it journaled ``done`` count as finished even under
 ``--force`` (their manifests must still be present, valid and of the same inputs digest).
+A ``failed`` line marked ``settled`` (no relevant source in a local corpus) is not run again by a
+later run with the same inputs digest: that run reports the failure again, saying so, and
+``--force`` runs the job. Other failures are retried on every run.
 Manifests themselves are written atomically and last, after the report files, so a manifest on
 disk always describes a finished report.
 """
@@ -44,6 +47,7 @@ class JournalEntry(BaseModel):
     inputs_digest: str = ""
     worker: str = ""
     detail: str = ""
+    settled: bool = False
 
 
 def run_key(jobs: list[tuple[str, str]], force: bool) -> str:
@@ -68,6 +72,18 @@ def read_journal(folder: Path) -> list[JournalEntry]:
         except ValidationError:
             log.warning("%s line %d is not a journal entry; ignoring it", path, number)
     return entries
+
+
+def last_outcomes(entries: list[JournalEntry]) -> dict[str, JournalEntry]:
+    """report id → the latest ``done`` or ``failed`` entry of any run."""
+    return {e.report_id: e for e in entries if e.event in ("done", "failed")}
+
+
+def settled_failures(entries: list[JournalEntry]) -> dict[str, JournalEntry]:
+    """report id → its latest outcome, where that was a failure the inputs decide (settled)."""
+    return {
+        rid: e for rid, e in last_outcomes(entries).items() if e.event == "failed" and e.settled
+    }
 
 
 def interrupted_done(entries: list[JournalEntry], key: str) -> dict[str, str]:
@@ -95,7 +111,7 @@ class Journal:
         elif _ends_torn(self.path):
             os.write(self._fd, b"\n")  # a killed run's half line stays alone on its line
 
-    def write(self, event: Event, **fields: str | int) -> None:
+    def write(self, event: Event, **fields: str | int | bool) -> None:
         """Append one entry and fsync it before returning."""
         entry = JournalEntry(
             event=event,

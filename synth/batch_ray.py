@@ -52,8 +52,10 @@ class RayJobWorker:
                 cwd,
                 exc.strerror,
             )
-        # Torch threads: Ray sets OMP_NUM_THREADS to the actor's one CPU.
-        self._worker = JobWorker(Settings.model_validate_json(settings_json), embedder_factory)
+        # One thread per model: the actor holds one CPU (Ray sets OMP_NUM_THREADS to match, but
+        # an ONNX session would still start one thread per core of the node).
+        settings = Settings.model_validate_json(settings_json)
+        self._worker = JobWorker(settings, embedder_factory, threads=1)
         self._worker.open()
 
     def run(self, n: int, request_json: str) -> tuple[int, str]:

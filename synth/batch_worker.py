@@ -3,12 +3,14 @@
 A worker is a process of the local pool, a Ray actor, or the batch process itself for one
 worker. It builds one embedder (the model and its on-disk cache), loads the verifier's pair model
 when the settings use it, runs jobs one after another with them, and closes the cache when the
-batch ends. Pool workers die with the batch process (on Linux also when it is SIGKILLed).
+batch ends. Pool workers die with the batch process (on Linux also when it is SIGKILLed). Each
+pool worker runs its models on its share of the cores (``share_cores``), one Ray actor on one.
 """
 
 from __future__ import annotations
 
 import ctypes
+import functools
 import logging
 import os
 import signal
@@ -22,7 +24,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from synth.embed import CachedEmbedder, build_embedder
-from synth.errors import SynthError
+from synth.errors import NoSourcesError, SynthError
 from synth.ids import report_id
 from synth.pipeline import run_report
 from synth.records import ReportRequest
@@ -49,6 +51,20 @@ class JobResult(BaseModel):
     tier: str | None = None
     score: float | None = None
     worker: str = ""
+    # A failure that follows from the inputs alone (no relevant source in a local corpus): a
+    # rerun with the same inputs digest reports it again without running the job.
+    settled: bool = False
+
+
+def settled_failure(request: ReportRequest, exc: SynthError) -> bool:
+    """Whether this failure will recur for as long as the request's inputs digest stays the same.
+
+    Only "no relevant source" over local files: the digest covers those files, so the same
+    digest gives the same answer. A job that searches or fetches, and any other error (a full
+    disk, an unreadable manifest, a lost worker), may go another way next time and is retried.
+    """
+    local = bool(request.corpus) and not (request.search or request.dois or request.arxiv_ids)
+    return local and isinstance(exc, NoSourcesError)
 
 
 def worker_name() -> str:
@@ -56,11 +72,22 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def preload_models(embedder: CachedEmbedder, settings: Settings) -> None:
-    """Load the embedding model and, when the verifier uses it, the pair model, now."""
+def preload_models(
+    embedder: CachedEmbedder, settings: Settings, threads: int | None = None
+) -> None:
+    """Load the embedding model and, when the verifier uses it, the pair model, now.
+
+    ``threads``: torch's intra-op threads for this process (None leaves torch's default).
+    """
     embedder.dim  # noqa: B018  # reading the dimension loads the model
     if settings.verify.method == "pair":
+        import torch
+
         from synth.verify.pair_model import load_pair_model
+
+        if threads is not None:
+            # OMP_NUM_THREADS only counts when set before torch's first import; this always does.
+            torch.set_num_threads(threads)
 
         # Cached for the process: every later verify call of this worker gets this one.
         load_pair_model(settings.verify.pair_model)
@@ -69,16 +96,23 @@ def preload_models(embedder: CachedEmbedder, settings: Settings) -> None:
 class JobWorker:
     """Runs jobs with one embedder and one pair model, opened by ``open`` and shut by ``close``."""
 
-    def __init__(self, settings: Settings, embedder_factory: EmbedderFactory | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        embedder_factory: EmbedderFactory | None = None,
+        threads: int | None = None,
+    ):
         self.settings = settings
-        self._factory = embedder_factory or build_embedder
+        # threads: intra-op threads of this worker's models (None: the libraries' defaults).
+        self.threads = threads
+        self._factory = embedder_factory or functools.partial(build_embedder, threads=threads)
         self.embedder: CachedEmbedder | None = None
 
     def open(self) -> JobWorker:
         """Build the embedder and load the models (once per worker)."""
         if self.embedder is None:
             self.embedder = self._factory(self.settings)
-            preload_models(self.embedder, self.settings)
+            preload_models(self.embedder, self.settings, self.threads)
             log.info("worker %s loaded its models", worker_name())
         return self
 
@@ -95,6 +129,7 @@ class JobWorker:
                 status="failed",
                 detail=str(exc),
                 worker=worker_name(),
+                settled=settled_failure(request, exc),
             )
         return JobResult(
             question=request.question,
@@ -149,11 +184,25 @@ def _exit_if_orphaned(parent_pid: int | None) -> None:
         os._exit(1)
 
 
-def share_cores(workers: int) -> None:
-    """Give this process its share of the machine's cores for torch (unless the user chose)."""
-    threads = str(max(1, (os.cpu_count() or 1) // max(1, workers)))
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system tells)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def share_cores(workers: int) -> int:
+    """This worker's share of the cores, ``max(1, cores // workers)``, as its threads count.
+
+    Each of torch, ONNX Runtime and OpenMP would otherwise start one thread per core in every
+    worker: 2 workers on 2 cores ran 4 busy threads, and --workers 2 was barely faster than 1.
+    The environment is for libraries that read it at import (OpenMP, MKL; a value the user set
+    is kept); torch and the ONNX session are given the count directly.
+    """
+    threads = max(1, usable_cores() // max(1, workers))
     for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(name, threads)
+        os.environ.setdefault(name, str(threads))
+    return threads
 
 
 def init_pool_worker(
@@ -167,8 +216,8 @@ def init_pool_worker(
     if parent_pid is not None:
         _die_with_parent(parent_pid)
     _PARENT_PID = parent_pid
-    share_cores(workers)
-    worker = JobWorker(Settings.model_validate_json(settings_json), embedder_factory)
+    threads = share_cores(workers)
+    worker = JobWorker(Settings.model_validate_json(settings_json), embedder_factory, threads)
     _POOL_WORKER = worker.open()
     # Pool workers leave through multiprocessing's exit path, which runs these finalizers
     # (atexit handlers are skipped there): the cache is closed when the pool shuts down.

@@ -194,8 +194,12 @@ class CachedEmbedder:
         self._db.close()
 
 
-def build_inner_embedder(settings: Settings) -> Embedder:
-    """The configured model on the configured backend, uncached (the model loads on first use)."""
+def build_inner_embedder(settings: Settings, threads: int | None = None) -> Embedder:
+    """The configured model on the configured backend, uncached (the model loads on first use).
+
+    ``threads`` caps an ONNX session's intra-op threads (a batch worker's share of the cores);
+    torch's count is per process (``torch.set_num_threads``), so the caller sets that one.
+    """
     vs, backend = settings.verify, settings.embed.backend
     if backend == TORCH:
         return SentenceTransformerEmbedder(vs.model, device=vs.device, batch_size=vs.batch_size)
@@ -206,6 +210,7 @@ def build_inner_embedder(settings: Settings) -> Embedder:
             settings.embed.export_dir or settings.cache_dir("onnx"),
             backend=backend,
             batch_size=vs.batch_size,
+            threads=threads,
         )
     # Settings validate this; a model_copy(update=...) does not, so say it here too.
     raise ConfigError(
@@ -213,6 +218,6 @@ def build_inner_embedder(settings: Settings) -> Embedder:
     )
 
 
-def build_embedder(settings: Settings) -> CachedEmbedder:
+def build_embedder(settings: Settings, threads: int | None = None) -> CachedEmbedder:
     """The configured model behind the on-disk embedding cache (the model loads on first use)."""
-    return CachedEmbedder(build_inner_embedder(settings), settings.cache_dir("embeddings"))
+    return CachedEmbedder(build_inner_embedder(settings, threads), settings.cache_dir("embeddings"))
