@@ -288,7 +288,9 @@ def _synthesize(run: ReportRun) -> None:
         )
         texts = [p.text for d in run.used for p in body_passages(d)]
         uncovered = uncovered_aspects(run.request.question, texts)
-        run.answer = extractive_answer(run.request.question, run.findings, run.claims, uncovered, s)
+        run.answer = extractive_answer(
+            run.request.question, run.findings, run.claims, uncovered, s, run.verdicts, run.used
+        )
         if s.writer == "openai-compatible":
             run.answer = _written_answer(run, run.answer)
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
-from synth.records import Claim, Finding, FindingQuantity
+from synth.records import Claim, Evidence, Finding, FindingQuantity, Verdict
 from synth.settings import SynthesizeSettings
 from synth.synthesize.answer import extractive_answer, question_form, to_clause
+from tests.doc_factory import make_document
 
 SETTINGS = SynthesizeSettings()
 EXTENT = "To what extent can knowledge distillation shrink a teacher network?"
@@ -197,3 +198,37 @@ def test_sentence_limit_excludes_the_coverage_sentence() -> None:
 def test_to_clause_strips_framing_citations_and_the_stop() -> None:
     assert to_clause("In fact, we find that soft targets help [3].") == "soft targets help"
     assert to_clause(C2.text) == "the student runs 3 times faster than the teacher"
+
+
+def test_extent_lead_prefers_a_compared_result_to_a_factor() -> None:
+    factor = claim("C5", "The teacher's structure influences the student's performance.", "docA")
+    factor = factor.model_copy(update={"kind": "conclusion"})
+    result = claim("C6", "The distilled model works better than a model trained directly.", "docB")
+    result = result.model_copy(update={"kind": "comparison"})
+    findings = [
+        finding("F1", factor, relevance=1.0),
+        finding("F2", result, relevance=0.87),  # within EXTENT_MARGIN of the top
+        finding("F3", C1, "unverified", quantity="10.4 times", relevance=0.77),
+    ]
+    lead = extractive_answer(EXTENT, findings, [factor, result, C1], [], SETTINGS).sentences[0]
+    assert lead.citations == ["F2", "F3"] and not lead.verified
+    assert lead.text.startswith("The sources report that the distilled model works better")
+    assert "; as for the extent, the student needs 10.4 times fewer parameters" in lead.text
+
+
+def test_coverage_reads_a_finding_with_its_support_and_its_sources_title() -> None:
+    doc = make_document("Distilling the Knowledge in a Neural Network", [("results", ["x"])])
+    c = claim("C5", "Distilling an ensemble into one model works well.", doc.doc_id)
+    support = Evidence(
+        doc_id=doc.doc_id, passage_idx=3, page=1, score=0.9, same_document=True,
+        stance="supports", text="It transfers knowledge from a large model into a smaller one.",
+    )  # fmt: skip
+    v = Verdict(claim_id="C5", label="supported", confidence=0.8, evidence=[support])
+    question = "Can distillation move a large teacher network into a smaller student?"
+    bare = extractive_answer(question, [finding("F1", c)], [c], [], SETTINGS)
+    assert bare.sentences[-1].text == (
+        "No verified finding speaks to large teacher network or smaller student."
+    )
+    read = extractive_answer(question, [finding("F1", c)], [c], [], SETTINGS, [v], [doc])
+    # "large" and "network" meet in the support and the title; "smaller" in the support.
+    assert read.sentences[-1].text == "No verified finding speaks to smaller student."

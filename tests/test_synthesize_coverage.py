@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from synth.synthesize.coverage import question_aspects, uncovered_aspects
+from synth.synthesize.coverage import question_aspects, speaks_to_question, uncovered_aspects
 
 DESIGN_QUESTION = (
     "To what extent can knowledge distillation from large language models improve the inference "
@@ -83,3 +83,35 @@ def test_a_past_tense_verb_between_nouns_splits_an_aspect() -> None:
         "pre-trained models",
         "distilled students",
     ]
+
+
+def test_a_possessive_ends_the_possessor_and_keep_is_a_verb() -> None:
+    assert question_aspects(
+        "Does knowledge distillation keep a large teacher network's accuracy in a smaller student?"
+    ) == ["knowledge distillation", "large teacher network", "accuracy", "smaller student"]
+    assert question_aspects(
+        "How does the Transformer's self-attention compare with recurrent layers in training cost?"
+    ) == ["Transformer", "self-attention", "recurrent layers", "training cost"]
+    assert question_aspects("Does distillation keep accuracy?") == ["distillation", "accuracy"]
+
+
+def test_a_question_verb_alone_is_no_aspect() -> None:
+    assert question_aspects("To what extent does it work?") == []
+    assert question_aspects("Does statin use lower the risk of gallstone disease?") == [
+        "statin", "risk", "gallstone disease",
+    ]  # fmt: skip
+
+
+def test_an_ation_noun_meets_its_verb() -> None:
+    texts = ["Hinting the inner layers generalizes better; the student distilled from it too."]
+    assert uncovered_aspects(README_QUESTION, texts) == [
+        "knowledge distillation",
+        "large teacher network",
+        "smaller student network",
+    ]
+
+
+def test_speaks_to_question_needs_one_aspect() -> None:
+    assert speaks_to_question(README_QUESTION, "A larger teacher network guides the student.")
+    assert not speaks_to_question(README_QUESTION, "FP8 and BF16 loss curves overlap.")
+    assert speaks_to_question("To what extent does it work?", "Anything at all.")

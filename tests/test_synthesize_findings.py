@@ -136,6 +136,7 @@ def test_contradicting_passage_that_is_a_claim_is_a_contrasting_claim() -> None:
 
 def test_unverified_findings_are_weak_and_ids_follow_the_order() -> None:
     texts = ["Alpha beta gamma.", "Delta epsilon zeta.", "Eta theta iota.", "Kappa lambda mu."]
+    texts = [f"{t} Student networks." for t in texts]  # every one speaks to the question
     claims = [claim(f"C{i}", t, f"doc{i}", relevance=0.5 + 0.1 * i) for i, t in enumerate(texts, 1)]
     verdicts = [
         verdict("C1", conf=0.9),
@@ -175,3 +176,30 @@ def test_key_quantities_skip_years_references_and_bare_numbers() -> None:
 
 def test_no_claims_no_findings() -> None:
     assert group_findings(QUESTION, [], [], WordEmbedder(), SETTINGS) == []
+
+
+def test_a_finding_off_the_question_is_left_out_unless_supported() -> None:
+    off = "Moreover, the loss curves overlap for FP8 and BF16 inference."
+    on = "The distilled student networks keep most of the accuracy."
+    claims = [
+        claim("C1", off, "docA", relevance=0.9),
+        claim("C2", on, "docB", relevance=0.5),
+        claim("C3", "Dropout regularises training of recurrent models.", "docC", relevance=0.9),
+    ]
+    verdicts = [verdict("C1", "unverified", 0.4), verdict("C2"), verdict("C3")]
+    findings = group_findings(QUESTION, claims, verdicts, WordEmbedder(), SETTINGS)
+    # The unverified FP8 claim speaks to no part of the question; the supported dropout claim
+    # does not either, so it comes after the one that speaks to "student networks".
+    assert [f.representative for f in findings] == ["C2", "C3"]
+
+
+def test_the_passages_read_for_a_claim_let_it_speak_to_the_question() -> None:
+    text = "Moreover, the loss curves overlap for FP8 and BF16 inference."
+    passage = evidence("docA", "neutral", same=True).model_copy(
+        update={"text": "The curves are those of student networks trained by distillation."}
+    )
+    claims = [claim("C1", text, "docA")]
+    findings = group_findings(
+        QUESTION, claims, [verdict("C1", "unverified", 0.4, [passage])], WordEmbedder(), SETTINGS
+    )
+    assert [f.representative for f in findings] == ["C1"]

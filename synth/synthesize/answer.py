@@ -12,9 +12,14 @@ Distillation (KD) has ..."). A clause that ends in a stop loses it before the fr
 Sentences, in order (at most ``max_answer_sentences``, the coverage sentence not counted):
 
 1. The lead, shaped by the question. Its first finding is taken from the supported findings
-   whose relevance is within ``LEAD_MARGIN`` of the most relevant one: for "To what extent /
-   how much" questions one whose statement carries a quantity if any does, then one that two or
-   more sources state, then the first in report order. It is joined by a second finding, from
+   whose relevance is within ``LEAD_MARGIN`` of the most relevant one (``EXTENT_MARGIN`` for
+   "To what extent / how much" questions): for those, one whose statement carries a quantity
+   if any does; then one that speaks to a part of the question (``speaks_to_question``, its
+   statement read with the passages that support it); for extent questions, then one that
+   states a measured or compared result (its claim's kind is "number" or "comparison": "works
+   significantly better than a model of the same size"), since a factor that "influences the
+   performance" says nothing of how far; then one that two or more sources state, then the
+   first in report order. It is joined by a second finding, from
    another source where possible, chosen to bring a quantity when the first has none (an
    unverified finding is taken only for that). Yes/no questions ("Does", "Can",
    "Is" ...) lead with the direction the two top supported findings point to (negations
@@ -23,8 +28,12 @@ Sentences, in order (at most ``max_answer_sentences``, the coverage sentence not
 3. Difference: the most relevant finding with contrasting claims or passages, or one the
    evidence contradicts.
 4. Further supported findings, two to a sentence when both are short (``SHORT_CLAUSE_WORDS``).
-5. Coverage: the question's aspects no used source mentions (and, for an extent question, that
-   no verified finding carries a number, when none does).
+5. Coverage: the question's aspects no used source mentions; those the sources mention but no
+   supported finding speaks to, a finding read with the passages that support it and the title
+   and abstract of the sources that report it ("distilling ... from a large highly regularized
+   model into a smaller, distilled model", in "Distilling the Knowledge in a Neural Network",
+   speaks to "smaller student network"); and, for an extent question, that no verified finding
+   carries a number, when none does.
 
 A sentence is ``verified`` only when it cites findings and every one of them is supported.
 """
@@ -37,11 +46,12 @@ from dataclasses import dataclass
 from typing import Literal
 
 from synth.quantities import parse_quantities
-from synth.records import Answer, AnswerSentence, Claim, Finding
+from synth.records import Answer, AnswerSentence, Claim, Document, Finding, Verdict
 from synth.settings import SynthesizeSettings
-from synth.synthesize.coverage import uncovered_aspects
+from synth.synthesize.coverage import speaks_to_question, uncovered_aspects
 
 __all__ = [
+    "EXTENT_MARGIN",
     "LEAD_MARGIN",
     "SHORT_CLAUSE_WORDS",
     "QuestionForm",
@@ -58,6 +68,9 @@ def _words(text: str) -> frozenset[str]:
 QuestionForm = Literal["extent", "yesno", "open"]
 
 LEAD_MARGIN = 0.05
+# An extent question is answered by a result, which reads less like the question than a survey's
+# generality about the same topic does: its lead looks further down.
+EXTENT_MARGIN = 0.15
 # Two clauses of at most this many words read well in one sentence; longer ones stand alone.
 SHORT_CLAUSE_WORDS = 20
 
@@ -220,18 +233,30 @@ class _Writer:
         return _embedded(_clause_of(finding, quantity_first), self.names)
 
 
-def _lead_picks(form: QuestionForm, findings: Sequence[Finding]) -> list[Finding]:
+def _lead_picks(
+    form: QuestionForm, findings: Sequence[Finding], kinds: dict[str, str], on_question: set[str]
+) -> list[Finding]:
     """The one or two findings the first sentence rests on."""
     supported = [f for f in findings if f.verdict == "supported"]
     if not supported:
         return []
     want_q = form == "extent"
+    margin = EXTENT_MARGIN if want_q else LEAD_MARGIN
+    top = max(f.relevance for f in supported)
     # Near the top, a result several sources state answers better than one paper's.
-    close = [f for f in supported if f.relevance >= supported[0].relevance - LEAD_MARGIN]
-    first = min(
-        close,
-        key=lambda f: (want_q and not _has_quantity(f), len(_sources(f)) < 2, findings.index(f)),
-    )
+    close = [f for f in supported if f.relevance >= top - margin]
+
+    def lead_key(f: Finding) -> tuple[bool, bool, bool, bool, int]:
+        result = kinds.get(f.representative) in ("number", "comparison")
+        return (
+            want_q and not _has_quantity(f),
+            f.finding_id not in on_question,
+            want_q and not result,
+            len(_sources(f)) < 2,
+            findings.index(f),
+        )
+
+    first = min(close, key=lead_key)
     need_q = want_q and not _has_quantity(first)
     pool = [f for f in findings if f is not first and f.verdict != "contradicted"]
     if not need_q:
@@ -261,7 +286,7 @@ def _lead(w: _Writer, picks: list[Finding]) -> AnswerSentence:
             text = "The sources quantify the extent: " + "; ".join(clauses)
         elif quantified[0]:
             text = f"The sources quantify the extent: {clauses[0]}; more generally, {clauses[1]}"
-        elif quantified[1]:
+        elif len(clauses) > 1 and quantified[1]:  # a lone pick has no second clause
             text = f"{who} that {clauses[0]}; as for the extent, {clauses[1]}"
         else:
             text = "The sources do not quantify the extent; they report that " + ", and that ".join(
@@ -342,16 +367,42 @@ def _join(items: Sequence[str], last: str) -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {last} {items[-1]}"
 
 
+def _contexts(
+    findings: Sequence[Finding], verdicts: Sequence[Verdict], sources: Sequence[Document]
+) -> list[str]:
+    """Each supported finding as a reader meets it: statement, support, its sources' heads."""
+    by_claim = {v.claim_id: v for v in verdicts}
+    heads = {d.doc_id: f"{d.work.title}. {d.work.abstract or ''}" for d in sources}
+    return [
+        " ".join([f.statement, *_support(f, by_claim), *(heads.get(d, "") for d in f.reported_by)])
+        for f in findings
+        if f.verdict == "supported"
+    ]
+
+
+def _support(finding: Finding, by_claim: dict[str, Verdict]) -> list[str]:
+    """The passages the verifier read as supporting the finding's claims."""
+    return [
+        ev.text
+        for c in finding.claims
+        for ev in (by_claim[c].evidence if c in by_claim else [])
+        if ev.stance == "supports"
+    ]
+
+
 def _coverage(
-    question: str, form: QuestionForm, findings: Sequence[Finding], uncovered: list[str]
+    question: str,
+    form: QuestionForm,
+    findings: Sequence[Finding],
+    uncovered: list[str],
+    contexts: list[str],
 ) -> AnswerSentence:
     unquantified = form == "extent" and not any(
         f.verdict == "supported" and _has_quantity(f) for f in findings
     )
     # Parts the sources mention but no finding states anything about: a reader should know the
     # answer is silent there even though the papers are not.
-    supported = [f.statement for f in findings if f.verdict == "supported"]
-    silent = [a for a in uncovered_aspects(question, supported) if a not in uncovered]
+    silent = [a for a in uncovered_aspects(question, contexts) if a not in uncovered]
     parts = []
     if uncovered:
         parts.append(f"the used sources do not address {_join(uncovered, 'or')}")
@@ -390,11 +441,23 @@ def extractive_answer(
     claims: list[Claim],
     uncovered: list[str],
     settings: SynthesizeSettings,
+    verdicts: Sequence[Verdict] = (),
+    sources: Sequence[Document] = (),
 ) -> Answer:
-    """The direct answer to the question, built only from the findings' own words."""
+    """The direct answer to the question, built only from the findings' own words.
+
+    ``verdicts`` and ``sources`` (the used documents) let the coverage sentence read each
+    supported finding with its support and its sources' titles and abstracts.
+    """
     form = question_form(question)
     w = _Writer(form=form, names=_capitalised_names(claims), used=set())
-    picks = _lead_picks(form, findings)
+    by_claim = {v.claim_id: v for v in verdicts}
+    on_question = {
+        f.finding_id
+        for f in findings
+        if speaks_to_question(question, " ".join([f.statement, *_support(f, by_claim)]))
+    }
+    picks = _lead_picks(form, findings, {c.claim_id: c.kind for c in claims}, on_question)
     if not picks:
         body = _no_support(w, findings)
     else:
@@ -404,7 +467,8 @@ def extractive_answer(
             if extra is not None:
                 body.append(extra)
         body += _further(w, findings, settings.max_answer_sentences - len(body))
-    coverage = _coverage(question, form, findings, uncovered)
+    contexts = _contexts(findings, verdicts, sources)
+    coverage = _coverage(question, form, findings, uncovered, contexts)
     sentences = [*body[: settings.max_answer_sentences], coverage]
     return Answer(
         text=" ".join(s.text for s in sentences),

@@ -11,14 +11,18 @@ question and function words (``lexical.QUESTION_STOPWORDS`` plus ``BREAK_WORDS``
 * a run of two or more words right before a determiner ("the", "a", ...) ends in a verb, which
   is dropped: "can knowledge distillation *transfer* the generalization" gives "knowledge
   distillation";
-* a run is cut at a word of ``QUESTION_VERBS`` inside it ("help", "reduce", ...), which is
-  dropped: "does knowledge distillation *help* student networks" gives two aspects.
+* a run is cut at a word of ``QUESTION_VERBS`` inside it ("help", "reduce", "keep", ...),
+  which is dropped: "does knowledge distillation *help* student networks" gives two aspects;
+* a possessive ends the possessor's run: "a large teacher network's accuracy" gives "large
+  teacher network" and "accuracy", "the Transformer's self-attention" gives two aspects.
 
-A number alone ("over 65") is not an aspect.
+A number alone ("over 65") is not an aspect, nor is a question verb alone ("does it work?").
 
 Matching. An aspect is covered when one text holds all of its words (all but one for phrases
 of three words or more, whose head noun varies: "large teacher model"), compared as light stems
-(``lexical.light_stem``) with comparatives folded ("smaller" meets "small"), or holds its
+(``lexical.light_stem``) with comparatives folded ("smaller" meets "small") and a verb's
+"-ation" noun folded onto the verb ("generalization" meets "generalizes", "distillation" meets
+"distilled"), or holds its
 acronym ("LLM" or "LLMs" for "large language models"); "pass@k" is also covered by "pass@1"
 and any other "pass@" form. Aspects are returned in question order, without repeats.
 """
@@ -29,7 +33,13 @@ import re
 
 from synth.lexical import CASED_WORDS, QUESTION_STOPWORDS, WORDS, light_stem, tokens
 
-__all__ = ["BREAK_WORDS", "QUESTION_VERBS", "question_aspects", "uncovered_aspects"]
+__all__ = [
+    "BREAK_WORDS",
+    "QUESTION_VERBS",
+    "question_aspects",
+    "speaks_to_question",
+    "uncovered_aspects",
+]
 
 
 def _words(text: str) -> frozenset[str]:
@@ -48,9 +58,10 @@ QUESTION_VERBS: frozenset[str] = _words(
     requires produce produces achieve achieves benefit benefits preserve preserves retain
     retains raise raises lower lowers accelerate accelerates degrade degrades change changes
     affect affects improve improves matter matters work works make makes cause causes depend
-    depends compare compares transfer transfers"""
+    depends compare compares transfer transfers keep keeps maintain maintains"""
 )
 _POSSESSIVE = re.compile(r"(?<=\w)['\u2019]s\b")
+_OWNER = "\ue000"  # stands in for a possessive marker while the question is split
 _DETERMINERS = _words("the a an this that these those its their his her our your")
 _WORD_OR_BREAK = re.compile(r"[\w][\w@\-.]*[\w]|[\w]|[^\w\s]")
 # Gradable adjectives whose comparative a passage may use for the question's positive form.
@@ -78,9 +89,14 @@ def _runs(question: str) -> list[tuple[list[str], str | None]]:
     """Runs of content words, each with the break word that ends it (None at the end)."""
     runs: list[tuple[list[str], str | None]] = []
     current: list[str] = []
-    # "a teacher's intermediate layers": the possessive marker is no word of its own.
-    for word in _WORD_OR_BREAK.findall(_POSSESSIVE.sub("", question)):
-        if _is_break(word):
+    # "a teacher's intermediate layers": the possessive marker ends the possessor's run (the
+    # teacher and its layers are two things); it becomes a break of its own.
+    for word in _WORD_OR_BREAK.findall(_POSSESSIVE.sub(f" {_OWNER} ", question)):
+        if word == _OWNER:
+            if current:
+                runs.append((current, None))
+            current = []
+        elif _is_break(word):
             if current:
                 runs.append((current, word.lower()))
             current = []
@@ -127,6 +143,8 @@ def question_aspects(question: str) -> list[str]:
             words = words[:-1]  # "distillation transfer the ...": the last word is a verb
         if len(words) >= 2 and words[-1].lower().endswith("ed") and len(words[-1]) > 4:
             words = words[:-1]  # "a student network trained with ...": a participle, no noun
+        if len(words) == 1 and words[0].lower() in QUESTION_VERBS:
+            continue  # "does it work?": the verb, not a thing asked about
         for part in _split_at_verbs(words):
             aspect = " ".join(part)
             if (
@@ -140,7 +158,12 @@ def question_aspects(question: str) -> list[str]:
 
 def _norm(word: str) -> str:
     low = word.lower()
-    return light_stem(_COMPARATIVES.get(low, low))
+    stem = light_stem(_COMPARATIVES.get(low, low))
+    # A question names the act ("generalization"), a paper says what the model does
+    # ("generalizes better"): the noun and the verb meet on their shared stem.
+    if stem.endswith("ation") and len(stem) > 8:
+        stem = stem[:-5]
+    return stem[:-1] if stem.endswith("e") and len(stem) > 5 else stem
 
 
 def _text_forms(text: str) -> tuple[set[str], set[str]]:
@@ -171,3 +194,12 @@ def uncovered_aspects(question: str, texts: list[str]) -> list[str]:
     """The aspects of the question that no single text mentions, in question order."""
     forms = [_text_forms(t) for t in texts]
     return [a for a in question_aspects(question) if not any(_covered(a, f) for f in forms)]
+
+
+def speaks_to_question(question: str, text: str) -> bool:
+    """Whether a text mentions at least one aspect of the question (any, when it has none)."""
+    aspects = question_aspects(question)
+    if not aspects:
+        return True
+    forms = _text_forms(text)
+    return any(_covered(a, forms) for a in aspects)

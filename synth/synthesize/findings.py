@@ -36,12 +36,21 @@ so one source gives at most half of ``c``, two three quarters, three seven eight
 repeating itself counts once, independent sources count more, and each contrasting source halves,
 thirds, ... what is left. Rounded to three decimals.
 
-Order. Findings are sorted by ``relevance × (1 + strength)`` (highest first), then strength,
-then the report position of their first claim; ids F1, F2, ... follow that order, and at most
-``max_findings`` are kept. A question asking how far ("To what extent ...", see
-:func:`synth.synthesize.answer.question_form`) needs a number: when no kept finding's statement
-carries a quantity, the first one further down whose statement does (and that the evidence does
-not contradict) takes the last place.
+Bearing. A finding *speaks to* an aspect of the question (``coverage.question_aspects``) when
+its claims' text together with the passages the verifier read for them mentions it (the rule of
+``coverage.uncovered_aspects``): FitNets' "a deep student network with 10.4 times less
+parameters outperforms a larger teacher network" speaks to "large teacher network". A claim's
+cosine to the question can be high for a sentence about something else in the same field (a
+framework's FP8 loss curves, for a question on what a student learns from its teacher); one
+that speaks to no part of the question is off it. An off-question finding the verifier does not
+support is left out; a supported one is kept, after every finding that speaks to the question.
+
+Order. Findings are sorted by whether they speak to the question (those that do first), then by
+``relevance × (1 + strength)`` (highest first), then strength, then the report position of their
+first claim; ids F1, F2, ... follow that order, and at most ``max_findings`` are kept. A
+question asking how far ("To what extent ...", see :func:`synth.synthesize.answer.question_form`)
+needs a number: when no kept finding's statement carries a quantity, the first one further down
+whose statement does (and that the evidence does not contradict) takes the last place.
 """
 
 from __future__ import annotations
@@ -57,6 +66,7 @@ from synth.quantities import Quantity, parse_quantities
 from synth.records import Claim, Finding, FindingQuantity, Verdict
 from synth.settings import SynthesizeSettings
 from synth.synthesize.answer import question_form
+from synth.synthesize.coverage import speaks_to_question
 
 __all__ = [
     "CONTRADICTED_WEIGHT",
@@ -254,8 +264,17 @@ def _finding(group: list[_Item], items: list[_Item], pairs: set[tuple[int, int]]
     )
 
 
-def _order_key(finding: Finding, first: int) -> tuple[float, float, int]:
-    return -finding.relevance * (1.0 + finding.strength), -finding.strength, first
+def _order_key(finding: Finding, first: int, on_question: bool) -> tuple[bool, float, float, int]:
+    return not on_question, -finding.relevance * (1.0 + finding.strength), -finding.strength, first
+
+
+def _speaks_to_question(question: str, group: list[_Item]) -> bool:
+    """Whether the group's claims, read with their evidence, mention a part of the question."""
+    # One text: the claim and the passages read for it are the finding as a reader meets it.
+    text = " ".join(
+        [it.claim.text for it in group] + [ev.text for it in group for ev in it.verdict.evidence]
+    )
+    return speaks_to_question(question, text)
 
 
 def group_findings(
@@ -274,11 +293,15 @@ def group_findings(
     sim = np.asarray(vectors @ vectors.T, dtype=np.float64)
     pairs = _contrasts(items, sim, settings.group_cosine)
     groups = _groups(items, sim, settings.group_cosine)
+    scored = [
+        (_finding(g, items, pairs), min(it.index for it in g), _speaks_to_question(question, g))
+        for g in groups
+    ]
     ranked = sorted(
-        ((_finding(g, items, pairs), min(it.index for it in g)) for g in groups),
-        key=lambda pair: _order_key(*pair),
+        (t for t in scored if t[2] or t[0].verdict == "supported"),
+        key=lambda t: _order_key(*t),
     )
-    kept = _keep(question, [f for f, _ in ranked], settings.max_findings)
+    kept = _keep(question, [f for f, _, _ in ranked], settings.max_findings)
     return [f.model_copy(update={"finding_id": f"F{n}"}) for n, f in enumerate(kept, start=1)]
 
 
