@@ -255,13 +255,13 @@ class LibrarySettings(_Section):
     """The first stage over a --corpus: which documents are read in full for a question."""
 
     candidates: int = Field(
-        8,
+        12,
         ge=1,
         description="Documents the first stage (BM25 + one embedding per document) shortlists "
         "per question; only these can be parsed into sentences and embedded.",
     )
     cosine_margin: float = Field(
-        0.25,
+        0.20,
         ge=0.0,
         description="A shortlisted document is read in full only when its document cosine to "
         "the question lies within this margin of the best one's (the others are listed as left "

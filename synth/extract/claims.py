@@ -8,7 +8,10 @@ A passage becomes a claim candidate when it
    debris) and is between ``min_claim_chars`` and ``max_claim_chars`` long,
 3. carries at least one *finding cue*: a measured result (a percentage, a factor such as
    "12 times fewer", a number next to a metric word such as "errors" or "accuracy"), a
-   comparison ("outperforms", "higher than"), or a stated conclusion ("we show that"),
+   comparison ("outperforms", "higher than"), or a stated conclusion ("we show that"); or,
+   as biomedical abstracts state findings, an *effect or dependence*: "caspase-11 promoted
+   the fusion ...", "was required for", "necessary and sufficient", "these findings reveal"
+   (``_FINDING``; admission only, it earns no ranking bonus),
 4. does not cite other work (``[12]``, "Hinton et al. (2015)", "Grabocka et al. have ...",
    "their results"): such a sentence reports someone else's finding second-hand, so it is
    dropped, not down-ranked,
@@ -193,6 +196,22 @@ _OWN_COMPARISON = re.compile(
     r"comparable to|on par with|higher than|lower than)\b",
     re.IGNORECASE,
 )
+# Findings stated as an effect or a dependence, the way biomedical abstracts state them
+# ("X promoted Y", "X was dispensable for Y", "we also determined that ..."), which none of the
+# cues above name. Only the candidate test reads it: the claim-worthiness weights were fitted
+# on the cue counts of ``count_cues``, so it is kept apart from them.
+_FINDING = re.compile(
+    r"\b(?:these|our|the|this) (?:findings|results|data|observations|study|analys[ie]s) "
+    r"(?:\w+ ){0,3}?(?:show|reveal|indicate|suggest|identify|demonstrate|establish|support|"
+    r"uncover|highlight|confirm|provide)\w*"
+    r"|\bwe (?:\w+ )?(?:have |also )?(?:shown?|demonstrated?|found|reveal(?:ed)?|identif(?:y|ied)|"
+    r"determined?|establish(?:ed)?|report|observed?|discovered?|provide) (?:that|evidence)\b"
+    r"|\b(?:was|were|is|are|be) (?:\w+ ){0,2}?(?:required|necessary|sufficient|dispensable|"
+    r"essential|associated|correlated|linked|critical)\b"
+    r"|\b(?:promot|inhibit|induc|suppress|abolish|attenuat|enhanc|impair|block|prevent|restor|"
+    r"amplif|confirm|prov|abrogat|rescu)(?:e|es|ed|ied|ies|ing|y|ifies|ified)?\b",
+    re.IGNORECASE,
+)
 logger = logging.getLogger(__name__)
 _BONUS_KINDS = frozenset({"abstract", "results", "discussion", "conclusion"})
 DUPLICATE_COSINE = 0.92
@@ -280,7 +299,7 @@ def is_candidate(
     if _CITES_OTHERS.search(text):
         return False
     cues = count_cues(text)
-    if cues["result"] + cues["comparison"] + cues["conclusion"] == 0:
+    if cues["result"] + cues["comparison"] + cues["conclusion"] == 0 and not _FINDING.search(text):
         return False
     return not is_background(text, cues)
 

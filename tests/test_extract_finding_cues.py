@@ -1,0 +1,65 @@
+"""Rule 3 of claim candidates: a finding stated as an effect or a dependence counts as a cue."""
+
+from __future__ import annotations
+
+import pytest
+
+from synth.extract.claims import count_cues, cue_bonus, is_candidate
+from synth.records import Passage
+from synth.settings import ExtractSettings
+
+
+def _always_prose(text: str) -> bool:
+    return True
+
+
+def _abstract(text: str) -> Passage:
+    return Passage(
+        idx=0,
+        text=text,
+        page=1,
+        section="Abstract",
+        section_kind="abstract",
+        char_start=0,
+        char_end=len(text),
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Deleting the kinase abolished tumour growth in the treated mice.",
+        "The receptor was required for the migration of activated T cells into the gut.",
+        "These findings reveal a second role for the protein outside the nucleus.",
+        "We also determined that the mutant enzyme cannot bind its cofactor in vivo.",
+        "Loss of the transporter impaired insulin secretion in isolated islets.",
+    ],
+)
+def test_an_effect_or_dependence_is_a_finding(text: str) -> None:
+    # None of these carries a number, a comparison or a conclusion phrase of count_cues.
+    cues = count_cues(text)
+    assert cues["result"] + cues["comparison"] + cues["conclusion"] == 0
+    assert is_candidate(_abstract(text), ExtractSettings(), _always_prose)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Background without any finding verb.
+        "Large language models read their input as sequences of token identifiers.",
+        # The finding verb, but someone else's finding.
+        "Smith et al. found that the kinase promoted growth of the tumour cells.",
+        # The finding verb inside a background truism.
+        "Inflammation has long been known to promote the repair of damaged tissue.",
+        # The finding verb inside a presentation of the paper.
+        "In this paper we describe how the protein is required for the assembly of the pore.",
+    ],
+)
+def test_background_and_cited_findings_stay_out(text: str) -> None:
+    assert not is_candidate(_abstract(text), ExtractSettings(), _always_prose)
+
+
+def test_the_effect_cue_earns_no_ranking_bonus() -> None:
+    # Admission only: the claim-worthiness weights and the ranking read count_cues unchanged.
+    text = "Deleting the kinase abolished tumour growth in the treated mice."
+    assert cue_bonus(count_cues(text)) == 0.0
