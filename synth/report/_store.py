@@ -6,6 +6,7 @@ import contextlib
 import json
 import logging
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -77,10 +78,17 @@ def _from_data(path: Path, data: Any) -> Manifest:
         raise ManifestError(f"{path}: {json_path(loc)}: {first['msg']}") from exc
 
 
+@lru_cache(maxsize=1)
+def _validator() -> jsonschema.Draft202012Validator:
+    # Building the schema from the pydantic models costs ~30 ms; a batch rerun validates every
+    # manifest of the folder, so it is built once per process.
+    return jsonschema.Draft202012Validator(manifest_schema())
+
+
 def validate_manifest_file(path: Path) -> Manifest:
     """Validate manifest.json against the schema, then its cross-references (ManifestError)."""
     data = _read_json(path)
-    validator = jsonschema.Draft202012Validator(manifest_schema())
+    validator = _validator()
     error = jsonschema.exceptions.best_match(validator.iter_errors(data))
     if error is not None:
         raise ManifestError(f"{path}: {json_path(error.absolute_path)}: {error.message}")
