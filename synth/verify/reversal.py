@@ -21,8 +21,8 @@ negated restatement; the verifier therefore keeps a claim that a closer passage 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from synth.lexical import EVIDENCE_STOPWORDS, light_stem
 from synth.verify.opposites import opposites
@@ -100,18 +100,23 @@ def _content(text: str, start: int = 0, end: int | None = None) -> list[_Word]:
     ]
 
 
+@lru_cache(maxsize=1 << 14)
+def _keys(text: str) -> frozenset[str]:
+    # The verifier asks about one claim against several passages and one passage for several
+    # claims: each text is tokenized once.
+    return frozenset(w.key for w in _content(text))
+
+
 def coverage(claim: str, passage: str) -> float:
     """Share of the claim's content words (stemmed) that the passage contains."""
-    keys = {w.key for w in _content(claim)}
-    found = {w.key for w in _content(passage)}
-    return len(keys & found) / len(keys) if keys else 0.0
+    keys = _keys(claim)
+    return len(keys & _keys(passage)) / len(keys) if keys else 0.0
 
 
 def closeness(claim: str, passage: str) -> float:
     """How closely a passage restates a claim: F1 of their content words (a long passage that
     contains the claim's words among many others is not a restatement)."""
-    keys = {w.key for w in _content(claim)}
-    found = {w.key for w in _content(passage)}
+    keys, found = _keys(claim), _keys(passage)
     shared = len(keys & found)
     return 2 * shared / (len(keys) + len(found)) if shared else 0.0
 
@@ -147,7 +152,8 @@ def _comparative(words: list[str]) -> str:
     return words[-1].lower().strip(",") if words else ""
 
 
-def _relations(text: str) -> list[_Relation]:
+@lru_cache(maxsize=1 << 14)
+def _relations(text: str) -> tuple[_Relation, ...]:
     found = []
     for m in _RELATION.finditer(text):
         word = " ".join(m.group(1).lower().split())
@@ -161,7 +167,7 @@ def _relations(text: str) -> list[_Relation]:
             # "Rather than X, Y" (after at most a "Moreover") says "Y rather than X".
             left, right = _content(text, comma, hi), _content(text, m.end(), comma)
         found.append(_Relation(kind, sense, word, left, right, comparative, fronted))
-    return found
+    return tuple(found)
 
 
 def _same_direction(a: _Relation, b: _Relation) -> bool | None:
@@ -267,6 +273,19 @@ _NEGATING_VERBS = frozenset({"fail", "fails", "failed", "struggle", "struggles",
 NEGATION_RESTATES = 0.7
 
 
+def _tokens(text: str) -> list[_Word]:
+    """Every word of a text, lower-cased, with its offset (stopwords kept)."""
+    return [_Word(m.group(0).lower(), m.group(0), m.start()) for m in _TOKEN.finditer(text)]
+
+
+def _context(tokens: list[_Word], content: list[_Word], i: int) -> set[str]:
+    """The nearest content word on each side of token ``i`` (stopwords skipped)."""
+    start = tokens[i].start
+    before = [w for w in content if w.start < start]
+    after = [w for w in content if w.start > start]
+    return {w.key for w in before[-1:]} | {w.key for w in after[:1]}
+
+
 def _negated(tokens: list[_Word], i: int) -> bool:
     """True when a negation governs token ``i``: it is the first content word after one."""
     for m in range(i - 1, max(-1, i - 4), -1):
@@ -284,18 +303,17 @@ def _negation_flip(
     content_c: list[_Word],
     tokens_p: list[_Word],
     content_p: list[_Word],
-    context: Callable[[list[_Word], list[_Word], int], set[str]],
 ) -> str | None:
     """A note when a claim word and the passage's occurrences of it in the same context
     (a neighbouring content word shared) differ in negation; None when they agree."""
     for i, tc in enumerate(tokens_c):
         if tc.key in EVIDENCE_STOPWORDS or tc.key in _EXTRA_STOPWORDS:
             continue
-        key, around = _key(tc.key), context(tokens_c, content_c, i)
+        key, around = _key(tc.key), _context(tokens_c, content_c, i)
         aligned = [
             _negated(tokens_p, j)
             for j, tp in enumerate(tokens_p)
-            if _key(tp.key) == key and context(tokens_p, content_p, j) & around
+            if _key(tp.key) == key and _context(tokens_p, content_p, j) & around
         ]
         if not aligned or len(set(aligned)) > 1:
             continue
@@ -314,25 +332,17 @@ def opposite_in_place(claim: str, passage: str) -> str | None:
         return None
     # "doesn't" reads as "does not" (offsets below are into these normalised texts).
     claim, passage = _NOT.sub(" not", claim), _NOT.sub(" not", passage)
-    tokens_c = [_Word(m.group(0).lower(), m.group(0), m.start()) for m in _TOKEN.finditer(claim)]
-    tokens_p = [_Word(m.group(0).lower(), m.group(0), m.start()) for m in _TOKEN.finditer(passage)]
+    tokens_c, tokens_p = _tokens(claim), _tokens(passage)
     content_c, content_p = _content(claim), _content(passage)
-
-    def context(tokens: list[_Word], content: list[_Word], i: int) -> set[str]:
-        # The nearest content word on each side of a direction word (stopwords skipped).
-        start = tokens[i].start
-        before = [w for w in content if w.start < start]
-        after = [w for w in content if w.start > start]
-        return {w.key for w in before[-1:]} | {w.key for w in after[:1]}
 
     flips: list[str] = []
     for i, tc in enumerate(tokens_c):
         opp = opposites(tc.key)
         if not opp:
             continue
-        around = context(tokens_c, content_c, i)
+        around = _context(tokens_c, content_c, i)
         same_here = any(
-            tp.key == tc.key and context(tokens_p, content_p, j) & around
+            tp.key == tc.key and _context(tokens_p, content_p, j) & around
             for j, tp in enumerate(tokens_p)
         )
         if same_here:
@@ -341,15 +351,14 @@ def opposite_in_place(claim: str, passage: str) -> str | None:
             (
                 tp
                 for j, tp in enumerate(tokens_p)
-                if tp.key in opp and context(tokens_p, content_p, j) & around
+                if tp.key in opp and _context(tokens_p, content_p, j) & around
             ),
             None,
         )
         if hit is not None:
             flips.append(f"the passage says {hit.text!r} where the claim says {tc.text!r}")
-    shared = {w.key for w in content_c} & {w.key for w in content_p}
-    if len(shared) >= NEGATION_RESTATES * len({w.key for w in content_c}):
-        note = _negation_flip(tokens_c, content_c, tokens_p, content_p, context)
+    if coverage(claim, passage) >= NEGATION_RESTATES:
+        note = _negation_flip(tokens_c, content_c, tokens_p, content_p)
         if note:
             flips.append(note)
     return flips[0] if len(flips) % 2 == 1 else None
