@@ -71,7 +71,8 @@ def _child(part: str, args: dict[str, Any]) -> dict[str, Any]:
 # ---- (a) cold report against the naive floor -------------------------------------------------
 
 
-def _floor_once(pdfs: list[Path], inner: Any) -> float:
+def _floor_once(pdfs: list[Path], inner: Any) -> tuple[float, float, int]:
+    """Seconds of the naive floor, of its pypdf part alone, and how many sentences it embeds."""
     from pypdf import PdfReader
 
     start = time.perf_counter()
@@ -82,11 +83,13 @@ def _floor_once(pdfs: list[Path], inner: Any) -> float:
                 texts += [s for s in _SENTENCE_END.split(page.extract_text() or "") if s.strip()]
         except Exception:  # the floor reads what pypdf reads; hostile files skipped
             continue
+    read = time.perf_counter() - start
     inner.encode(texts)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, read, len(texts)
 
 
-def _cold_once(pdf_dir: Path, inner: Any) -> float:
+def _cold_once(pdf_dir: Path, inner: Any) -> tuple[float, dict[str, float], int]:
+    """Seconds of one cold report, its per-stage seconds and how many texts it embedded."""
     from synth.embed import CachedEmbedder
     from synth.pipeline import run_report
     from synth.records import ReportRequest
@@ -99,10 +102,11 @@ def _cold_once(pdf_dir: Path, inner: Any) -> float:
             question=README_QUESTION, corpus=[pdf_dir], out_dir=Path(home) / "reports"
         )
         start = time.perf_counter()
-        run_report(request, settings, embedder=embedder)
+        outcome = run_report(request, settings, embedder=embedder)
         elapsed = time.perf_counter() - start
+        embedded = embedder.misses
         embedder.close()
-    return elapsed
+    return elapsed, outcome.timings, embedded
 
 
 def part_floor(args: dict[str, Any]) -> dict[str, Any]:
@@ -116,11 +120,40 @@ def part_floor(args: dict[str, Any]) -> dict[str, Any]:
     # The configured backend (SYNTH_EMBED__BACKEND), loaded once and shared by both sides.
     inner = build_inner_embedder(settings)
     inner.encode(["warm up"])
-    floors, colds = [], []
+    floors, reads, sentences, colds, stages, embedded = [], [], [], [], [], []
     for _ in range(args["repeats"]):
-        floors.append(_floor_once(pdfs, inner))
-        colds.append(_cold_once(pdf_dir, inner))
-    return {"floor": floors, "cold": colds}
+        total, read, count = _floor_once(pdfs, inner)
+        floors.append(total)
+        reads.append(read)
+        sentences.append(count)
+        seconds, timings, count = _cold_once(pdf_dir, inner)
+        colds.append(seconds)
+        stages.append(timings)
+        embedded.append(count)
+    return {
+        "floor": floors,
+        "floor_read": reads,
+        "floor_sentences": sentences,
+        "cold": colds,
+        "stages": stages,
+        "embedded": embedded,
+    }
+
+
+def _print_stages(r: dict[str, Any]) -> None:
+    """Both sides by part (medians): the floor's pypdf and embedding, the report's stages."""
+    print("\nby part (medians; the report's parse includes the library load)")
+    print("| part | seconds | runs |\n|---|---|---|")
+    embed = [t - read for t, read in zip(r["floor"], r["floor_read"], strict=True)]
+    for name, runs in [("floor: pypdf", r["floor_read"]), ("floor: embed", embed)]:
+        print(f"| {name} | {statistics.median(runs):.1f} | {[round(x, 1) for x in runs]} |")
+    for name in r["stages"][0]:
+        runs = [t.get(name, 0.0) for t in r["stages"]]
+        print(f"| report: {name} | {statistics.median(runs):.1f} | {[round(x, 1) for x in runs]} |")
+    print(
+        "| texts embedded: floor / report (cache misses) | "
+        f"{statistics.median(r['floor_sentences']):.0f} / {statistics.median(r['embedded']):.0f} | |"
+    )
 
 
 # ---- (b) library build ------------------------------------------------------------------------
@@ -386,6 +419,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"| cold report | {cold:.1f} | {[round(x, 1) for x in r['cold']]} |")
         print(f"| ratio | {cold / floor:.2f}x | goal <= 0.6x |")
+        _print_stages(r)
     if not cli.skip_build:
         r = _child("build", {"corpus": corpus, "cold_parse": cli.cold_parse})
         print("\n(b) library build (empty library store)")

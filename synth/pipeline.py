@@ -28,6 +28,8 @@ from synth.extract.claims import extract_claims
 from synth.extract.relevance import (
     body_passages,
     mark_sources_without_claims,
+    read_in_full,
+    relevance_texts,
     score_relevance,
 )
 from synth.fingerprint import inputs_digest
@@ -209,11 +211,29 @@ def _no_sources(run: ReportRun) -> NoSourcesError:
 
 
 def _embed_passages(run: ReportRun) -> None:
-    """Embed every body passage once (later stages hit the cache), counting as it goes."""
-    texts = [p.text for d in run.documents for p in body_passages(d)]
+    """Embed what relevance reads, counting as it goes: the question, every head and body
+    sample, then the whole bodies of the sources that may pass (later stages hit the cache).
+
+    A source that cannot pass costs its sample only; every source that passes has its whole
+    body embedded here, so extraction and verification find their vectors cached.
+    """
+    question = run.request.question
+    _embed_counted(run, relevance_texts(question, run.documents))
+    full = read_in_full(question, run.documents, run.embedder, run.settings.extract)
+    if full:
+        _embed_counted(run, [p.text for d in full for p in body_passages(d)])
+
+
+def _embed_counted(run: ReportRun, texts: list[str]) -> None:
+    """Embed texts as one counted "embed" step."""
+    # Longest first, as the model batches one call's texts: a batch pads to its longest text,
+    # so batches cut from document order (long and short sentences mixed) cost far more.
+    texts = sorted(set(texts), key=lambda t: (-len(t), t))
     run.progress.stage("embed", total=len(texts))
-    # One model batch per call: the count moves as each batch is done, batching is unchanged.
-    step = max(1, run.settings.verify.batch_size)
+    # Four model batches per call, the count moving as each call is done: the model sorts a
+    # call's texts by word pieces, and calls of one batch each were 1.4x slower over the
+    # README example's 1,226 passages (12.0 s against 8.6 s for 256 a call).
+    step = 4 * max(1, run.settings.verify.batch_size)
     for start in range(0, len(texts), step):
         chunk = texts[start : start + step]
         run.embedder.encode(chunk)
@@ -232,13 +252,13 @@ def _gather(run: ReportRun) -> None:
     run.set_aside = [(d, r) for d, r in shortlist.set_aside if d.doc_id not in read]
     if not run.documents:
         raise _no_sources(run)
-    with run.timer.stage("embed"):
-        _embed_passages(run)
 
 
 def _rank_sources(run: ReportRun) -> None:
     from synth.synthesize.coverage import question_aspects
 
+    with run.timer.stage("embed"):
+        _embed_passages(run)
     with run.timer.stage("relevance"):
         question = run.request.question
         relevance = score_relevance(
