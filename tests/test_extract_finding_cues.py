@@ -63,3 +63,33 @@ def test_the_effect_cue_earns_no_ranking_bonus() -> None:
     # Admission only: the claim-worthiness weights and the ranking read count_cues unchanged.
     text = "Deleting the kinase abolished tumour growth in the treated mice."
     assert cue_bonus(count_cues(text)) == 0.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The authors' own result about a method they cite.
+        "We also tried the learned embeddings of [9] instead, and found that the two versions "
+        "produced nearly identical results.",
+        "In row (E) we replace the fixed encoding with the learned one of [9], and observe "
+        "nearly identical results to the base model.",
+        "Starting from the student of (Hinton et al., 2015), we find that hints halve the error.",
+    ],
+)
+def test_own_results_about_cited_work_are_candidates(text: str) -> None:
+    assert is_candidate(_abstract(text), ExtractSettings(), _always_prose)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Someone else's finding, retold by the authors.
+        "We follow [12], who found that dropout helps small students.",
+        # The authors use cited work but state no result of theirs.
+        "We use the learned embeddings of [9] and train for 100K steps.",
+        # "We" and a finding verb, but the result is not stated.
+        "We also experimented with the learned embeddings of [9], and observe the loss curve.",
+    ],
+)
+def test_cited_work_without_an_own_result_stays_out(text: str) -> None:
+    assert not is_candidate(_abstract(text), ExtractSettings(), _always_prose)

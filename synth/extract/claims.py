@@ -14,17 +14,25 @@ A passage becomes a claim candidate when it
    (``_FINDING``; admission only, it earns no ranking bonus),
 4. does not cite other work (``[12]``, "Hinton et al. (2015)", "Grabocka et al. have ...",
    "their results"): such a sentence reports someone else's finding second-hand, so it is
-   dropped, not down-ranked,
+   dropped, not down-ranked; unless the authors state, in their own voice, what they found
+   with the work they cite (``_OWN_RESULT``: "we also experimented with learned positional
+   embeddings [9] instead, and found that the two versions produced nearly identical
+   results"), which admits the sentence as a finding in its own right,
 5. is not background, a definition or a method description by the rules: background truisms
    ("Deep neural networks have achieved remarkable success", "X plays an important role",
    "teachers are usually much larger than students", "X provides an effective way to ...",
-   "... are still challenging problems"; unless the sentence sets its own finding against
-   it: "... is often assumed ..., our experiments show ..."), definitions ("X refers to ...",
-   "X is a technique that ...", "As a representative type of ...", "The main idea is ..."),
+   "... are still challenging problems", "It is routine in chemistry now ...", "... remains
+   unexplored", "X poses a particular challenge"; unless the sentence sets its own finding
+   against it: "... is often assumed ..., our experiments show ..."), definitions ("X refers
+   to ...", "X is a technique that ...", "As a representative type of ...", "The main idea
+   is ..."),
    a structured abstract's BACKGROUND / METHODS ... part, and sentences that present the
    paper, its set-up or its system ("In this paper we propose ...", "We train ...", "We
-   submit the query to ...", "The network utilizes ...") unless they also state a measured
-   result or a comparison,
+   submit the query to ...", "The network utilizes ...", "additional parameters are introduced
+   to map ...", "The curriculum can be seen as ...") or a generic statement ("Effective
+   training requires ...", "X have become a useful tool for ...", "the most important factors
+   include ...", "Other therapies have also been tested ...") unless they also state a measured
+   result, a comparison or what the authors found ("We also tried ..., and found that ..."),
 6. is **claim-worthy**: P(finding) ≥ ``min_claim_worthiness`` (default 0.5) under a logistic
    regression over the sentence embedding and ``worthiness_features`` (the cue counts above,
    discourse cues such as the present perfect, "we", the past passive or a purpose clause, and
@@ -126,6 +134,19 @@ _CITES_OTHERS = re.compile(
     r"|\bet al\.",
     re.IGNORECASE,
 )
+# The authors' own result about a cited method: "we" then, directly or after ", and", a verb of
+# finding that states an outcome ("found that", "observe nearly identical results"). Someone
+# else's finding retold ("we follow [12], who found that ...") has no "and" before its verb.
+_OWN_RESULT = re.compile(
+    r"\bwe (?:also |further |then )?(?:found|find|observed?|show(?:ed)?|noticed?)\b"
+    r"|\bwe\b[^.;]*?,? and (?:also |then )?(?:found|find|observed?|noticed?)\b",
+    re.IGNORECASE,
+)
+_OWN_RESULT_STATED = re.compile(
+    r"\b(?:found|find|observed?|show(?:ed)?|noticed?) (?:that\b|(?:[\w-]+ ){0,3}?"
+    r"(?:results?|improvements?|gains?|differences?|drops?|performance)\b)",
+    re.IGNORECASE,
+)
 _META = re.compile(
     r"^(?:In this (?:paper|work|section|survey)|(?:The focus|The goal|The aim) of this)\b"
     r"|\bwe (?:report|present|describe|introduce|evaluate|propose|study|review|discuss|"
@@ -147,11 +168,12 @@ _BACKGROUND = re.compile(
     r"|\bit is (?:well|widely|commonly) (?:known|accepted|established)\b",
     re.IGNORECASE,
 )
-# Truisms of a field: what its objects usually are, what remains hard, what a technique is
-# good for in general ("... provides an effective way to preserve knowledge"), and
-# definitions by kind ("As a representative type of model compression, ...") or by idea
-# ("The main idea is ..."). Not flagged when the sentence sets its own finding against the
-# truism ("... is often assumed to improve reasoning, our experiments show that ...").
+# Truisms of a field: what its objects usually are, what remains hard or unexplored or poses a
+# challenge, what is routine in it ("It is routine in chemistry now for DL to exceed ..."),
+# what a technique is good for in general ("... provides an effective way to preserve
+# knowledge"), and definitions by kind ("As a representative type of model compression, ...")
+# or by idea ("The main idea is ..."). Not flagged when the sentence sets its own finding
+# against the truism ("... is often assumed to improve reasoning, our experiments show ...").
 # Kept apart from ``_BACKGROUND``, a feature the claim-worthiness weights were fitted on.
 _TRUISM = re.compile(
     r"\b(?:is|are) (?:usually|typically|generally|commonly|often) \w+"
@@ -159,7 +181,10 @@ _TRUISM = re.compile(
     r"|\b(?:is|are|provides?|offers?) an? (?:\w+ ){0,3}?(?:effective|efficient|powerful|"
     r"promising|useful) (?:\w+ )?(?:tool|technique|way|means|method|approach|solution)s?\b"
     r"|^As an? (?:\w+ ){0,2}(?:type|kind|form|example|branch|class|family) of\b"
-    r"|^The (?:main|key|basic|core|general|central) idea\b",
+    r"|^The (?:main|key|basic|core|general|central) idea\b"
+    r"|\bit is (?:now )?(?:routine|commonplace|common practice|standard practice|customary)\b"
+    r"|\bremains? (?:\w+ )?(?:unexplored|under-?explored|under-?studied)\b"
+    r"|\b(?:poses?|presents?|raises?) (?:a|an) (?:\w+ ){0,2}?(?:challenge|problem|difficulty)\b",
     re.IGNORECASE,
 )
 _OWN_FINDING = re.compile(
@@ -181,6 +206,21 @@ _DESCRIPTION = re.compile(
     r"built|apply|applied|conduct|conducted|select|selected|sample|sampled|run|ran)\b"
     r"|^[A-Z][\w-]*(?: [\w-]+){0,3} (?:instead )?(?:uses|utili[sz]es|employs|consists of|"
     r"comprises)\b"
+)
+# Generic statements that no cue list names: what a field requires, what has become a useful
+# tool, what the important factors are, what others have tested, and how a method is put
+# together ("... are introduced to map ...", "The curriculum can be seen as ..."). Read like
+# ``_DESCRIPTION``: background unless the sentence also states a result. Kept apart from the
+# patterns the claim-worthiness weights were fitted on.
+_GENERIC = re.compile(
+    r"^[A-Z][\w-]*(?: [\w-]+)? requires?\b"
+    r"|\b(?:has|have) become (?:an? )?(?:\w+ )?(?:useful|popular|standard|important|common|"
+    r"valuable|powerful) (?:tool|method|approach|technique|means)s?\b"
+    r"|\bthe (?:most )?important (?:factors?|aspects?|issues?) (?:include|are)\b"
+    r"|\b(?:has|have) (?:also )?been (?:tested|studied|investigated|examined|explored|proposed)\b"
+    r"|\b(?:is|are) introduced to\b"
+    r"|\bcan be (?:seen|viewed|regarded|thought of|interpreted) as\b",
+    re.IGNORECASE,
 )
 _BAD_START = re.compile(r"^(Table|Figure|Fig\.|Algorithm|Listing|Eq\.|Equation)\b")
 # Structured abstracts label their parts; these parts hold background or set-up, not findings.
@@ -296,12 +336,19 @@ def is_candidate(
         return False
     if _BAD_START.match(text) or text.endswith("?") or not prose_filter(text):
         return False
-    if _CITES_OTHERS.search(text):
+    own = states_own_result(text)
+    if _CITES_OTHERS.search(text) and not own:
         return False
     cues = count_cues(text)
-    if cues["result"] + cues["comparison"] + cues["conclusion"] == 0 and not _FINDING.search(text):
+    cued = cues["result"] + cues["comparison"] + cues["conclusion"] > 0
+    if not (cued or own or _FINDING.search(text)):
         return False
     return not is_background(text, cues)
+
+
+def states_own_result(text: str) -> bool:
+    """Whether the authors say, in their own voice, what they found (rule 4's exception)."""
+    return bool(_OWN_RESULT.search(text) and _OWN_RESULT_STATED.search(text))
 
 
 def is_background(text: str, cues: dict[str, int]) -> bool:
@@ -310,8 +357,15 @@ def is_background(text: str, cues: dict[str, int]) -> bool:
         return True
     if _TRUISM.search(text) and not _OWN_FINDING.search(text):
         return True
-    states_result = cues["result"] > 0 or _OWN_COMPARISON.search(text) is not None
-    describes = _META.search(text) or _SETUP.match(text) or _DESCRIPTION.search(text)
+    states_result = (
+        cues["result"] > 0 or _OWN_COMPARISON.search(text) is not None or states_own_result(text)
+    )
+    describes = (
+        _META.search(text)
+        or _SETUP.match(text)
+        or _DESCRIPTION.search(text)
+        or _GENERIC.search(text)
+    )
     return bool(describes) and not states_result
 
 
