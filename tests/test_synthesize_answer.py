@@ -78,17 +78,28 @@ def test_extent_lead_quantifies_from_two_sources_with_numbers_from_claims() -> N
     assert answer.text == " ".join(s.text for s in answer.sentences)
 
 
-def test_extent_lead_takes_an_unverified_number_when_no_supported_one_has_it() -> None:
+def test_extent_lead_rests_on_supported_findings_and_flags_an_unverified_number() -> None:
     findings = [
         finding("F1", C3, sources=("docE",)),
         finding("F2", C1, "unverified", quantity="10.4 times"),
+        finding("F3", C4),
     ]
-    lead = extractive_answer(EXTENT, findings, [C1, C3], [], SETTINGS).sentences[0]
-    assert lead.text.startswith(
-        "The sources agree that knowledge distillation transfers dark knowledge"
+    answer = extractive_answer(EXTENT, findings, [C1, C3, C4], [], SETTINGS)
+    lead, figure = answer.sentences[:2]
+    assert lead.text == (
+        "No verified finding quantifies the extent; the sources report that knowledge "
+        "distillation transfers dark knowledge from teachers, and that BERT students keep most "
+        "of the teacher's accuracy."
     )
-    assert "; as for the extent, the student needs 10.4 times fewer parameters" in lead.text
-    assert lead.citations == ["F1", "F2"] and not lead.verified
+    assert lead.citations == ["F1", "F3"] and lead.verified
+    # The number is shown, in a sentence of its own that says the verifier does not back it.
+    assert figure.text == (
+        "A figure on the extent is reported but not verified: the student needs 10.4 times "
+        "fewer parameters than the teacher."
+    )
+    assert figure.citations == ["F2"] and not figure.verified
+    # The lead said there is no verified number; the coverage sentence does not repeat it.
+    assert "puts a number on the extent" not in answer.sentences[-1].text
 
 
 def test_yes_no_lead_gives_the_direction() -> None:
@@ -210,10 +221,30 @@ def test_extent_lead_prefers_a_compared_result_to_a_factor() -> None:
         finding("F2", result, relevance=0.87),  # within EXTENT_MARGIN of the top
         finding("F3", C1, "unverified", quantity="10.4 times", relevance=0.77),
     ]
-    lead = extractive_answer(EXTENT, findings, [factor, result, C1], [], SETTINGS).sentences[0]
-    assert lead.citations == ["F2", "F3"] and not lead.verified
-    assert lead.text.startswith("The sources report that the distilled model works better")
-    assert "; as for the extent, the student needs 10.4 times fewer parameters" in lead.text
+    answer = extractive_answer(EXTENT, findings, [factor, result, C1], [], SETTINGS)
+    lead = answer.sentences[0]
+    assert lead.citations == ["F2", "F1"] and lead.verified
+    assert lead.text.startswith(
+        "No verified finding quantifies the extent; the sources report that the distilled model "
+        "works better"
+    )
+    assert answer.sentences[1].citations == ["F3"] and not answer.sentences[1].verified
+
+
+def test_extent_lead_joins_a_supported_number_from_further_down() -> None:
+    result = claim("C6", "The distilled model works better than a model trained directly.", "docB")
+    result = result.model_copy(update={"kind": "comparison"})
+    findings = [
+        finding("F1", result, relevance=1.0),
+        finding("F2", C1, quantity="10.4 times", relevance=0.5),  # far below: not the first
+    ]
+    lead = extractive_answer(EXTENT, findings, [result, C1], [], SETTINGS).sentences[0]
+    assert lead.text == (
+        "The sources report that the distilled model works better than a model trained "
+        "directly; as for the extent, the student needs 10.4 times fewer parameters than the "
+        "teacher."
+    )
+    assert lead.citations == ["F1", "F2"] and lead.verified
 
 
 def test_coverage_reads_a_finding_with_its_support_and_its_sources_title() -> None:
@@ -232,3 +263,12 @@ def test_coverage_reads_a_finding_with_its_support_and_its_sources_title() -> No
     read = extractive_answer(question, [finding("F1", c)], [c], [], SETTINGS, [v], [doc])
     # "large" and "network" meet in the support and the title; "smaller" in the support.
     assert read.sentences[-1].text == "No verified finding speaks to smaller student."
+
+
+def test_to_clause_drops_pointers_into_the_paper() -> None:
+    sentence = "We found that both versions are nearly identical (see Table 3 row (E))."
+    assert to_clause(sentence) == "both versions are nearly identical"
+    assert (
+        to_clause("The gap closes (Figure 2) as students grow.")
+        == "The gap closes as students grow"
+    )

@@ -2,12 +2,13 @@
 
 Each sentence is a fixed frame ("The sources quantify the extent: ...") around clauses taken
 verbatim from findings' statements. A clause is one sentence of a statement with its framing
-("We show that", "Moreover,"), its author-year or bracket citations and its final stop removed;
-nothing else is changed, so every number in the answer is written as a claim wrote it. A clause
-embedded after "that" or a colon loses its initial capital unless its first word is a name: an
-acronym or a word with inner capitals or digits ("BERT", "FitNets", "GPT-4"), a word the claims
-also capitalise mid-sentence ("Hinton"), or the start of a capitalised phrase ("Knowledge
-Distillation (KD) has ..."). A clause that ends in a stop loses it before the frame's own.
+("We show that", "Moreover,"), its author-year or bracket citations, its pointers into the paper
+("(see Table 3 row (E))") and its final stop removed; nothing else is changed, so every number
+in the answer is written as a claim wrote it. A clause embedded after "that" or a colon loses
+its initial capital unless its first word is a name: an acronym or a word with inner capitals or
+digits ("BERT", "FitNets", "GPT-4"), a word the claims also capitalise mid-sentence ("Hinton"),
+or the start of a capitalised phrase ("Knowledge Distillation (KD) has ..."). A clause that ends
+in a stop loses it before the frame's own.
 
 Sentences, in order (at most ``max_answer_sentences``, the coverage sentence not counted):
 
@@ -19,21 +20,26 @@ Sentences, in order (at most ``max_answer_sentences``, the coverage sentence not
    states a measured or compared result (its claim's kind is "number" or "comparison": "works
    significantly better than a model of the same size"), since a factor that "influences the
    performance" says nothing of how far; then one that two or more sources state, then the
-   first in report order. It is joined by a second finding, from
-   another source where possible, chosen to bring a quantity when the first has none (an
-   unverified finding is taken only for that). Yes/no questions ("Does", "Can",
-   "Is" ...) lead with the direction the two top supported findings point to (negations
-   decide). Other questions lead with the two top supported findings.
-2. Agreement: supported findings reported or corroborated by two or more sources.
-3. Difference: the most relevant finding with contrasting claims or passages, or one the
+   first in report order. It is joined by a second supported finding, from another source
+   where possible, chosen to bring a quantity when the first has none. The lead rests on
+   supported findings only: when none of them carries a quantity, an extent question's lead
+   says so ("No verified finding quantifies the extent; ..."). Yes/no questions ("Does",
+   "Can", "Is" ...) lead with the direction the two top supported findings point to
+   (negations decide). Other questions lead with the two top supported findings.
+2. For an extent question whose lead carries no quantity: the first unverified finding that
+   does, as a sentence of its own that says it is not verified ("A figure on the extent is
+   reported but not verified: ..."); a reader asking how far should see the number the
+   sources give, but not as the answer.
+3. Agreement: supported findings reported or corroborated by two or more sources.
+4. Difference: the most relevant finding with contrasting claims or passages, or one the
    evidence contradicts.
-4. Further supported findings, two to a sentence when both are short (``SHORT_CLAUSE_WORDS``).
-5. Coverage: the question's aspects no used source mentions; those the sources mention but no
+5. Further supported findings, two to a sentence when both are short (``SHORT_CLAUSE_WORDS``).
+6. Coverage: the question's aspects no used source mentions; those the sources mention but no
    supported finding speaks to, a finding read with the passages that support it and the title
    and abstract of the sources that report it ("distilling ... from a large highly regularized
    model into a smaller, distilled model", in "Distilling the Knowledge in a Neural Network",
    speaks to "smaller student network"); and, for an extent question, that no verified finding
-   carries a number, when none does.
+   carries a number, when none does and the lead has not said so already.
 
 A sentence is ``verified`` only when it cites findings and every one of them is supported.
 """
@@ -54,6 +60,7 @@ __all__ = [
     "EXTENT_MARGIN",
     "LEAD_MARGIN",
     "SHORT_CLAUSE_WORDS",
+    "UNQUANTIFIED_LEAD",
     "QuestionForm",
     "extractive_answer",
     "question_form",
@@ -73,6 +80,8 @@ LEAD_MARGIN = 0.05
 EXTENT_MARGIN = 0.15
 # Two clauses of at most this many words read well in one sentence; longer ones stand alone.
 SHORT_CLAUSE_WORDS = 20
+# How an extent question's lead begins when no supported finding it rests on has a number.
+UNQUANTIFIED_LEAD = "No verified finding quantifies the extent; the sources report that "
 
 _EXTENT = re.compile(
     r"^\s*(?:to what (?:extent|degree)|how (?:much|far|many|large|strongly|well|often)"
@@ -116,6 +125,11 @@ _OUR = re.compile(r"\bour\b", re.IGNORECASE)
 _CITATION = re.compile(
     r"\s*\((?:[^()]*?(?:19|20)\d{2}[a-z]?\s*;?\s*)+\)|\s*\[\s*\d+(?:\s*[,;–-]\s*\d+)*\s*\]"
 )
+# "(see Table 3 row (E))", "(Figure 2)": a pointer into the paper, which the answer does not show.
+_POINTER = re.compile(
+    r"\s*\((?:see |cf\.? )?(?:Table|Tab\.|Figure|Fig\.|Section|Sec\.|Appendix|Eq\.)\s"
+    r"[^()]*(?:\([^()]*\)[^()]*)*\)"
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 _NOT_AN_END = re.compile(r"(?:\b(?:e\.g|i\.e|et al|cf|vs|Fig|Eq|Tab|Sec|approx)|\b[A-Z])\.$")
 _NEGATION = re.compile(
@@ -149,7 +163,7 @@ def _split(text: str) -> list[str]:
 
 def to_clause(sentence: str) -> str:
     """A sentence as a clause: framing, citations and the final stop removed, words kept."""
-    clause = _CITATION.sub("", sentence.strip())
+    clause = _POINTER.sub("", _CITATION.sub("", sentence.strip()))
     while True:
         shorter = _FRAMING.sub("", _CONNECTIVE.sub("", clause, count=1), count=1)
         if shorter == clause:
@@ -257,14 +271,13 @@ def _lead_picks(
         )
 
     first = min(close, key=lead_key)
-    need_q = want_q and not _has_quantity(first)
-    pool = [f for f in findings if f is not first and f.verdict != "contradicted"]
-    if not need_q:
-        pool = [f for f in pool if f.verdict == "supported"]
+    # The answer's first sentence rests on supported findings only; a number the verifier does
+    # not bear out is shown in a sentence of its own (``_unverified_figure``), never as the lead.
+    pool = [f for f in supported if f is not first]
 
-    def rank(f: Finding) -> tuple[bool, bool, bool, int]:
+    def rank(f: Finding) -> tuple[bool, bool, int]:
         overlap = bool(_sources(f) & _sources(first))
-        return want_q and not _has_quantity(f), overlap, f.verdict != "supported", findings.index(f)
+        return want_q and not _has_quantity(f), overlap, findings.index(f)
 
     ranked = sorted(pool, key=rank)
     return [first, ranked[0]] if ranked else [first]
@@ -289,9 +302,7 @@ def _lead(w: _Writer, picks: list[Finding]) -> AnswerSentence:
         elif len(clauses) > 1 and quantified[1]:  # a lone pick has no second clause
             text = f"{who} that {clauses[0]}; as for the extent, {clauses[1]}"
         else:
-            text = "The sources do not quantify the extent; they report that " + ", and that ".join(
-                clauses
-            )
+            text = UNQUANTIFIED_LEAD + ", and that ".join(clauses)
     elif w.form == "yesno":
         negative = [bool(_NEGATION.search(c)) for c in clauses]
         direction = "yes" if not any(negative) else "no" if all(negative) else "mixed"
@@ -304,6 +315,24 @@ def _lead(w: _Writer, picks: list[Finding]) -> AnswerSentence:
     else:
         text = f"{who} that " + ", and that ".join(clauses)
     return _sentence(text + ".", picks)
+
+
+def _unquantified(form: QuestionForm, picks: Sequence[Finding]) -> bool:
+    """Whether an extent question's lead carries no quantity (it then says so itself)."""
+    return form == "extent" and bool(picks) and not any(_has_quantity(f) for f in picks)
+
+
+def _unverified_figure(
+    w: _Writer, findings: Sequence[Finding], picks: Sequence[Finding]
+) -> AnswerSentence | None:
+    """The first unverified quantified finding, flagged, when the lead has no number."""
+    if not _unquantified(w.form, picks):
+        return None
+    target = next((f for f in findings if f.verdict == "unverified" and _has_quantity(f)), None)
+    if target is None:
+        return None
+    text = f"A figure on the extent is reported but not verified: {w.clause(target, True)}."
+    return _sentence(text, [target])
 
 
 def _agreement(w: _Writer, findings: Sequence[Finding]) -> AnswerSentence | None:
@@ -396,9 +425,12 @@ def _coverage(
     findings: Sequence[Finding],
     uncovered: list[str],
     contexts: list[str],
+    lead_said_it: bool = False,
 ) -> AnswerSentence:
-    unquantified = form == "extent" and not any(
-        f.verdict == "supported" and _has_quantity(f) for f in findings
+    unquantified = (
+        form == "extent"
+        and not lead_said_it
+        and not any(f.verdict == "supported" and _has_quantity(f) for f in findings)
     )
     # Parts the sources mention but no finding states anything about: a reader should know the
     # answer is silent there even though the papers are not.
@@ -463,12 +495,16 @@ def extractive_answer(
     else:
         body = [_lead(w, picks)]
         by_id = {c.claim_id: c for c in claims}
-        for extra in (_agreement(w, findings), _difference(w, findings, by_id)):
+        for extra in (
+            _unverified_figure(w, findings, picks),
+            _agreement(w, findings),
+            _difference(w, findings, by_id),
+        ):
             if extra is not None:
                 body.append(extra)
         body += _further(w, findings, settings.max_answer_sentences - len(body))
     contexts = _contexts(findings, verdicts, sources)
-    coverage = _coverage(question, form, findings, uncovered, contexts)
+    coverage = _coverage(question, form, findings, uncovered, contexts, _unquantified(form, picks))
     sentences = [*body[: settings.max_answer_sentences], coverage]
     return Answer(
         text=" ".join(s.text for s in sentences),
