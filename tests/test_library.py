@@ -223,3 +223,24 @@ def test_new_pdfs_are_parsed_in_a_pool_in_order(tmp_path: Path) -> None:
     assert len(list(cache.glob("*.json"))) == 1  # written by the worker, read from now on
     again = load_documents([good], ParseSettings(), cache, workers=2)
     assert [d.doc_id for d in again if not isinstance(d, ParseError)] == [docs[1].doc_id]
+
+
+def test_an_entry_another_version_wrote_is_read_again(corpus: Path, real_pdfs: Path) -> None:
+    import sqlite3
+
+    shutil.copy(real_pdfs / HINTON, corpus / HINTON)
+    settings = _settings()
+    first = _library(corpus, settings, WordEmbedder(dim=128))
+    assert first.parsed == 1
+    # A newer synth sharing the home stored the entry with a field this version does not know.
+    db = sqlite3.connect(settings.cache_dir("library") / "entries.sqlite")
+    with db:
+        for key, raw in db.execute("SELECT key, json FROM entry").fetchall():
+            row = {**json.loads(raw), "version": "library-2"}
+            db.execute("UPDATE entry SET json = ? WHERE key = ?", (json.dumps(row), key))
+    db.close()
+    again = _library(corpus, settings, WordEmbedder(dim=128))
+    assert again.parsed == 1 and again.failures == []
+    assert again.index is not None and again.index.keys == first.index.keys
+    # the row was replaced, so a third run is a cache hit
+    assert _library(corpus, settings, WordEmbedder(dim=128)).parsed == 0

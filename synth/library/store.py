@@ -10,6 +10,7 @@ index or none.
 from __future__ import annotations
 
 import contextlib
+import logging
 import shutil
 import sqlite3
 import tempfile
@@ -17,8 +18,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
+from pydantic import ValidationError
 
 from synth.library.entries import LibraryEntry
+
+log = logging.getLogger(__name__)
 
 # Older index folders kept beside the newest (other corpora in use at the same time).
 KEEP_INDEXES = 8
@@ -51,7 +55,15 @@ class EntryStore:
     def load_entries(self, keys: list[str]) -> dict[str, LibraryEntry]:
         """Stored entries of the given keys."""
         rows = self._select("SELECT key, json FROM entry WHERE key IN ({marks})", keys)
-        return {k: LibraryEntry.model_validate_json(str(v)) for k, v in rows}
+        entries: dict[str, LibraryEntry] = {}
+        for key, raw in rows:
+            try:
+                entries[key] = LibraryEntry.model_validate_json(str(raw))
+            except ValidationError:
+                # A row another synth version wrote (other fields) is a cache miss: the document
+                # is read again and its row replaced, rather than failing the report.
+                log.info("library: stored entry %s unreadable by this version; re-reading", key)
+        return entries
 
     def load_failures(self, keys: list[str]) -> dict[str, str]:
         """Why each of the given keys could not be read, for those that could not."""
