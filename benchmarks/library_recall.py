@@ -15,6 +15,9 @@ furthest stage any gold-cited abstract reaches is counted:
 * no claim: passes relevance but gives no claim, so it is not used;
 * used.
 
+The table also gives the documents read per question and the median seconds (wall and CPU)
+of one question's stages up to the used sources (warm caches: run it twice to compare).
+
 --sweep adds a first-stage table only (no extraction: a few milliseconds a question) of how
 often the gold abstract is shortlisted and read under a grid of candidates, margins and BM25
 weights. The library is built (or loaded) under SYNTH_HOME as ``synth report`` builds it.
@@ -29,7 +32,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -41,7 +46,10 @@ REALDATA = ROOT.parent / "shared" / "realdata"
 STAGES = ("not shortlisted", "set aside", "below the relevance cut", "no claim", "used")
 # First-stage grid of --sweep: (candidates, cosine margin, BM25 weight).
 SWEEP = [
-    (c, m, w) for c in (8, 12, 16, 24) for m in (0.15, 0.25, 1.0) for w in (0.0, 0.1, 0.2, 0.3, 0.5)
+    (c, m, w)
+    for c in (8, 12, 16, 24)
+    for m in (0.15, 0.20, 0.25, 0.30, 1.0)
+    for w in (0.0, 0.2, 0.3, 0.4, 0.5)
 ]
 
 
@@ -241,7 +249,9 @@ def main(argv: list[str] | None = None) -> int:
         for claim, vec in zip(claims, vecs, strict=True):
             gold_ids = {str(d) for d in claim["cited_doc_ids"]}
             gold_urls = {o for o, sid in origins.items() if sid in gold_ids}
+            wall, cpu = time.perf_counter(), time.process_time()
             stages = run_stages(claim["claim"], corpus, settings, embedder)
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
             stage = gold_stage(gold_urls, stages)
             counts[stage] += 1
             place, gap = wide_rank(
@@ -256,6 +266,8 @@ def main(argv: list[str] | None = None) -> int:
                     "cosine_gap": None if gap is None else round(float(gap), 4),
                     "nei": not claim["evidence"],
                     "docs_read": len(stages["read"]),
+                    "seconds": round(wall, 3),
+                    "cpu_seconds": round(cpu, 3),
                     "used": len(stages["used"]),
                     "gold_reasons": [
                         stages["reasons"][u] for u in gold_urls if u in stages["reasons"]
@@ -268,6 +280,9 @@ def main(argv: list[str] | None = None) -> int:
             rows = [d for d in details if d["nei"] is nei]
             result[f"stages_{kind}"] = {s: sum(d["stage"] == s for d in rows) for s in STAGES}
         result["docs_read"] = float(np.mean([d["docs_read"] for d in details]))
+        # Medians: a shared machine's stalls land on a few questions, not on the middle one.
+        result["seconds"] = statistics.median(d["seconds"] for d in details)
+        result["cpu_seconds"] = statistics.median(d["cpu_seconds"] for d in details)
         if cli.details:
             cli.details.write_text("".join(json.dumps(d) + "\n" for d in details))
     embedder.close()
@@ -288,6 +303,10 @@ def main(argv: list[str] | None = None) -> int:
             )
             print(f"| {s} | {cells} |")
         print(f"| (documents read per question, mean) | {result['docs_read']:.1f} | | |")
+        print(
+            f"| (seconds per question to the used sources, median: wall / CPU) | "
+            f"{result['seconds']:.2f} / {result['cpu_seconds']:.2f} | | |"
+        )
     if "sweep" in result:
         print("\n| candidates | margin | BM25 weight | shortlisted | read | docs read |")
         print("|---|---|---|---|---|---|")

@@ -37,6 +37,16 @@ def main() -> None:
     parser.add_argument("--scifact", type=Path, default=DEFAULT_SCIFACT, help="SciFact folder")
     parser.add_argument("--verbose", action="store_true", help="list perturbed claims supported")
     parser.add_argument(
+        "--split",
+        choices=("dev", "train"),
+        default="dev",
+        help="claims to build the suite from: dev (the acceptance figure) or train (to study "
+        "failures without reading dev)",
+    )
+    parser.add_argument(
+        "--only", choices=("features", "pair"), help="run one model instead of both side by side"
+    )
+    parser.add_argument(
         "--rules",
         action="store_true",
         help="also run the pair model with its name rule and sense contrast switched off one at "
@@ -47,7 +57,7 @@ def main() -> None:
     settings = load_settings()
     embedder = build_embedder(settings)
     corpus = load_corpus(args.scifact)
-    items = build_suite(load_claim_pairs(args.scifact, "dev"), corpus)
+    items = build_suite(load_claim_pairs(args.scifact, args.split), corpus)
     variants: dict[str, dict[str, object]] = {
         "features": {"method": "features"},
         "pair": {"method": "pair"},
@@ -59,11 +69,13 @@ def main() -> None:
             "pair + names": {**off, "name_rule": True},
             "pair + contrast": {**off, "sense_contrast": True},
         }
+    if args.only:
+        variants = {args.only: variants[args.only]}
     results = {}
     for name, update in variants.items():
         results[name] = run(items, corpus, embedder, settings.verify.model_copy(update=update))
     names = list(variants)
-    print(f"\nPerturbation suite: {len(items)} items from SciFact dev supported claims")
+    print(f"\nPerturbation suite: {len(items)} items from SciFact {args.split} supported claims")
     print("| kind | n | " + " | ".join(f"supported ({m})" for m in names) + " |")
     print("|---|---|" + "---|" * len(names))
     for kind in (*KEEPING, *BREAKING):
@@ -84,9 +96,10 @@ def main() -> None:
         ]
         print(f"| all {label} | {len(idx)} | " + " | ".join(cells) + " |")
     if args.verbose:
-        for it, v in zip(items, results["pair"], strict=True):
+        shown = "pair" if "pair" in results else names[0]
+        for it, v in zip(items, results[shown], strict=True):
             if it.kind in BREAKING and v.label == "supported":
-                print(f"- {it.kind}: {it.claim} ({v.confidence:.2f})")
+                print(f"- {it.kind} [{it.claim_id}]: {it.claim} ({v.confidence:.2f})")
 
 
 if __name__ == "__main__":
