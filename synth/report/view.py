@@ -66,7 +66,9 @@ READING_NOTES: list[tuple[str, str]] = [
         "Relevance",
         "How well a source bears on the research question, from 0 (unrelated) to 1, fusing the "
         "cosine similarity of its text to the question (dense) with a lexical keyword match. "
-        "Sources below the configured threshold are listed but not used.",
+        "Sources below the configured threshold are listed but not used. A long paper whose "
+        "abstract and 64 sentences closest in words to the question leave it clearly below the "
+        "cut is scored on those sentences only; every used source is scored on its whole text.",
     ),
     (
         "Verdict",
