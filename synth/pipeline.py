@@ -306,6 +306,7 @@ def _synthesize(run: ReportRun) -> None:
         run.findings = group_findings(
             run.request.question, run.claims, run.verdicts, run.embedder, s
         )
+        _drop_off_question_sources(run)
         texts = [p.text for d in run.used for p in body_passages(d)]
         uncovered = uncovered_aspects(run.request.question, texts)
         run.answer = extractive_answer(
@@ -313,6 +314,41 @@ def _synthesize(run: ReportRun) -> None:
         )
         if s.writer == "openai-compatible":
             run.answer = _written_answer(run, run.answer)
+
+
+def _drop_off_question_sources(run: ReportRun) -> None:
+    """A source whose every claim is off the question and unverified is listed, not used."""
+    from synth.synthesize.findings import (
+        OFF_QUESTION_REASON,
+        group_findings,
+        off_question_sources,
+    )
+
+    off = off_question_sources(run.request.question, run.claims, run.verdicts, run.findings)
+    if not off or off >= {d.doc_id for d in run.used}:
+        return  # a report keeps at least one source; with none left it would say nothing
+    # Claims keep "C1, C2, ... in report order" without gaps, so they are numbered again and
+    # the findings grouped again over what is left (a dropped claim may have joined two groups).
+    kept = [c for c in run.claims if c.doc_id not in off]
+    new_id = {c.claim_id: f"C{n}" for n, c in enumerate(kept, start=1)}
+    run.claims = [c.model_copy(update={"claim_id": new_id[c.claim_id]}) for c in kept]
+    run.verdicts = [
+        v.model_copy(update={"claim_id": new_id[v.claim_id]})
+        for v in run.verdicts
+        if v.claim_id in new_id
+    ]
+    run.findings = group_findings(
+        run.request.question, run.claims, run.verdicts, run.embedder, run.settings.synthesize
+    )
+    run.relevance = [
+        r.model_copy(
+            update={"used": False, "reason": f"{OFF_QUESTION_REASON} (relevance {r.score:.2f})"}
+        )
+        if r.doc_id in off
+        else r
+        for r in run.relevance
+    ]
+    run.used = _used(run)
 
 
 def _written_answer(run: ReportRun, fallback: Answer) -> Answer:

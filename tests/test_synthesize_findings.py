@@ -10,6 +10,7 @@ from synth.synthesize.findings import (
     UNVERIFIED_WEIGHT,
     group_findings,
     key_quantities,
+    off_question_sources,
     score_strength,
 )
 from tests.word_embedder import WordEmbedder
@@ -203,3 +204,33 @@ def test_the_passages_read_for_a_claim_let_it_speak_to_the_question() -> None:
         QUESTION, claims, [verdict("C1", "unverified", 0.4, [passage])], WordEmbedder(), SETTINGS
     )
     assert [f.representative for f in findings] == ["C1"]
+
+
+def test_a_source_whose_only_claims_are_off_the_question_is_dropped() -> None:
+    off = "FP8 and BF16 inference give almost overlapping loss curves in our framework."
+    claims = [claim("C1", SAME, "docA"), claim("C2", off, "docB")]
+    verdicts = [verdict("C1"), verdict("C2", "unverified", 0.3)]
+    findings = group_findings(QUESTION, claims, verdicts, WordEmbedder(), SETTINGS)
+    assert all("C2" not in f.claims for f in findings)  # the findings already leave it out
+    assert off_question_sources(QUESTION, claims, verdicts, findings) == {"docB"}
+
+
+def test_an_off_question_source_another_claim_leans_on_is_kept() -> None:
+    off = "FP8 and BF16 inference give almost overlapping loss curves in our framework."
+    claims = [claim("C1", SAME, "docA"), claim("C2", off, "docB")]
+    # docB's passage is evidence for C1, so the report points at it: it stays.
+    verdicts = [verdict("C1", evidence=[evidence("docB", "supports")]), verdict("C2", "unverified")]
+    findings = group_findings(QUESTION, claims, verdicts, WordEmbedder(), SETTINGS)
+    assert off_question_sources(QUESTION, claims, verdicts, findings) == set()
+
+
+def test_a_supported_or_on_question_claim_keeps_its_source() -> None:
+    off = "FP8 and BF16 inference give almost overlapping loss curves in our framework."
+    claims = [claim("C1", SAME, "docA"), claim("C2", off, "docB")]
+    supported = [verdict("C1"), verdict("C2")]
+    findings = group_findings(QUESTION, claims, supported, WordEmbedder(), SETTINGS)
+    assert off_question_sources(QUESTION, claims, supported, findings) == set()
+    on = [claim("C1", SAME, "docA"), claim("C2", SAME_AGAIN, "docB")]
+    unverified = [verdict("C1"), verdict("C2", "unverified")]
+    findings = group_findings(QUESTION, on, unverified, WordEmbedder(), SETTINGS)
+    assert off_question_sources(QUESTION, on, unverified, findings) == set()

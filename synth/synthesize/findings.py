@@ -318,3 +318,36 @@ def _keep(question: str, ranked: list[Finding], limit: int) -> list[Finding]:
 
 def _quantified(finding: Finding) -> bool:
     return any(q.claim_id == finding.representative for q in finding.quantities)
+
+
+# Why a source read, passed and quoted is still not used: nothing it says reaches the findings.
+OFF_QUESTION_REASON = (
+    "its only claims speak to no part of the question and are not verified, so no finding "
+    "shows them"
+)
+
+
+def off_question_sources(
+    question: str, claims: list[Claim], verdicts: list[Verdict], findings: list[Finding]
+) -> set[str]:
+    """doc_ids whose every claim is an off-question, unsupported one that no finding shows.
+
+    A source another finding or claim still leans on (as reporter, corroboration, contrast or
+    an evidence passage) is kept, so nothing the report shows points at a source it drops.
+    """
+    by_claim = {v.claim_id: v for v in verdicts}
+    shown = {cid for f in findings for cid in f.claims}
+    off: set[str] = set()
+    for claim in claims:
+        verdict = by_claim.get(claim.claim_id)
+        if claim.claim_id in shown or (verdict is not None and verdict.label == "supported"):
+            continue
+        evidence = verdict.evidence if verdict is not None else []
+        if not speaks_to_question(question, " ".join([claim.text, *(e.text for e in evidence)])):
+            off.add(claim.claim_id)
+    candidates = {c.doc_id for c in claims} - {c.doc_id for c in claims if c.claim_id not in off}
+    leaned_on = {
+        d for f in findings for d in (*f.reported_by, *f.corroborated_by, *f.contrasted_by)
+    }
+    leaned_on |= {e.doc_id for v in verdicts if v.claim_id not in off for e in v.evidence}
+    return candidates - leaned_on
