@@ -26,9 +26,10 @@ from synth.embed import CachedEmbedder, build_embedder
 from synth.errors import ConfigError, ManifestError, NoSourcesError
 from synth.extract.claims import extract_claims
 from synth.extract.relevance import (
+    FirstPass,
     body_passages,
     mark_sources_without_claims,
-    read_in_full,
+    relevance_sample,
     relevance_texts,
     score_relevance,
 )
@@ -210,18 +211,22 @@ def _no_sources(run: ReportRun) -> NoSourcesError:
     return NoSourcesError("no readable source for this report" + (f" ({detail})" if detail else ""))
 
 
-def _embed_passages(run: ReportRun) -> None:
+def _embed_passages(run: ReportRun) -> FirstPass:
     """Embed what relevance reads, counting as it goes: the question, every head and body
     sample, then the whole bodies of the sources that may pass (later stages hit the cache).
 
     A source that cannot pass costs its sample only; every source that passes has its whole
-    body embedded here, so extraction and verification find their vectors cached.
+    body embedded here, so extraction and verification find their vectors cached. The first
+    pass built on the way is returned for ``score_relevance``.
     """
-    question = run.request.question
-    _embed_counted(run, relevance_texts(question, run.documents))
-    full = read_in_full(question, run.documents, run.embedder, run.settings.extract)
+    question, docs = run.request.question, run.documents
+    samples = [relevance_sample(question, d) for d in docs]
+    _embed_counted(run, relevance_texts(question, docs, samples))
+    first_pass = FirstPass(question, docs, run.embedder, samples)
+    full = [docs[i] for i in first_pass.contenders(run.settings.extract)]
     if full:
         _embed_counted(run, [p.text for d in full for p in body_passages(d)])
+    return first_pass
 
 
 def _embed_counted(run: ReportRun, texts: list[str]) -> None:
@@ -258,11 +263,16 @@ def _rank_sources(run: ReportRun) -> None:
     from synth.synthesize.coverage import question_aspects
 
     with run.timer.stage("embed"):
-        _embed_passages(run)
+        first_pass = _embed_passages(run)
     with run.timer.stage("relevance"):
         question = run.request.question
         relevance = score_relevance(
-            question, run.documents, run.embedder, run.settings.extract, question_aspects(question)
+            question,
+            run.documents,
+            run.embedder,
+            run.settings.extract,
+            question_aspects(question),
+            first_pass,
         )
         run.documents, run.relevance = _order_by_relevance(run.documents, relevance)
         # Shortlisted but not read (the library's cosine margin): listed as left out, last.

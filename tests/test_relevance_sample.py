@@ -14,8 +14,8 @@ from synth.extract.relevance import (
     BODY_K,
     BODY_SAMPLE,
     HEAD_K,
+    FirstPass,
     body_passages,
-    read_in_full,
     relevance_sample,
     relevance_texts,
     score_relevance,
@@ -113,9 +113,8 @@ def test_a_source_that_cannot_pass_costs_its_sample_only(embedder: Any) -> None:
     unsampled = {p.text for p in body_passages(soil)} - sample
     assert unsampled and not unsampled & seen
     assert {p.text for p in body_passages(kd)} <= seen  # a passing source is read in full
-    assert [d.doc_id for d in read_in_full(QUESTION, [kd, soil], counting, ExtractSettings())] == [
-        kd.doc_id
-    ]
+    first = FirstPass(QUESTION, [kd, soil], counting)
+    assert [[kd, soil][i].doc_id for i in first.contenders(ExtractSettings())] == [kd.doc_id]
 
 
 def test_a_source_read_in_full_scores_on_its_whole_body(embedder: Any) -> None:
@@ -130,12 +129,14 @@ def test_a_source_read_in_full_scores_on_its_whole_body(embedder: Any) -> None:
 def test_relevance_texts_are_what_a_first_pass_embeds(embedder: Any) -> None:
     kd, soil = _long_kd(), _long_soil()
     counting = _Counting(embedder)
-    texts = relevance_texts(QUESTION, [kd, soil])
+    samples = [relevance_sample(QUESTION, d) for d in (kd, soil)]
+    texts = relevance_texts(QUESTION, [kd, soil], samples)
     cached = CachedEmbedder(counting, load_settings().cache_dir("embeddings"))
     cached.encode(texts)
     before = len(counting.seen)
     # Nothing the soil paper needs is left to embed; the kd paper's body is read in full.
-    read_in_full(QUESTION, [kd, soil], cached, ExtractSettings())
+    first = FirstPass(QUESTION, [kd, soil], cached, samples)
+    assert first.contenders(ExtractSettings()) == [0]
     assert len(counting.seen) == before
     score_relevance(QUESTION, [soil], cached, ExtractSettings())
     assert len(counting.seen) == before

@@ -8,7 +8,8 @@ Rule (also in the README):
   A body of more than ``BODY_SAMPLE`` (64) sentences is first read through a sample: its
   abstract and the 64 sentences whose question words are rarest in it (``relevance_sample``);
   only a source whose sampled score lies within ``SAMPLE_SLACK`` (0.06) of passing is then read
-  in full (``read_in_full``), so a source that cannot pass costs 64 sentences, not its whole body.
+  in full (``FirstPass.contenders``), so a source that cannot pass costs 64 sentences, not its
+  whole body.
   The sample can only lower the 10-best mean; over the real-PDF questions of
   ``tests/data/question_set.jsonl`` it lowered a score by 0.055 at most, so a source further
   than the slack below passing did not pass on its full body either.
@@ -142,11 +143,13 @@ def relevance_sample(question: str, doc: Document, size: int = BODY_SAMPLE) -> l
     return [body[i] for i in sorted(chosen)]
 
 
-def relevance_texts(question: str, documents: list[Document]) -> list[str]:
+def relevance_texts(
+    question: str, documents: list[Document], samples: Sequence[list[Passage]]
+) -> list[str]:
     """What a first relevance pass embeds: the question, each head and each body sample."""
     texts = [question]
-    for doc in documents:
-        texts += _head_texts(doc) + [p.text for p in relevance_sample(question, doc)]
+    for doc, sample in zip(documents, samples, strict=True):
+        texts += _head_texts(doc) + [p.text for p in sample]
     return texts
 
 
@@ -160,15 +163,26 @@ def _body_vectors(passages: list[Passage], embedder: Embedder) -> np.ndarray:
     return embedder.encode([p.text for p in passages]) if passages else np.zeros((0, 0))
 
 
-class _FirstPass:
-    """The parts of every document's score a first pass gives: body samples in place of bodies."""
+class FirstPass:
+    """The parts of every document's score a first pass gives: body samples in place of bodies.
 
-    def __init__(self, question: str, documents: list[Document], embedder: Embedder) -> None:
+    Built once per report (the pipeline embeds ``relevance_texts`` of the same samples first,
+    counting them) and handed to ``score_relevance``, which completes the contenders' scores.
+    """
+
+    def __init__(
+        self,
+        question: str,
+        documents: list[Document],
+        embedder: Embedder,
+        samples: Sequence[list[Passage]] | None = None,
+    ) -> None:
+        if samples is None:
+            samples = [relevance_sample(question, doc) for doc in documents]
         self.question_vec = embedder.encode([question])[0]
         weights = build_term_weights(question, [head_terms(d) for d in documents])
         self.heads = [embedder.encode(_head_texts(doc)) for doc in documents]
         self.lexical = [score_lexical(question, doc, weights) for doc in documents]
-        samples = [relevance_sample(question, doc) for doc in documents]
         self.sampled = [
             len(sample) < len(body_passages(doc))
             for sample, doc in zip(samples, documents, strict=True)
@@ -188,14 +202,6 @@ class _FirstPass:
             for i, (score, sampled) in enumerate(zip(scores, self.sampled, strict=True))
             if sampled and score + SAMPLE_SLACK >= cut
         ]
-
-
-def read_in_full(
-    question: str, documents: list[Document], embedder: Embedder, settings: ExtractSettings
-) -> list[Document]:
-    """The documents whose whole body ``score_relevance`` reads beyond their sample."""
-    first = _FirstPass(question, documents, embedder)
-    return [documents[i] for i in first.contenders(settings)]
 
 
 def without_aspect(question: str, aspect: str) -> str:
@@ -256,9 +262,14 @@ def score_relevance(
     embedder: Embedder,
     settings: ExtractSettings,
     aspects: Sequence[str] = (),
+    first_pass: FirstPass | None = None,
 ) -> list[Relevance]:
-    """One Relevance per document, in the documents' order, passing by the relative rules."""
-    first_pass = _FirstPass(question, documents, embedder)
+    """One Relevance per document, in the documents' order, passing by the relative rules.
+
+    ``first_pass``: the report's own first pass over the same documents, when it has one.
+    """
+    if first_pass is None:
+        first_pass = FirstPass(question, documents, embedder)
     question_vec, heads = first_pass.question_vec, first_pass.heads
     dense_scores = list(first_pass.dense)
     for i in first_pass.contenders(settings):
