@@ -272,3 +272,17 @@ def test_to_clause_drops_pointers_into_the_paper() -> None:
         to_clause("The gap closes (Figure 2) as students grow.")
         == "The gap closes as students grow"
     )
+
+
+def test_a_finding_that_points_back_neither_leads_nor_follows() -> None:
+    anaphor = claim("C7", "It also exceeds the strongest baseline by 30.36% in recall.", "docA")
+    findings = [
+        finding("F1", anaphor, quantity="30.36%", relevance=0.9),
+        finding("F2", C3, relevance=0.85),
+    ]
+    answer = extractive_answer(EXTENT, findings, [anaphor, C3], [], SETTINGS)
+    # "it also exceeds ..." cannot be read without the sentence before it in its paper.
+    assert not re.search(r"\bit also exceeds\b", answer.text, re.IGNORECASE)
+    lead = answer.sentences[0]
+    assert lead.citations == ["F2"]
+    assert lead.text.startswith("No verified finding quantifies the extent; one source reports")

@@ -14,8 +14,10 @@ Sentences, in order (at most ``max_answer_sentences``, the coverage sentence not
 
 1. The lead, shaped by the question. Its first finding is taken from the supported findings
    whose relevance is within ``LEAD_MARGIN`` of the most relevant one (``EXTENT_MARGIN`` for
-   "To what extent / how much" questions): for those, one whose statement carries a quantity
-   if any does; then one that speaks to a part of the question (``speaks_to_question``, its
+   "To what extent / how much" questions; a finding whose clause opens by pointing back to a
+   sentence the answer does not show, "It also exceeds ...", ``leans_back``, only when no
+   other is supported): for those, one whose statement carries a quantity if any does; then
+   one that speaks to a part of the question (``speaks_to_question``, its
    statement read with the passages that support it); for extent questions, then one that
    states a measured or compared result (its claim's kind is "number" or "comparison": "works
    significantly better than a model of the same size"), since a factor that "influences the
@@ -33,7 +35,8 @@ Sentences, in order (at most ``max_answer_sentences``, the coverage sentence not
 3. Agreement: supported findings reported or corroborated by two or more sources.
 4. Difference: the most relevant finding with contrasting claims or passages, or one the
    evidence contradicts.
-5. Further supported findings, two to a sentence when both are short (``SHORT_CLAUSE_WORDS``).
+5. Further supported findings, two to a sentence when both are short (``SHORT_CLAUSE_WORDS``);
+   not those that point back (``leans_back``): they stay in the findings table.
 6. Coverage: the question's aspects no used source mentions; those the sources mention but no
    supported finding speaks to, a finding read with the passages that support it and the title
    and abstract of the sources that report it ("distilling ... from a large highly regularized
@@ -81,7 +84,7 @@ EXTENT_MARGIN = 0.15
 # Two clauses of at most this many words read well in one sentence; longer ones stand alone.
 SHORT_CLAUSE_WORDS = 20
 # How an extent question's lead begins when no supported finding it rests on has a number.
-UNQUANTIFIED_LEAD = "No verified finding quantifies the extent; the sources report that "
+UNQUANTIFIED_LEAD = "No verified finding quantifies the extent; "
 
 _EXTENT = re.compile(
     r"^\s*(?:to what (?:extent|degree)|how (?:much|far|many|large|strongly|well|often)"
@@ -130,6 +133,9 @@ _POINTER = re.compile(
     r"\s*\((?:see |cf\.? )?(?:Table|Tab\.|Figure|Fig\.|Section|Sec\.|Appendix|Eq\.)\s"
     r"[^()]*(?:\([^()]*\)[^()]*)*\)"
 )
+# "It also exceeds ...", "These results show ...": a clause that points back to a sentence the
+# answer does not show cannot open it.
+_LEANS_BACK = re.compile(r"^(?:it|this|these|that|those|they|such)\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 _NOT_AN_END = re.compile(r"(?:\b(?:e\.g|i\.e|et al|cf|vs|Fig|Eq|Tab|Sec|approx)|\b[A-Z])\.$")
 _NEGATION = re.compile(
@@ -172,6 +178,11 @@ def to_clause(sentence: str) -> str:
     clause = _OWN_WORK.sub(lambda m: f"the authors {m.group(1).lower()}", clause)
     clause = _OUR.sub("the authors'", _WE.sub("the authors", clause))
     return clause.rstrip(" .;:,")
+
+
+def leans_back(statement: str) -> bool:
+    """Whether a statement, as a clause, opens by pointing back to a sentence not shown."""
+    return bool(_LEANS_BACK.match(to_clause(statement)))
 
 
 def _is_named(word: str) -> bool:
@@ -252,6 +263,8 @@ def _lead_picks(
 ) -> list[Finding]:
     """The one or two findings the first sentence rests on."""
     supported = [f for f in findings if f.verdict == "supported"]
+    readable = [f for f in supported if not leans_back(f.statement)]
+    supported = readable or supported
     if not supported:
         return []
     want_q = form == "extent"
@@ -302,7 +315,8 @@ def _lead(w: _Writer, picks: list[Finding]) -> AnswerSentence:
         elif len(clauses) > 1 and quantified[1]:  # a lone pick has no second clause
             text = f"{who} that {clauses[0]}; as for the extent, {clauses[1]}"
         else:
-            text = UNQUANTIFIED_LEAD + ", and that ".join(clauses)
+            said = "one source reports that " if len(every) == 1 else "the sources report that "
+            text = UNQUANTIFIED_LEAD + said + ", and that ".join(clauses)
     elif w.form == "yesno":
         negative = [bool(_NEGATION.search(c)) for c in clauses]
         direction = "yes" if not any(negative) else "no" if all(negative) else "mixed"
@@ -328,7 +342,14 @@ def _unverified_figure(
     """The first unverified quantified finding, flagged, when the lead has no number."""
     if not _unquantified(w.form, picks):
         return None
-    target = next((f for f in findings if f.verdict == "unverified" and _has_quantity(f)), None)
+    target = next(
+        (
+            f
+            for f in findings
+            if f.verdict == "unverified" and _has_quantity(f) and not leans_back(f.statement)
+        ),
+        None,
+    )
     if target is None:
         return None
     text = f"A figure on the extent is reported but not verified: {w.clause(target, True)}."
@@ -377,7 +398,11 @@ def _difference(
 
 def _further(w: _Writer, findings: Sequence[Finding], room: int) -> list[AnswerSentence]:
     """Supported findings not yet used; two short ones share a sentence, long ones do not."""
-    rest = [f for f in findings if f.verdict == "supported" and f.finding_id not in w.used]
+    rest = [
+        f
+        for f in findings
+        if f.verdict == "supported" and f.finding_id not in w.used and not leans_back(f.statement)
+    ]
     frames = ("The sources also report that ", "They further find that ")
     out: list[AnswerSentence] = []
     while rest and len(out) < room:
