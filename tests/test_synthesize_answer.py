@@ -286,3 +286,15 @@ def test_a_finding_that_points_back_neither_leads_nor_follows() -> None:
     lead = answer.sentences[0]
     assert lead.citations == ["F2"]
     assert lead.text.startswith("No verified finding quantifies the extent; one source reports")
+
+
+def test_with_no_support_the_unverified_statement_shown_does_not_point_back() -> None:
+    anaphor = claim("C7", "This does improve results, but they are still far worse.", "docA")
+    findings = [
+        finding("F1", anaphor, "unverified", relevance=0.9),
+        finding("F2", C4, "unverified", relevance=0.8),
+    ]
+    answer = extractive_answer(EXTENT, findings, [anaphor, C4], [], SETTINGS)
+    shown = answer.sentences[1]
+    assert shown.citations == ["F2"] and not shown.verified
+    assert "still far worse" not in answer.text

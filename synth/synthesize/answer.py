@@ -485,7 +485,8 @@ def _no_support(w: _Writer, findings: Sequence[Finding]) -> list[AnswerSentence]
         verified=False,
         note="no supported finding",
     )
-    candidate = next((f for f in findings if f.verdict == "unverified"), None)
+    unverified = [f for f in findings if f.verdict == "unverified"]
+    candidate = next((f for f in unverified if not leans_back(f.statement)), None)
     if candidate is None:
         return [head]
     text = f"The most relevant statement, not verified, is that {w.clause(candidate)}."
