@@ -121,7 +121,8 @@ def _alternation(words: Sequence[str]) -> str:
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
 _NUMBER = re.compile(
     # A sign only after a space or bracket; no digit glued to a word ("CD4", "IL-6", "H1N1").
-    rf"(?P<sign>(?<![^\s(\[=:;<>≤≥~])[-−])?(?<![\w.,/])(?<![A-Za-z]-)(?P<num>{_NUM})"
+    # Typeset papers often print a minus as an en dash ("achieve –1.3pp").
+    rf"(?P<sign>(?<![^\s(\[=:;<>≤≥~])[-−–])?(?<![\w.,/])(?<![A-Za-z]-)(?P<num>{_NUM})"
     r"(?:\s*(?:×\s*10\s*(?:\^|\*\*)?|[x*]\s*10\s*(?:\^|\*\*))\s*(?P<exp>[-−⁻]?[\d⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
     r"|[eE](?P<exp2>[-+]?\d+))?(?![\d'’]|\.\d)"
 )

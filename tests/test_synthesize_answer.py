@@ -209,6 +209,9 @@ def test_sentence_limit_excludes_the_coverage_sentence() -> None:
 def test_to_clause_strips_framing_citations_and_the_stop() -> None:
     assert to_clause("In fact, we find that soft targets help [3].") == "soft targets help"
     assert to_clause(C2.text) == "the student runs 3 times faster than the teacher"
+    assert to_clause("Curated Skills (beige) improve performance (Fig. 2).") == (
+        "Curated Skills improve performance"
+    )
 
 
 def test_extent_lead_prefers_a_compared_result_to_a_factor() -> None:

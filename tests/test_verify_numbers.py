@@ -77,6 +77,7 @@ def test_public_names_are_exported() -> None:
         ("2 × 10^6 cells", 2_000_000.0, "cell", "count", -6),
         ("1.2e-3 of", 0.0012, "", "plain", 4),
         ("r = −0.3 and", -0.3, "", "plain", 1),
+        ("models achieve –1.3pp on average", -1.3, "pp", "percent", 1),  # en dash as minus
         ("2019 mg", 2019.0, "mg", "measure", 0),
     ],
 )

@@ -3,12 +3,12 @@
 Each sentence is a fixed frame ("The sources quantify the extent: ...") around clauses taken
 verbatim from findings' statements. A clause is one sentence of a statement with its framing
 ("We show that", "Moreover,"), its author-year or bracket citations, its pointers into the paper
-("(see Table 3 row (E))") and its final stop removed; nothing else is changed, so every number
-in the answer is written as a claim wrote it. A clause embedded after "that" or a colon loses
-its initial capital unless its first word is a name: an acronym or a word with inner capitals or
-digits ("BERT", "FitNets", "GPT-4"), a word the claims also capitalise mid-sentence ("Hinton"),
-or the start of a capitalised phrase ("Knowledge Distillation (KD) has ..."). A clause that ends
-in a stop loses it before the frame's own.
+("(see Table 3 row (E))"), a figure's colour key ("(beige)") and its final stop removed; nothing
+else is changed, so every number in the answer is written as a claim wrote it. A clause embedded
+after "that" or a colon loses its initial capital unless its first word is a name: an acronym or
+a word with inner capitals or digits ("BERT", "FitNets", "GPT-4"), a word the claims also
+capitalise mid-sentence ("Hinton"), or the start of a capitalised phrase ("Knowledge
+Distillation (KD) has ..."). A clause that ends in a stop loses it before the frame's own.
 
 Sentences, in order (at most ``max_answer_sentences``, the coverage sentence not counted):
 
@@ -133,6 +133,12 @@ _POINTER = re.compile(
     r"\s*\((?:see |cf\.? )?(?:Table|Tab\.|Figure|Fig\.|Section|Sec\.|Appendix|Eq\.)\s"
     r"[^()]*(?:\([^()]*\)[^()]*)*\)"
 )
+# "Curated Skills (beige) improve ...": a figure's colour key, which the answer does not show.
+_LEGEND = re.compile(
+    r"\s*\((?:in )?(?:beige|amber|red|blue|green|orange|purple|gr[ae]y|black|yellow|pink|brown|"
+    r"cyan|magenta|teal|dashed|dotted|solid)(?: (?:lines?|bars?|curves?|dots?|markers?))?\)",
+    re.IGNORECASE,
+)
 # "It also exceeds ...", "These results show ...": a clause that points back to a sentence the
 # answer does not show cannot open it.
 _LEANS_BACK = re.compile(r"^(?:it|this|these|that|those|they|such)\b", re.IGNORECASE)
@@ -169,7 +175,7 @@ def _split(text: str) -> list[str]:
 
 def to_clause(sentence: str) -> str:
     """A sentence as a clause: framing, citations and the final stop removed, words kept."""
-    clause = _POINTER.sub("", _CITATION.sub("", sentence.strip()))
+    clause = _LEGEND.sub("", _POINTER.sub("", _CITATION.sub("", sentence.strip())))
     while True:
         shorter = _FRAMING.sub("", _CONNECTIVE.sub("", clause, count=1), count=1)
         if shorter == clause:
