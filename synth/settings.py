@@ -155,6 +155,26 @@ class ExtractSettings(_Section):
         description="P(finding) a source's claims after its best one must reach (when the "
         "claim-worthiness gate is on).",
     )
+    result_claims_per_source: int = Field(
+        2,
+        ge=0,
+        description="Measured results a used source may add beyond the claims that the margins "
+        "admit, when they name the question's terms (see synth/extract/claims.py); 0 turns the "
+        "allowance off.",
+    )
+    result_claim_terms: int = Field(
+        2,
+        ge=1,
+        description="Distinct content words of the question a measured result must name to be "
+        "admitted by the result allowance.",
+    )
+    min_result_claim_relevance: float = Field(
+        0.25,
+        ge=0.0,
+        le=1.0,
+        description="Question relevance a measured result admitted by the result allowance must "
+        "reach (below min_claim_relevance: such a sentence names numbers, not the method).",
+    )
 
 
 class EmbedSettings(_Section):

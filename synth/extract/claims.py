@@ -61,6 +61,28 @@ P(finding) ≥ ``further_claim_worthiness`` (0.7). On the labelled questions
 within the loose margin though most of them do not answer the question; the two numbers were
 chosen on the ``tune`` and ``check`` questions, not on the ``holdout`` ones.
 
+**Result allowance.** When the question asks for an amount ("to what extent", "how much",
+"how long", ...; ``asks_for_extent``), a measured result of an on-topic paper answers it even
+though its cosine to the question is low: "More than 80% of the improvement in frame
+classification accuracy ... is transferred to the distilled model" names numbers and the
+experiment, not the method and task the question names (relevance 0.39 for the README
+question). So each used source (one whose best claim passed) whose *reach*, the relevance of
+its closest candidate sentence, claim-worthy or not, lies within ``further_claim_margin`` of the
+report's highest reach (the paper itself addresses the question) may add up to
+``result_claims_per_source`` (2) further claims, best score first, that
+
+* state a measured result (a ``_RESULT`` cue) in an abstract, results, discussion or
+  conclusion section, with P(finding) ≥ ``further_claim_worthiness``,
+* name at least ``result_claim_terms`` (2) distinct content words of the question (folded:
+  "distilled" meets "distillation", "transferred" meets "transfer", "larger" meets "large"),
+* can be read alone: they do not lean on context ("This ..."), point at a figure or table
+  ("in Figure 2(b), ...") or back at something named before ("the very same network"),
+* and reach ``min_result_claim_relevance`` (0.25).
+
+Reach, not the used source's rank, decides "on-topic": a source used for a neighbouring
+question (an LLM distillation framework for a question on teacher accuracy) has no sentence as
+close to the question as the papers that study it. Other questions keep the margins alone.
+
 Claims are ranked across all sources together, with no per-source quota, by
 
     question relevance
@@ -87,6 +109,7 @@ from typing import NamedTuple
 import numpy as np
 
 from synth.embed import Embedder
+from synth.lexical import QUERY, light_stem, tokens
 from synth.records import NON_CLAIM_SECTIONS, Claim, Document, Passage
 from synth.resources import data_file
 from synth.settings import ExtractSettings
@@ -419,6 +442,9 @@ class _Candidate(NamedTuple):
     doc: Document
     passage: Passage
     vec: np.ndarray
+    # The question relevance of the source's closest candidate sentence, claim-worthy or not:
+    # how squarely the paper itself addresses the question.
+    reach: float = 0.0
 
 
 def _candidates(
@@ -427,6 +453,7 @@ def _candidates(
     embedder: Embedder,
     settings: ExtractSettings,
     prose_filter: Callable[[str], bool],
+    with_reach: bool = False,
 ) -> list[_Candidate]:
     passages = [p for p in doc.passages if is_candidate(p, settings, prose_filter)]
     if not passages:
@@ -439,15 +466,19 @@ def _candidates(
         return []
     # A result sentence often names neither the method nor the task ("More than 80% of the
     # improvement ... is transferred to the distilled model"): read in its paper's context
-    # (the title before it) it bears on the question as its reader would see it.
-    contextual = embedder.encode([f"{doc.work.title}. {texts[i]}" for i in keep]) @ question_vec
+    # (the title before it) it bears on the question as its reader would see it. With
+    # ``with_reach`` every candidate is read so, claim-worthy or not, for the paper's reach
+    # (``_Candidate.reach``, which only the result allowance reads).
+    read = list(range(len(texts))) if with_reach else keep
+    contextual = embedder.encode([f"{doc.work.title}. {texts[i]}" for i in read]) @ question_vec
+    cosine = (1 - CONTEXT_WEIGHT) * (vecs[read] @ question_vec) + CONTEXT_WEIGHT * contextual
+    rels = {i: question_relevance(float(c)) for i, c in zip(read, cosine, strict=True)}
+    reach = max(rels.values())
     out = []
-    for i, ctx in zip(keep, contextual, strict=True):
-        passage, vec = passages[i], vecs[i]
-        cosine = (1 - CONTEXT_WEIGHT) * float(vec @ question_vec) + CONTEXT_WEIGHT * float(ctx)
-        rel = question_relevance(cosine)
+    for i in keep:
+        passage, rel = passages[i], rels[i]
         score = rel + cue_bonus(count_cues(passage.text)) + adjustment(passage)
-        out.append(_Candidate(score, rel, float(worth[i]), doc, passage, vec))
+        out.append(_Candidate(score, rel, float(worth[i]), doc, passage, vecs[i], reach))
     return out
 
 
@@ -482,21 +513,137 @@ def is_further_claim(
     )
 
 
-def _bearing(pool: list[_Candidate], settings: ExtractSettings) -> list[_Candidate]:
+# Comparatives a question and a result use for the same thing ("a smaller student", "the
+# small student"); light_stem leaves them whole.
+_COMPARATIVE_BASE = {
+    "smaller": "small",
+    "larger": "large",
+    "bigger": "big",
+    "deeper": "deep",
+    "wider": "wide",
+    "shallower": "shallow",
+    "faster": "fast",
+    "slower": "slow",
+    "higher": "high",
+    "lower": "low",
+    "longer": "long",
+    "shorter": "short",
+}
+
+
+def term_stem(word: str) -> str:
+    """A word folded so that a question's noun meets a result's verb form.
+
+    "distillation" and "distilled" give "distill", "transferred" and "transfer" give
+    "transfer", "smaller" gives "small".
+    """
+    low = word.lower()
+    stem = light_stem(_COMPARATIVE_BASE.get(low, low))
+    if stem.endswith("ation") and len(stem) > 8:
+        stem = stem[:-5]
+    if len(stem) > 4 and stem[-1] == stem[-2] and stem[-1] in "bdgmnprt":
+        stem = stem[:-1]  # "transferr" (from "transferred"), "controll"
+    return stem[:-1] if stem.endswith("e") and len(stem) > 5 else stem
+
+
+# Questions that ask for an amount: a measured result answers them even when it names
+# neither the method nor the task ("More than 80% of the improvement ... is transferred").
+_ASKS_EXTENT = re.compile(
+    r"\b(?:to what (?:extent|degree)|by how much|how (?:much|many|far|long|large|big|well|"
+    r"strongly|often)|what (?:fraction|share|proportion|percentage|amount))\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_extent(question: str) -> bool:
+    """Whether a question asks how much, how far or to what extent (an amount answers it)."""
+    return _ASKS_EXTENT.search(question) is not None
+
+
+def question_terms(question: str) -> frozenset[str]:
+    """The question's content words (its scaffolding and function words dropped), folded."""
+    return frozenset(term_stem(w) for w in tokens(question, QUERY) if not w.isdigit())
+
+
+def shared_terms(text: str, terms: frozenset[str]) -> int:
+    """How many distinct question terms a sentence names."""
+    return len(terms & {term_stem(w) for w in tokens(text, QUERY)})
+
+
+# A result read off a figure or table ("in Figure 2(b), the 7-layers network ... obtains a +0.7%
+# gain"): what was measured is in the display, not in the sentence.
+_POINTS_AT_DISPLAY = re.compile(r"\b(?:Figure|Fig\.|Table|Tab\.)\s?\d", re.IGNORECASE)
+# A result about something named earlier ("the very same network achieves 0.65%"): what it
+# measures is not in the sentence either.
+_POINTS_BACK = re.compile(
+    r"\b(?:the (?:very )?same (?:network|model|system|method|architecture)|the (?:above|former|"
+    r"latter)\b|(?:above|afore)-?mentioned)",
+    re.IGNORECASE,
+)
+
+
+def is_result_claim(
+    passage: Passage,
+    relevance: float,
+    worthiness: float,
+    terms: frozenset[str],
+    settings: ExtractSettings,
+) -> bool:
+    """Whether a used source's sentence is a measured result that names the question's terms.
+
+    Such a sentence states the extent ("More than 80% of the improvement ... is transferred to
+    the distilled model") but its cosine to the question is low: the numbers and the
+    experiment's particulars outweigh the method and task it shares with the question.
+    """
+    text = passage.text
+    gate_on = settings.min_claim_worthiness > 0
+    return (
+        passage.section_kind in _BONUS_KINDS
+        and count_cues(text)["result"] > 0
+        and relevance >= settings.min_result_claim_relevance
+        and (not gate_on or worthiness >= settings.further_claim_worthiness)
+        and not _LEANS_ON_CONTEXT.search(text)
+        and not _POINTS_AT_DISPLAY.search(text)
+        and not _POINTS_BACK.search(text)
+        and shared_terms(text, terms) >= settings.result_claim_terms
+    )
+
+
+def _bearing(
+    pool: list[_Candidate], settings: ExtractSettings, terms: frozenset[str] = frozenset()
+) -> list[_Candidate]:
     # Claims are judged against the report's own best candidate (the rule of the module
     # docstring): a source's best claim by the loose margin, so that whether a source is used
-    # does not hinge on the tight one; every further claim by the tight margin.
+    # does not hinge on the tight one; every further claim by the tight margin, or, up to
+    # result_claims_per_source of them, by the result allowance.
     best = max((c.relevance for c in pool), default=0.0)
     kept = [c for c in pool if bears_on_question(c.relevance, best, settings)]
     kept.sort(key=lambda c: (-c.score, c.passage.idx))
     firsts: dict[str, _Candidate] = {}
     for cand in kept:
         firsts.setdefault(cand.doc.doc_id, cand)
-    return [
+    chosen = [
         c
         for c in kept
         if firsts[c.doc.doc_id] is c or is_further_claim(c.relevance, c.worthiness, best, settings)
     ]
+    if not terms:
+        return chosen
+    # The allowance is for on-topic papers: a source somewhere as close to the question as the
+    # tight margin asks of a further claim.
+    reach = max((c.reach for c in pool), default=0.0)
+    on_topic = {c.doc.doc_id for c in pool if c.reach >= reach - settings.further_claim_margin}
+    taken = {id(c) for c in chosen}
+    allowance = {d: settings.result_claims_per_source for d in firsts if d in on_topic}
+    for cand in sorted(pool, key=lambda c: (-c.score, c.passage.idx)):
+        doc_id = cand.doc.doc_id
+        if id(cand) in taken or allowance.get(doc_id, 0) <= 0:
+            continue
+        if is_result_claim(cand.passage, cand.relevance, cand.worthiness, terms, settings):
+            chosen.append(cand)
+            allowance[doc_id] -= 1
+    chosen.sort(key=lambda c: (-c.score, c.passage.idx))
+    return chosen
 
 
 def _select(ranked: list[_Candidate], limit: int) -> list[_Candidate]:
@@ -525,12 +672,15 @@ def extract_claims(
 ) -> list[Claim]:
     """Claims bearing on the question from the given (passing) documents, in relevance order."""
     question_vec = embedder.encode([question])[0]
+    # The result allowance serves questions that ask for an amount; others keep the margins.
+    extent = asks_for_extent(question) and settings.result_claims_per_source > 0
+    terms = question_terms(question) if extent else frozenset()
     pool = [
         c
         for doc in documents
-        for c in _candidates(question_vec, doc, embedder, settings, prose_filter)
+        for c in _candidates(question_vec, doc, embedder, settings, prose_filter, extent)
     ]
-    picked = _select(_bearing(pool, settings), settings.max_claims)
+    picked = _select(_bearing(pool, settings, terms), settings.max_claims)
     order = {doc.doc_id: i for i, doc in enumerate(documents)}
     picked.sort(key=lambda c: (order[c.doc.doc_id], c.passage.char_start))
     return [
