@@ -212,6 +212,10 @@ def test_to_clause_strips_framing_citations_and_the_stop() -> None:
     assert to_clause("Curated Skills (beige) improve performance (Fig. 2).") == (
         "Curated Skills improve performance"
     )
+    assert to_clause("It matches the gain we observed in our experiments.") == (
+        "It matches the gain the authors observed in their experiments"
+    )
+    assert to_clause("Our model wins.") == "the authors' model wins"
 
 
 def test_extent_lead_prefers_a_compared_result_to_a_factor() -> None:
@@ -301,3 +305,20 @@ def test_with_no_support_the_unverified_statement_shown_does_not_point_back() ->
     shown = answer.sentences[1]
     assert shown.citations == ["F2"] and not shown.verified
     assert "still far worse" not in answer.text
+
+
+def test_unverified_figures_come_from_two_sources_when_two_report_one() -> None:
+    c8 = claim("C8", "The student keeps more than 80% of the ensemble's improvement.", "docB")
+    c9 = claim("C9", "The student needs 12 times fewer parameters than the teacher.", "docA")
+    findings = [
+        finding("F1", C3),
+        finding("F2", C1, "unverified", quantity="10.4 times", relevance=0.8),
+        finding("F3", c9, "unverified", quantity="12 times", relevance=0.75),
+        finding("F4", c8, "unverified", quantity="more than 80%", relevance=0.7),
+    ]
+    answer = extractive_answer(EXTENT, findings, [C1, C3, c8, c9], [], SETTINGS)
+    figures = answer.sentences[1]
+    # F3 is the same paper as F2; the second figure is the other paper's.
+    assert figures.citations == ["F2", "F4"] and not figures.verified
+    assert figures.text.startswith("Figures on the extent are reported but not verified: ")
+    assert "80%" in figures.text and "10.4 times" in figures.text

@@ -29,9 +29,9 @@ Sentences, in order (at most ``max_answer_sentences``, the coverage sentence not
    "Can", "Is" ...) lead with the direction the two top supported findings point to
    (negations decide). Other questions lead with the two top supported findings.
 2. For an extent question whose lead carries no quantity: the first unverified finding that
-   does, as a sentence of its own that says it is not verified ("A figure on the extent is
-   reported but not verified: ..."); a reader asking how far should see the number the
-   sources give, but not as the answer.
+   does (and the first of another source, if any), as a sentence of its own that says it is
+   not verified ("A figure on the extent is reported but not verified: ..."); a reader asking
+   how far should see the numbers the sources give, but not as the answer.
 3. Agreement: supported findings reported or corroborated by two or more sources.
 4. Difference: the most relevant finding with contrasting claims or passages, or one the
    evidence contradicts.
@@ -182,7 +182,11 @@ def to_clause(sentence: str) -> str:
             break
         clause = shorter
     clause = _OWN_WORK.sub(lambda m: f"the authors {m.group(1).lower()}", clause)
-    clause = _OUR.sub("the authors'", _WE.sub("the authors", clause))
+    clause = _WE.sub("the authors", clause)
+    # "the improvement we observed in our experiments": once the authors are named, "their".
+    clause = _OUR.sub(
+        lambda m: "their" if "the authors" in clause[: m.start()] else "the authors'", clause
+    )
     return clause.rstrip(" .;:,")
 
 
@@ -348,18 +352,18 @@ def _unverified_figure(
     """The first unverified quantified finding, flagged, when the lead has no number."""
     if not _unquantified(w.form, picks):
         return None
-    target = next(
-        (
-            f
-            for f in findings
-            if f.verdict == "unverified" and _has_quantity(f) and not leans_back(f.statement)
-        ),
-        None,
-    )
-    if target is None:
+    figures = [
+        f
+        for f in findings
+        if f.verdict == "unverified" and _has_quantity(f) and not leans_back(f.statement)
+    ]
+    if not figures:
         return None
-    text = f"A figure on the extent is reported but not verified: {w.clause(target, True)}."
-    return _sentence(text, [target])
+    # A second figure from another source, when one is reported, shows how far the sources go.
+    cited = figures[:1] + [f for f in figures[1:] if not _sources(f) & _sources(figures[0])][:1]
+    clauses = "; ".join(w.clause(f, True) for f in cited)
+    head = "Figures on the extent are" if len(cited) > 1 else "A figure on the extent is"
+    return _sentence(f"{head} reported but not verified: {clauses}.", cited)
 
 
 def _agreement(w: _Writer, findings: Sequence[Finding]) -> AnswerSentence | None:
