@@ -33,6 +33,10 @@ A passage becomes a claim candidate when it
    training requires ...", "X have become a useful tool for ...", "the most important factors
    include ...", "Other therapies have also been tested ...") unless they also state a measured
    result, a comparison or what the authors found ("We also tried ..., and found that ..."),
+   and the authors' procedure ("we mask 15% of all tokens", "we replace the chosen token with
+   ... 80% of the time", "each model is trained from scratch on ...", "the ensemble is 7x
+   systems which use ...") unless it states an outcome in words (a comparison or conclusion
+   cue, "we found", "suggests that"): a procedure's numbers are its settings, not results,
 6. is **claim-worthy**: P(finding) ≥ ``min_claim_worthiness`` (default 0.5) under a logistic
    regression over the sentence embedding and ``worthiness_features`` (the cue counts above,
    discourse cues such as the present perfect, "we", the past passive or a purpose clause, and
@@ -245,6 +249,24 @@ _GENERIC = re.compile(
     r"|\bcan be (?:seen|viewed|regarded|thought of|interpreted) as\b",
     re.IGNORECASE,
 )
+# How the authors ran their procedure ("we mask 15% of all tokens", "we replace the i-th token
+# with ...", "X is trained with ...", "The ensemble is 7x systems which use ..."): its numbers are
+# settings, not outcomes, so only an outcome stated in words (a comparison or conclusion cue,
+# "we found") makes such a sentence a claim. Kept apart from ``_SETUP``, a feature the
+# claim-worthiness weights were fitted on.
+_PROCEDURE = re.compile(
+    r"\bwe (?:\w+ )?(?:mask|masked|replace|replaced|sample|choose|pick|picked|feed|fed|"
+    r"set(?! (?:a )?new\b)|draw|drew|concatenate|concatenated|truncate|truncated|shuffle|"
+    r"shuffled|freeze|froze|initiali[sz]e|initiali[sz]ed|randomly \w+)\b"
+    r"|\b(?:is|are|was|were) (?:\w+ )?(?:trained|initiali[sz]ed|pre-trained|fine-tuned|"
+    r"optimi[sz]ed) (?:with|using|by|from|for)\b"
+    r"|\b(?:systems?|models?|networks?|runs?) (?:which|that) (?:use|used|differ)\b",
+    re.IGNORECASE,
+)
+# "Our experiment ... strongly suggests that ...": a procedure told as the ground of a finding.
+_OUTCOME_STATED = re.compile(
+    r"\b(?:suggest|show|indicate|demonstrate|reveal|confirm|imply|implie)s? that\b", re.IGNORECASE
+)
 _BAD_START = re.compile(r"^(Table|Figure|Fig\.|Algorithm|Listing|Eq\.|Equation)\b")
 # Structured abstracts label their parts; these parts hold background or set-up, not findings.
 _SETUP_LABEL = re.compile(
@@ -389,6 +411,15 @@ def is_background(text: str, cues: dict[str, int]) -> bool:
         or _DESCRIPTION.search(text)
         or _GENERIC.search(text)
     )
+    # A procedure's numbers are its settings ("we mask 15% of all tokens"): only an outcome
+    # stated in words keeps it.
+    if _PROCEDURE.search(text) and not (
+        cues["comparison"] + cues["conclusion"] > 0
+        or _OWN_FINDING.search(text)
+        or _OUTCOME_STATED.search(text)
+        or states_own_result(text)
+    ):
+        return True
     return bool(describes) and not states_result
 
 
