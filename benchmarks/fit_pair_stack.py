@@ -37,7 +37,18 @@ def main() -> None:
         "--pair-candidates", type=int, default=None, help="passages the model reads per claim"
     )
     parser.add_argument(
+        "--evidence-window",
+        choices=("off", "next", "previous", "both"),
+        default=None,
+        help="verify.evidence_window to fit under (default: the setting's value)",
+    )
+    parser.add_argument(
         "--out", type=Path, default=None, help="where to write the stack (default: the shipped one)"
+    )
+    parser.add_argument(
+        "--no-dev",
+        action="store_true",
+        help="fit and report the held-out train figures only, without reading SciFact dev",
     )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
@@ -45,6 +56,8 @@ def main() -> None:
     vs = settings.verify
     if args.pair_candidates is not None:
         vs = vs.model_copy(update={"pair_candidates": args.pair_candidates})
+    if args.evidence_window is not None:
+        vs = vs.model_copy(update={"evidence_window": args.evidence_window})
     embedder = build_embedder(settings)
     corpus = load_corpus(args.scifact)
     held = [p for p in load_claim_pairs(args.scifact, "train") if is_held_out(p.claim_id)]
@@ -66,9 +79,14 @@ def main() -> None:
         "labels": {k: int((y == v).sum()) for k, v in LABEL_INDEX.items()},
     }
     params["pair_candidates"] = vs.pair_candidates
+    params["evidence_window"] = vs.evidence_window
     out = args.out or data_file(*STACK_FILE)
     write_json_atomic(out, params)
     load_stack.cache_clear()
+    if args.no_dev:
+        print(f"wrote {out} (no dev metrics)")
+        print(f"held-out train OOF: {params['train_oof']}")
+        return
     dev = load_claim_pairs(args.scifact, "dev")
     with tempfile.TemporaryDirectory() as tmp:
         dv = verify_pairs(dev, corpus, embedder, vs, Path(tmp), load_stack(out))

@@ -3,7 +3,7 @@
     python benchmarks/verifier_perturbations.py --scifact ../shared/realdata/scifact
 
 Built by ``synth.verify.training.suite`` from the dev claims that their gold rationale
-supports. Each item is verified against its cited abstract through ``verify_claims``, for the
+supports (decimal and integer rounding paraphrases are also reported together as "roundings"). Each item is verified against its cited abstract through ``verify_claims``, for the
 feature model and the pair model side by side. Prints, per kind, how many items are supported;
 the goal is >= 95 % of perturbed claims not supported and >= 85 % of originals and rounding
 paraphrases supported.
@@ -20,16 +20,17 @@ from synth.embed import build_embedder
 from synth.records import Verdict
 from synth.settings import VerifySettings, load_settings
 from synth.verify.scifact import ClaimPair, load_claim_pairs, load_corpus, verify_pairs
-from synth.verify.training.suite import BREAKING, KEEPING, SuiteItem, build_suite
+from synth.verify.stack import load_stack
+from synth.verify.training.suite import BREAKING, KEEPING, ROUNDINGS, SuiteItem, build_suite
 
 DEFAULT_SCIFACT = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "scifact"
 
 
-def run(items: list[SuiteItem], corpus, embedder, vs: VerifySettings) -> list[Verdict]:  # type: ignore[no-untyped-def]
+def run(items: list[SuiteItem], corpus, embedder, vs: VerifySettings, stack=None) -> list[Verdict]:  # type: ignore[no-untyped-def]
     """Verdicts for suite items, each against its cited abstract."""
     pairs = [ClaimPair(f"{i.claim_id}-{i.kind}", i.claim, i.doc_id, "SUPPORT", ()) for i in items]
     with tempfile.TemporaryDirectory() as tmp:
-        return verify_pairs(pairs, corpus, embedder, vs, Path(tmp))
+        return verify_pairs(pairs, corpus, embedder, vs, Path(tmp), stack)
 
 
 def main() -> None:
@@ -52,6 +53,35 @@ def main() -> None:
         help="also run the pair model with its name rule and sense contrast switched off one at "
         "a time and together, to show what each adds",
     )
+    parser.add_argument(
+        "--windows",
+        nargs="+",
+        choices=("next", "previous", "both"),
+        default=(),
+        help="also run the pair model with these verify.evidence_window settings, side by side",
+    )
+    parser.add_argument(
+        "--stack",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="[WINDOW=]PATH",
+        help="a stack.json to use instead of the shipped one (for the pair variants whose "
+        "evidence window is WINDOW, or for all of them); repeatable",
+    )
+    parser.add_argument(
+        "--thresholds",
+        nargs="+",
+        type=float,
+        default=(),
+        help="also run the pair model at these verify.support_threshold values (the control for "
+        "a variant that only moves the operating point)",
+    )
+    parser.add_argument(
+        "--no-plain",
+        action="store_true",
+        help="with --windows or --thresholds, skip the plain pair run (when its figures are known)",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     settings = load_settings()
@@ -71,9 +101,23 @@ def main() -> None:
         }
     if args.only:
         variants = {args.only: variants[args.only]}
+    if args.no_plain and (args.windows or args.thresholds):
+        variants.pop("pair", None)
+    for t in args.thresholds:
+        variants[f"pair, threshold {t:g}"] = {"method": "pair", "support_threshold": t}
+    for window in args.windows:
+        variants[f"pair, window {window}"] = {"method": "pair", "evidence_window": window}
+    stacks = {}
+    for spec in args.stack:
+        window, _, path = str(spec).rpartition("=")
+        stacks[window or "*"] = load_stack(Path(path))
     results = {}
     for name, update in variants.items():
-        results[name] = run(items, corpus, embedder, settings.verify.model_copy(update=update))
+        window = str(update.get("evidence_window", "off"))
+        stack = stacks.get(window, stacks.get("*")) if update["method"] == "pair" else None
+        results[name] = run(
+            items, corpus, embedder, settings.verify.model_copy(update=update), stack
+        )
     names = list(variants)
     print(f"\nPerturbation suite: {len(items)} items from SciFact {args.split} supported claims")
     print("| kind | n | " + " | ".join(f"supported ({m})" for m in names) + " |")
@@ -86,6 +130,7 @@ def main() -> None:
         ]
         print(f"| {kind} | {len(idx)} | " + " | ".join(cells) + " |")
     for label, kinds in (
+        ("roundings (should be supported)", ROUNDINGS),
         ("kept (should be supported)", KEEPING),
         ("perturbed (should not)", BREAKING),
     ):

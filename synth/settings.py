@@ -221,6 +221,13 @@ class VerifySettings(_Section):
         description="Best passages of other sources the pair model also reads when none is "
         "among the top pair_candidates (so another source can corroborate a claim).",
     )
+    evidence_window: Literal["off", "next", "previous", "both"] = Field(
+        "off",
+        description="Also read each candidate passage joined with its neighbour in the same "
+        "document (next: passage + next one; previous: previous one + passage; both: both "
+        "windows) and keep the stronger support reading; the number rule and the shown "
+        "evidence then use the window's text.",
+    )
     name_rule: bool = Field(
         False,
         description="Strict names: withhold support unless a supporting passage (or its "

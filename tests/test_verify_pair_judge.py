@@ -228,3 +228,51 @@ def test_no_extra_passages_when_another_source_is_already_read() -> None:
     # A statement of no paper (synth verify) or a single source: the plain top k.
     alone = _cands([False] * 6)
     assert [c.row for c in model_candidates(alone, [{} for _ in alone], vs)[0]] == [0, 1, 2]
+
+
+@pytest.mark.model
+def test_a_paper_does_not_contradict_its_own_sentence_with_another_condition(
+    embedder: object, tmp_path: Path
+) -> None:
+    first = "In the first cohort, drug X lowered systolic blood pressure by 12 mmHg versus placebo."
+    rows = [
+        ("title", "Drug X in two cohorts"),
+        ("results", first),
+        ("results", "In the second cohort, drug X lowered systolic blood pressure by 9 mmHg versus "
+         "placebo."),
+    ]  # fmt: skip
+    settings = VerifySettings(sense_contrast=False)
+    pool = EvidencePool([make_doc("cohorts", rows)], embedder, settings, tmp_path)  # type: ignore[arg-type]
+    pj = PairJudge(
+        pool, FeatureJudge(pool, load_model(), settings), ScriptedModel(), None, settings
+    )  # type: ignore[arg-type]
+    reported = claim("reported", first, doc_id="cohorts", passage_idx=1)  # extracted from it
+    typed = claim("typed", first)  # the same words, typed by a user: no sentence of its own
+    vecs = embedder.encode([first, first])  # type: ignore[attr-defined]
+    by_id = {v.claim_id: v for v in pj.verdicts([reported, typed], vecs)}
+    # The paper states the claim itself; its 9 mmHg belongs to the other cohort.
+    assert by_id["reported"].label != "contradicted"
+    other = next(e for e in by_id["reported"].evidence if "9 mmHg" in e.text)
+    assert other.stance == "neutral" and "own paper" in (other.note or "")
+    # A typed claim is checked against the paper like any source: the other value conflicts.
+    assert by_id["typed"].label == "contradicted"
+
+
+@pytest.mark.model
+def test_a_passage_presenting_the_paper_is_never_support(embedder: object, tmp_path: Path) -> None:
+    rows = [
+        ("title", "Blood pressure drugs: a review"),
+        ("abstract", "In this review, we present the treatments of high blood pressure in adults."),
+        ("results", "Adverse events were rare."),
+    ]
+    settings = VerifySettings(sense_contrast=False)
+    pool = EvidencePool([make_doc("review", rows)], embedder, settings, tmp_path)  # type: ignore[arg-type]
+    pj = PairJudge(
+        pool, FeatureJudge(pool, load_model(), settings), ScriptedModel(), None, settings
+    )  # type: ignore[arg-type]
+    text = "Drug X lowers high blood pressure in adults."
+    (v,) = pj.verdicts([claim("c", text)], embedder.encode([text]))  # type: ignore[attr-defined]
+    # The scripted model reads the presentation as support; what a paper covers is no finding.
+    assert v.label != "supported"
+    shown = next(e for e in v.evidence if "In this review" in e.text)
+    assert shown.stance == "neutral" and "states no finding" in (shown.note or "")

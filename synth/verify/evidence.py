@@ -159,6 +159,20 @@ class EvidencePool:
         rows = [self._rows.get((ref.doc_id, ref.passage.idx + d)) for d in range(-width, width + 1)]
         return " ".join(self.texts[r] for r in rows if r is not None)
 
+    def window(self, row: int, before: int, after: int, claim: Claim | None = None) -> list[int]:
+        """Rows of a passage with up to ``before``/``after`` adjacent evidence passages of its
+        document, in document order. A neighbour that is not evidence (the title) or that is
+        the claim's own sentence ends the window: a sentence is never evidence for itself."""
+        ref = self.refs[row]
+        out = [row]
+        for step, count in ((-1, before), (1, after)):
+            for d in range(1, count + 1):
+                nb = self._rows.get((ref.doc_id, ref.passage.idx + step * d))
+                if nb is None or (claim is not None and self._is_own(claim, nb)):
+                    break
+                out.append(nb)
+        return sorted(out)
+
     def _is_own(self, claim: Claim, row: int) -> bool:
         ref = self.refs[row]
         if ref.doc_id == claim.doc_id and ref.passage.idx == claim.passage_idx:
@@ -196,15 +210,21 @@ class EvidencePool:
         return [(row, score, cosines[row]) for row, score in ranked if row in cosines]
 
     def evidence(
-        self, cand: Candidate, score: float, stance: Stance, note: str | None = None
+        self,
+        cand: Candidate,
+        score: float,
+        stance: Stance,
+        note: str | None = None,
+        text: str | None = None,
     ) -> Evidence:
-        """A candidate passage as the Evidence record a verdict carries (score clipped to 0..1)."""
+        """A candidate passage as the Evidence record a verdict carries (score clipped to 0..1);
+        ``text`` replaces the passage's own when the reading was of a window around it."""
         ref = self.refs[cand.row]
         return Evidence(
             doc_id=ref.doc_id,
             passage_idx=ref.passage.idx,
             page=ref.passage.page,
-            text=ref.passage.text,
+            text=text if text is not None else ref.passage.text,
             score=round(float(np.clip(score, 0.0, 1.0)), 6),
             same_document=cand.same_document,
             stance=stance,

@@ -10,9 +10,14 @@ turns those readings into a calibrated P(supported); then the rules:
 - a near-restatement (the model does not read it as unrelated, or cosine >= 0.8) giving another
   value for the same quantity makes the claim ``contradicted``, with both spans in the note;
 - a near-paraphrase with the sense reversed (the feature rule) makes it ``contradicted``;
+- none of these contradicts a claim that is a sentence of an indexed paper through another
+  passage of that same paper (:func:`own_paper_states_it`): a paper's other values are its
+  other conditions; another source, or a typed claim, can still be contradicted;
 - with ``verify.name_rule`` on, a claim is never ``supported`` unless a passage the model reads
   as support (or its document's title) names what the claim names (genes, drugs, acronyms,
   models: :mod:`synth.verify.names`);
+- a passage that only presents its paper's contents ("In this paper, we present a review of
+  ...", :mod:`synth.verify.presentation`) is never shown as support;
 - a claim stays ``supported`` only if its strongest supporting passage reads as support for the
   claim more than for its reversals (:mod:`synth.verify.contrast`; one more batched call, only
   for the claims that would be supported).
@@ -23,7 +28,7 @@ a passage read as "neither" is never shown as support or contradiction.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -35,6 +40,7 @@ from synth.verify.feature_judge import FeatureJudge
 from synth.verify.names import missing_names
 from synth.verify.numbers import Alignment, QuantityAlignment, agrees, align
 from synth.verify.pair_model import PairModel
+from synth.verify.presentation import presents_only
 from synth.verify.reversal import closeness, compares, reversed_restatement, same_order
 from synth.verify.score import CONFLICT_CUES, FittedModel, has_polarity_conflict
 from synth.verify.stack import aggregate_readings
@@ -42,6 +48,13 @@ from synth.verify.stack import aggregate_readings
 _READING: tuple[Stance, ...] = ("supports", "contradicts", "neutral")
 # A passage this close restates the claim, so a different value in it is a real conflict.
 RESTATEMENT_COS = 0.8
+# verify.evidence_window -> the (before, after) neighbour counts of each window also read.
+WINDOWS: dict[str, tuple[tuple[int, int], ...]] = {
+    "off": (),
+    "next": ((0, 1),),
+    "previous": ((1, 0),),
+    "both": ((0, 1), (1, 0)),
+}
 
 
 @dataclass
@@ -53,6 +66,7 @@ class Reading:
     alignment: Alignment
     stance: Stance
     note: str | None = None
+    text: str | None = None  # what the model read when it was a window, not the passage alone
 
 
 @dataclass
@@ -63,6 +77,8 @@ class Prepared:
     cands: list[Candidate]
     pairs: list[dict[str, float]]
     feature_p_support: float
+    # The text each candidate's kept reading is of: the passage, or a window around it.
+    texts: list[str] = field(default_factory=list)
 
 
 class PairJudge:
@@ -86,56 +102,93 @@ class PairJudge:
             cands = self.pool.candidates(claim, vec)
             p_feat, pairs = self.features.feature_support(claim.text, cands)
             prepared.append(Prepared(claim, *model_candidates(cands, pairs, self.settings), p_feat))
-        flat_claims = [p.claim.text for p in prepared for _ in p.cands]
-        flat_texts = [self.pool.texts[c.row] for p in prepared for c in p.cands]
-        probs = self.model.probabilities(flat_claims, flat_texts) if flat_claims else None
-        blocks, start = [], 0
-        for prep in prepared:
-            k = len(prep.cands)
-            blocks.append(probs[start : start + k] if probs is not None else np.zeros((0, 3)))
-            start += k
+        blocks = self._read(prepared)
         out = [self._verdict(prep, block) for prep, block in zip(prepared, blocks, strict=True)]
         if self.settings.sense_contrast:
             for i, reversal in self._reversed_support(prepared, out).items():
                 out[i] = self._verdict(prepared[i], blocks[i], reversal)
         return out
 
+    def _read(self, prepared: list[Prepared]) -> list[np.ndarray]:
+        """The model's (k, 3) readings of each claim's candidates, in one batched call.
+
+        With ``verify.evidence_window`` each candidate is also read joined with its neighbours
+        (a finding often spans two sentences: a result and the population it holds for); the
+        window's reading replaces the passage's when it reads as stronger support, and
+        ``Prepared.texts`` records which text was kept.
+        """
+        asks: list[tuple[int, int, str]] = []  # (claim index, candidate index, text read)
+        for i, prep in enumerate(prepared):
+            for j, cand in enumerate(prep.cands):
+                asks.append((i, j, self.pool.texts[cand.row]))  # the passage alone comes first
+                asks += [(i, j, text) for text in self._windows(prep.claim, cand.row)]
+        blocks = [np.zeros((len(p.cands), 3)) for p in prepared]
+        if not asks:
+            return blocks
+        probs = self.model.probabilities(
+            [prepared[i].claim.text for i, _, _ in asks], [text for _, _, text in asks]
+        )
+        for (i, j, text), p in zip(asks, probs, strict=True):
+            prep = prepared[i]
+            if len(prep.texts) == j:
+                prep.texts.append(text)
+                blocks[i][j] = p
+            elif p[0] > blocks[i][j][0]:
+                prep.texts[j] = text
+                blocks[i][j] = p
+        return blocks
+
+    def _windows(self, claim: Claim, row: int) -> list[str]:
+        """Texts of the windows around a passage that ``verify.evidence_window`` asks for."""
+        out = []
+        for before, after in WINDOWS[self.settings.evidence_window]:
+            rows = self.pool.window(row, before, after, claim)
+            if len(rows) > 1:
+                out.append(" ".join(self.pool.texts[r] for r in rows))
+        return out
+
+    def _text(self, prep: Prepared, j: int) -> str:
+        """The text candidate ``j``'s kept reading is of."""
+        return prep.texts[j] if j < len(prep.texts) else self.pool.texts[prep.cands[j].row]
+
     def _reversed_support(
         self, prepared: list[Prepared], verdicts: list[Verdict]
     ) -> dict[int, tuple[int, str]]:
         """For supported claims whose best supporting passage reads as support for a reversal
         of the claim at least as strongly: claim index -> (passage row, that reversal)."""
-        asks: list[tuple[int, int, str, float]] = []  # (claim index, row, reversal, p_support)
+        # (claim index, row, text read, reversal, p_support)
+        asks: list[tuple[int, int, str, str, float]] = []
         for i, (prep, verdict) in enumerate(zip(prepared, verdicts, strict=True)):
             if verdict.label != "supported" or not verdict.evidence:
                 continue
             best = verdict.evidence[0]
-            row = next(
+            j = next(
                 (
-                    c.row
-                    for c in prep.cands
+                    j
+                    for j, c in enumerate(prep.cands)
                     if self.pool.refs[c.row].doc_id == best.doc_id
                     and self.pool.refs[c.row].passage.idx == best.passage_idx
                 ),
                 None,
             )
-            if row is None:
+            if j is None:
                 continue
-            asks += [(i, row, rev, best.score) for rev in reversals(prep.claim.text)]
+            row, text = prep.cands[j].row, self._text(prep, j)
+            asks += [(i, row, text, rev, best.score) for rev in reversals(prep.claim.text)]
         if not asks:
             return {}
         probs = self.model.probabilities(
-            [rev for _, _, rev, _ in asks], [self.pool.texts[row] for _, row, _, _ in asks]
+            [rev for _, _, _, rev, _ in asks], [text for _, _, text, _, _ in asks]
         )
         found: dict[int, tuple[int, str]] = {}
-        for (i, row, rev, p_claim), p in zip(asks, probs, strict=True):
+        for (i, row, _, rev, p_claim), p in zip(asks, probs, strict=True):
             if i not in found and float(p[0]) >= p_claim:
                 found[i] = (row, rev)
         return found
 
     def _readings(self, prep: Prepared, probs: np.ndarray) -> list[Reading]:
         readings = []
-        for cand, p, cues in zip(prep.cands, probs, prep.pairs, strict=False):
+        for j, (cand, p, cues) in enumerate(zip(prep.cands, probs, prep.pairs, strict=False)):
             stance = _READING[int(np.argmax(p))]
             if stance == "contradicts" and not any(cues.get(k, 0.0) > 0 for k in CONFLICT_CUES):
                 # On real papers the model reads some paraphrases as contradictions; an
@@ -148,13 +201,21 @@ class PairJudge:
                 # through the rules below: a close restatement with another value, or with the
                 # sense reversed.
                 stance = "neutral"
-            readings.append(
-                Reading(cand, p, align(prep.claim.text, self.pool.texts[cand.row]), stance)
-            )
+            # The number rule checks the text the model read: a window must state the numbers.
+            text = self._text(prep, j)
+            window = text if text != self.pool.texts[cand.row] else None
+            note = None
+            if stance == "supports" and presents_only(self.pool.texts[cand.row]):
+                stance, note = "neutral", "presents the paper's contents; states no finding"
+            reading = Reading(cand, p, align(prep.claim.text, text), stance, note, text=window)
+            readings.append(reading)
         return readings
 
-    def _number_rules(self, readings: list[Reading]) -> tuple[bool, bool]:
-        """(support blocked: no supporting passage states the claim's quantities, conflict)."""
+    def _number_rules(self, readings: list[Reading], reported: bool) -> tuple[bool, bool]:
+        """(support blocked: no supporting passage states the claim's quantities, conflict).
+
+        ``reported``: the claim is a sentence of an indexed paper, which its own paper's other
+        values cannot contradict (see :func:`own_paper_states_it`)."""
         if not readings or not readings[0].alignment.claim_has_quantities:
             return False, False
         conflict = False
@@ -179,7 +240,10 @@ class PairJudge:
                 and it.evidence is not None
                 and not any(agrees(q, it.evidence) for q in claim_values)
             ]
-            if real and restates:
+            if real and restates and own_paper_states_it(reported, r.cand):
+                r.stance = "neutral"
+                r.note = _other_condition_note(real[0])
+            elif real and restates:
                 r.stance, conflict = "contradicts", True
                 r.note = _conflict_note(real[0])
             elif r.stance == "supports" and not r.alignment.all_stated:
@@ -188,12 +252,14 @@ class PairJudge:
         backed = any(r.stance == "supports" for r in readings)
         return not backed, conflict
 
-    def _reversal_rule(self, claim: str, readings: list[Reading]) -> bool:
+    def _reversal_rule(self, claim: str, readings: list[Reading], reported: bool) -> bool:
         """True when a passage restates the claim reversed and none still supports it."""
         if not self.settings.reversal_rule:
             return False
         closest = 0.0  # how closely the best reversed passage restates the claim
         for r in readings:
+            if own_paper_states_it(reported, r.cand):
+                continue
             text = self.pool.texts[r.cand.row]
             note = reversed_restatement(claim, text)
             if note:
@@ -246,8 +312,9 @@ class PairJudge:
             probs, list(range(len(prep.cands))), prep.feature_p_support, float(cos.max(initial=0))
         )
         p_s, p_c = self._probabilities(feats)
-        blocked, num_conflict = self._number_rules(readings)
-        reversed_sense = self._reversal_rule(prep.claim.text, readings)
+        reported = prep.claim.passage_idx >= 0
+        blocked, num_conflict = self._number_rules(readings, reported)
+        reversed_sense = self._reversal_rule(prep.claim.text, readings, reported)
         name_blocked = self._name_rule(prep.claim.text, readings)
         sense_blocked = reversal is not None
         if reversal is not None:
@@ -255,7 +322,9 @@ class PairJudge:
                 if r.cand.row == reversal[0] and r.stance == "supports":
                     r.stance = "neutral"
                     r.note = f"reads as support for the reversed claim too: {reversal[1]!r}"
-        polarity = has_polarity_conflict(cos, prep.pairs[: len(cos)])
+        polarity = has_polarity_conflict(cos, prep.pairs[: len(cos)]) and not (
+            own_paper_states_it(reported, prep.cands[int(np.argmax(cos))])
+        )
         if polarity:
             best = readings[int(np.argmax(cos))]
             best.stance, best.note = "contradicts", "restates the claim with the sense reversed"
@@ -315,7 +384,7 @@ class PairJudge:
             readings, key=lambda r: (r.stance != want, -float(r.probs[col]), -r.cand.cosine)
         )
         return [
-            self.pool.evidence(r.cand, float(r.probs[0]), r.stance, r.note)
+            self.pool.evidence(r.cand, float(r.probs[0]), r.stance, r.note, r.text)
             for r in ordered[: self.settings.top_k]
         ]
 
@@ -332,6 +401,27 @@ def model_candidates(
         extra = [i for i in range(k, len(cands)) if not cands[i].same_document]
         chosen += extra[: settings.foreign_candidates]
     return [cands[i] for i in chosen], [pairs[i] for i in chosen]
+
+
+def own_paper_states_it(reported: bool, cand: Candidate) -> bool:
+    """Whether a passage is from the paper that itself states the claim (a reported claim).
+
+    A paper's sentence is what that paper reports; another value or the reverse sense
+    elsewhere in the same paper almost always belongs to another condition (another dataset,
+    baseline or ablation: on the PaSa paper, 6 of 12 extracted results were "contradicted" by
+    its results for other settings), and where it does not, the paper is inconsistent, which
+    says nothing about which of its two sentences a reader should doubt. Only another source
+    or a typed claim (no passage of its own) can be contradicted by these rules."""
+    return reported and cand.same_document
+
+
+def _other_condition_note(item: QuantityAlignment) -> str:
+    found = item.evidence.raw if item.evidence is not None else "another value"
+    return (
+        f"states {found!r} where the claim states {item.claim.raw!r}: another value in the "
+        "claim's own paper (usually another dataset, baseline or setting), not counted as a "
+        "contradiction"
+    )
 
 
 def _conflict_note(item: QuantityAlignment) -> str:
