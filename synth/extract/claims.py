@@ -44,7 +44,12 @@ A passage becomes a claim candidate when it
    ``data/extract/claim_worthiness.json``. It was fitted by ``benchmarks/train_claim_worthiness.py``
    on SciFact's structured abstracts (RESULTS / CONCLUSIONS sentences are findings; BACKGROUND,
    OBJECTIVE, METHODS ... sentences are not; label words stripped) and claims_train rationale
-   sentences: held-out AUROC 0.86. The gate catches method descriptions, benchmark definitions
+   sentences: held-out AUROC 0.86. The authors' own conclusion in their own voice ("We have
+   shown that distilling works very well for ...", ``states_own_conclusion``) counts as
+   P(finding) ≥ 0.7 whatever the weights say: they read the present perfect as background
+   ("Studies have shown that ..."), so such sentences scored 0.04–0.11; on 200 SciFact train
+   claims asked over the library this lifts the gold abstract used from 141 to 147. The gate
+   catches method descriptions, benchmark definitions
    and cited background that no cue list names; the rules of 5 stay because the model, fitted
    on biomedical abstracts, still rates some machine-learning truisms ("... achieved remarkable
    success") as findings, and removing them lets BACKGROUND sentences through on SciFact. The
@@ -391,6 +396,25 @@ def is_candidate(
     return not is_background(text, cues)
 
 
+# "We have shown that distilling works very well for ...": the authors' own conclusion. The
+# claim-worthiness weights read the present perfect as background ("Studies have shown that ..."
+# is the typical BACKGROUND sentence of a structured abstract), so such a sentence scores
+# 0.04-0.11 although it states what the paper found.
+_OWN_CONCLUSION = re.compile(
+    r"^(?:(?:here|thus|overall|together|taken together|in summary|in conclusion|in this "
+    r"(?:paper|study|work|article)|finally),?\s+)?(?:we|our (?:results|data|findings|study|"
+    r"experiments|analyses))\s+(?:have\s+)?(?:now\s+|thus\s+|also\s+|further\s+)?(?:shown|"
+    r"demonstrated|found|established|identified|revealed|show|demonstrate|find)\s+that\b",
+    re.IGNORECASE,
+)
+OWN_CONCLUSION_WORTHINESS = 0.7
+
+
+def states_own_conclusion(text: str) -> bool:
+    """Whether a sentence states, in the authors' own voice, what they showed or found."""
+    return bool(_OWN_CONCLUSION.search(text.strip())) and not _CITES_OTHERS.search(text)
+
+
 def states_own_result(text: str) -> bool:
     """Whether the authors say, in their own voice, what they found (rule 4's exception)."""
     return bool(_OWN_RESULT.search(text) and _OWN_RESULT_STATED.search(text))
@@ -492,6 +516,8 @@ def _candidates(
     texts = [p.text for p in passages]
     vecs = embedder.encode(texts)
     worth = _worthiness(vecs, texts, embedder)
+    own = np.array([states_own_conclusion(t) for t in texts], dtype=bool)
+    worth = np.where(own, np.maximum(worth, OWN_CONCLUSION_WORTHINESS), worth)
     keep = [i for i, p in enumerate(worth) if p >= settings.min_claim_worthiness]
     if not keep:
         return []
