@@ -115,3 +115,14 @@ def test_speaks_to_question_needs_one_aspect() -> None:
     assert speaks_to_question(README_QUESTION, "A larger teacher network guides the student.")
     assert not speaks_to_question(README_QUESTION, "FP8 and BF16 loss curves overlap.")
     assert speaks_to_question("To what extent does it work?", "Anything at all.")
+
+
+def test_a_light_verb_and_the_pronoun_one_are_not_part_of_an_aspect() -> None:
+    question = (
+        "How can knowledge distillation from a large language model into a smaller one be made "
+        "faster to train?"
+    )
+    assert question_aspects(question) == [
+        "knowledge distillation", "large language model", "smaller", "faster", "train",
+    ]  # fmt: skip
+    assert question_aspects("Does one model outperform the other?") == ["one model"]

@@ -16,6 +16,7 @@ question and function words (``lexical.QUESTION_STOPWORDS`` plus ``BREAK_WORDS``
 * a possessive ends the possessor's run: "a large teacher network's accuracy" gives "large
   teacher network" and "accuracy", "the Transformer's self-attention" gives two aspects.
 
+A leading light verb ("be *made* faster") and a trailing "one" ("a smaller *one*") are dropped.
 A number alone ("over 65") is not an aspect, nor is a question verb alone ("does it work?").
 
 Matching. An aspect is covered when one text holds all of its words (all but one for phrases
@@ -112,6 +113,21 @@ def _runs(question: str) -> list[tuple[list[str], str | None]]:
     return runs
 
 
+# "be made faster", "into a smaller one": a light verb before the thing asked about, and the
+# pronoun "one" standing for a noun the question names elsewhere, are not part of it.
+_LIGHT_VERBS = _words("made make makes making get gets got become becomes became be been being")
+_PRONOUNS = _words("one ones")
+
+
+def _trim(words: list[str]) -> list[str]:
+    """A run without a leading light verb or a trailing "one" (when something is left)."""
+    if len(words) >= 2 and words[0].lower() in _LIGHT_VERBS:
+        words = words[1:]
+    if len(words) >= 2 and words[-1].lower() in _PRONOUNS:
+        words = words[:-1]
+    return words
+
+
 def _split_at_verbs(words: list[str]) -> list[list[str]]:
     """A run cut at the question verbs inside it, the verbs dropped.
 
@@ -146,6 +162,7 @@ def question_aspects(question: str) -> list[str]:
         if len(words) == 1 and words[0].lower() in QUESTION_VERBS:
             continue  # "does it work?": the verb, not a thing asked about
         for part in _split_at_verbs(words):
+            part = _trim(part)
             aspect = " ".join(part)
             if (
                 len(aspect) > 1
