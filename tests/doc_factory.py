@@ -4,7 +4,25 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from synth.records import Document, Passage, Retrieval, Work, content_id
+from synth.records import Document, Passage, Retrieval, SectionKind, Work, content_id
+
+
+def always_prose(text: str) -> bool:
+    """A prose filter that passes every sentence (the parser's test is not under test)."""
+    return True
+
+
+def make_passage(text: str, kind: SectionKind = "results", idx: int = 0) -> Passage:
+    """One passage of a section kind, alone on page 1, spanning its own text."""
+    return Passage(
+        idx=idx,
+        text=text,
+        page=1,
+        section=kind.title(),
+        section_kind=kind,
+        char_start=0,
+        char_end=len(text),
+    )
 
 
 def make_document(

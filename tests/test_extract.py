@@ -24,13 +24,9 @@ from synth.extract.relevance import (
 )
 from synth.records import Claim, Document, Passage, Relevance
 from synth.settings import ExtractSettings
-from tests.doc_factory import make_document
+from tests.doc_factory import always_prose, make_document, make_passage
 
 QUESTION = "Can knowledge distillation transfer the accuracy of a large teacher network to a small student?"
-
-
-def _always_prose(text: str) -> bool:
-    return True
 
 
 @pytest.fixture
@@ -139,13 +135,13 @@ def test_claims_reporting_other_work_rank_below_own_findings() -> None:
     meta = passage("In this paper we present a framework for distillation with 3 losses.")
     assert adjustment(own) > adjustment(meta)
     # A sentence citing other work reports a second-hand finding: it is no claim at all.
-    assert is_candidate(own, ExtractSettings(), _always_prose)
-    assert not is_candidate(cited, ExtractSettings(), _always_prose)
+    assert is_candidate(own, ExtractSettings(), always_prose)
+    assert not is_candidate(cited, ExtractSettings(), always_prose)
 
 
 def test_a_confidence_interval_is_not_a_citation() -> None:
     text = "Former smokers (HR, 2.22; 95% CI, 2.03-2.44; NNH, 1250) had higher risks than never smokers."
-    assert is_candidate(_passage(text), ExtractSettings(), _always_prose)
+    assert is_candidate(make_passage(text), ExtractSettings(), always_prose)
 
 
 def _worthiness(texts: list[str], embedder) -> list[float]:
@@ -179,7 +175,7 @@ def test_background_truism_is_rejected_by_the_rules_the_model_misses() -> None:
     # Fitted on biomedical abstracts, the model rates this machine-learning truism a finding
     # (P about 0.7); the background rule, which the model also reads as a feature, rejects it.
     text = "Deep neural networks have achieved remarkable success in many fields."
-    assert not is_candidate(_passage(text), ExtractSettings(), _always_prose)
+    assert not is_candidate(make_passage(text), ExtractSettings(), always_prose)
 
 
 @pytest.mark.parametrize(
@@ -235,7 +231,7 @@ def test_descriptions_of_a_system_are_set_up(text: str, background: bool) -> Non
 
 def test_other_authors_named_without_a_year_are_cited_work() -> None:
     text = "Grabocka et al. have developed a method which improves model robustness significantly."
-    assert not is_candidate(_passage(text), ExtractSettings(), _always_prose)
+    assert not is_candidate(make_passage(text), ExtractSettings(), always_prose)
 
 
 def test_further_claim_rule_is_tight_margin_and_worthiness() -> None:
@@ -266,8 +262,8 @@ def test_the_tight_margin_never_decides_whether_a_source_is_used(
     loose = ExtractSettings(**wide, further_claim_margin=1.0, further_claim_worthiness=0.0)
     tight = ExtractSettings(**wide, further_claim_margin=0.0, further_claim_worthiness=1.0)
     docs = [kd_doc, second]
-    many = extract_claims(QUESTION, docs, embedder, loose, _always_prose)
-    few = extract_claims(QUESTION, docs, embedder, tight, _always_prose)
+    many = extract_claims(QUESTION, docs, embedder, loose, always_prose)
+    few = extract_claims(QUESTION, docs, embedder, tight, always_prose)
     assert len(many) > len(few)
     assert {c.doc_id for c in few} == {c.doc_id for c in many} == {kd_doc.doc_id, second.doc_id}
     # under the tightest rule each source keeps its best claim and, bar exact ties, no other
@@ -276,7 +272,7 @@ def test_the_tight_margin_never_decides_whether_a_source_is_used(
 
 def test_candidates_exclude_references_tables_and_cue_free_text(kd_doc) -> None:
     settings = ExtractSettings()
-    texts = {p.text for p in kd_doc.passages if is_candidate(p, settings, _always_prose)}
+    texts = {p.text for p in kd_doc.passages if is_candidate(p, settings, always_prose)}
     assert not any(t.startswith("Hinton, G.") for t in texts)
     assert "Table 3 lists the hyper-parameters of every run." not in texts
     assert (
@@ -292,7 +288,7 @@ def test_prose_filter_is_respected(kd_doc) -> None:
 
 def test_extract_claims_are_located_whole_sentences(kd_doc, chem_doc, embedder) -> None:
     settings = ExtractSettings()
-    claims = extract_claims(QUESTION, [kd_doc], embedder, settings, _always_prose)
+    claims = extract_claims(QUESTION, [kd_doc], embedder, settings, always_prose)
     assert len(claims) >= 1
     assert [c.claim_id for c in claims] == [f"C{i}" for i in range(1, len(claims) + 1)]
     for claim in claims:
@@ -305,14 +301,8 @@ def test_extract_claims_are_located_whole_sentences(kd_doc, chem_doc, embedder) 
 
 def test_extract_respects_report_cap(kd_doc, chem_doc, embedder) -> None:
     settings = ExtractSettings(max_claims=1, min_claim_relevance=0.0, claim_relevance_margin=1.0)
-    claims = extract_claims(QUESTION, [kd_doc, chem_doc], embedder, settings, _always_prose)
+    claims = extract_claims(QUESTION, [kd_doc, chem_doc], embedder, settings, always_prose)
     assert len(claims) == 1 and claims[0].doc_id == kd_doc.doc_id
-
-
-def _passage(text: str, kind: str = "results") -> Passage:
-    return Passage(
-        idx=0, text=text, page=1, section="4", section_kind=kind, char_start=0, char_end=len(text)
-    )
 
 
 @pytest.mark.parametrize(
@@ -327,12 +317,12 @@ def _passage(text: str, kind: str = "results") -> Passage:
     ],
 )
 def test_background_definitions_and_method_are_not_claims(text: str) -> None:
-    assert not is_candidate(_passage(text), ExtractSettings(), _always_prose)
+    assert not is_candidate(make_passage(text), ExtractSettings(), always_prose)
 
 
 def test_a_finding_with_a_number_stays_a_candidate() -> None:
     text = "In this paper we show that the student reaches 94.1% accuracy, 1.2 points below the teacher."
-    assert is_candidate(_passage(text), ExtractSettings(), _always_prose)
+    assert is_candidate(make_passage(text), ExtractSettings(), always_prose)
 
 
 def test_question_relevance_is_a_rescaled_cosine() -> None:
@@ -362,7 +352,7 @@ def test_off_topic_sentence_is_not_a_claim(kd_doc, embedder) -> None:
         ],
     )
     claims = extract_claims(
-        QUESTION, [kd_doc, off_topic], embedder, ExtractSettings(), _always_prose
+        QUESTION, [kd_doc, off_topic], embedder, ExtractSettings(), always_prose
     )
     texts = [c.text for c in claims]
     assert not any("Click-through" in t for t in texts)
@@ -387,7 +377,7 @@ def test_background_truism_in_a_document_is_not_extracted(embedder) -> None:
             ),
         ],
     )
-    claims = extract_claims(QUESTION, [doc], embedder, ExtractSettings(), _always_prose)
+    claims = extract_claims(QUESTION, [doc], embedder, ExtractSettings(), always_prose)
     assert claims and not any("remarkable success" in c.text for c in claims)
 
 

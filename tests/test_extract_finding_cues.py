@@ -5,24 +5,8 @@ from __future__ import annotations
 import pytest
 
 from synth.extract.claims import count_cues, cue_bonus, is_candidate
-from synth.records import Passage
 from synth.settings import ExtractSettings
-
-
-def _always_prose(text: str) -> bool:
-    return True
-
-
-def _abstract(text: str) -> Passage:
-    return Passage(
-        idx=0,
-        text=text,
-        page=1,
-        section="Abstract",
-        section_kind="abstract",
-        char_start=0,
-        char_end=len(text),
-    )
+from tests.doc_factory import always_prose, make_passage
 
 
 @pytest.mark.parametrize(
@@ -39,7 +23,7 @@ def test_an_effect_or_dependence_is_a_finding(text: str) -> None:
     # None of these carries a number, a comparison or a conclusion phrase of count_cues.
     cues = count_cues(text)
     assert cues["result"] + cues["comparison"] + cues["conclusion"] == 0
-    assert is_candidate(_abstract(text), ExtractSettings(), _always_prose)
+    assert is_candidate(make_passage(text, "abstract"), ExtractSettings(), always_prose)
 
 
 @pytest.mark.parametrize(
@@ -56,7 +40,7 @@ def test_an_effect_or_dependence_is_a_finding(text: str) -> None:
     ],
 )
 def test_background_and_cited_findings_stay_out(text: str) -> None:
-    assert not is_candidate(_abstract(text), ExtractSettings(), _always_prose)
+    assert not is_candidate(make_passage(text, "abstract"), ExtractSettings(), always_prose)
 
 
 def test_the_effect_cue_earns_no_ranking_bonus() -> None:
@@ -77,7 +61,7 @@ def test_the_effect_cue_earns_no_ranking_bonus() -> None:
     ],
 )
 def test_own_results_about_cited_work_are_candidates(text: str) -> None:
-    assert is_candidate(_abstract(text), ExtractSettings(), _always_prose)
+    assert is_candidate(make_passage(text, "abstract"), ExtractSettings(), always_prose)
 
 
 @pytest.mark.parametrize(
@@ -92,4 +76,4 @@ def test_own_results_about_cited_work_are_candidates(text: str) -> None:
     ],
 )
 def test_cited_work_without_an_own_result_stays_out(text: str) -> None:
-    assert not is_candidate(_abstract(text), ExtractSettings(), _always_prose)
+    assert not is_candidate(make_passage(text, "abstract"), ExtractSettings(), always_prose)

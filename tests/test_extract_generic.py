@@ -5,18 +5,8 @@ from __future__ import annotations
 import pytest
 
 from synth.extract.claims import count_cues, is_candidate
-from synth.records import Passage
 from synth.settings import ExtractSettings
-
-
-def _always_prose(text: str) -> bool:
-    return True
-
-
-def _passage(text: str, kind: str = "results") -> Passage:
-    return Passage(
-        idx=0, text=text, page=1, section="4", section_kind=kind, char_start=0, char_end=len(text)
-    )
+from tests.doc_factory import always_prose, make_passage
 
 
 @pytest.mark.parametrize(
@@ -41,7 +31,7 @@ def _passage(text: str, kind: str = "results") -> Passage:
 def test_generic_statements_and_method_descriptions_are_not_claims(text: str) -> None:
     cues = count_cues(text)
     assert cues["result"] + cues["comparison"] + cues["conclusion"] > 0  # a cue alone admits it
-    assert not is_candidate(_passage(text), ExtractSettings(), _always_prose)
+    assert not is_candidate(make_passage(text), ExtractSettings(), always_prose)
 
 
 @pytest.mark.parametrize(
@@ -52,4 +42,4 @@ def test_generic_statements_and_method_descriptions_are_not_claims(text: str) ->
     ],
 )
 def test_a_measured_result_in_generic_words_stays_a_candidate(text: str) -> None:
-    assert is_candidate(_passage(text), ExtractSettings(), _always_prose)
+    assert is_candidate(make_passage(text), ExtractSettings(), always_prose)

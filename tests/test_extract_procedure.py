@@ -5,18 +5,8 @@ from __future__ import annotations
 import pytest
 
 from synth.extract.claims import count_cues, is_candidate
-from synth.records import Passage
 from synth.settings import ExtractSettings
-
-
-def _always_prose(text: str) -> bool:
-    return True
-
-
-def _passage(text: str, kind: str = "method") -> Passage:
-    return Passage(
-        idx=0, text=text, page=1, section="3", section_kind=kind, char_start=0, char_end=len(text)
-    )
+from tests.doc_factory import always_prose, make_passage
 
 
 @pytest.mark.parametrize(
@@ -38,7 +28,7 @@ def _passage(text: str, kind: str = "method") -> Passage:
 )
 def test_a_procedure_with_numbers_is_not_a_claim(text: str, kind: str) -> None:
     assert count_cues(text)["result"] > 0  # the number alone would admit it as a result
-    assert not is_candidate(_passage(text, kind), ExtractSettings(), _always_prose)
+    assert not is_candidate(make_passage(text, kind), ExtractSettings(), always_prose)
 
 
 @pytest.mark.parametrize(
@@ -53,4 +43,4 @@ def test_a_procedure_with_numbers_is_not_a_claim(text: str, kind: str) -> None:
     ],
 )
 def test_a_procedure_that_states_an_outcome_stays_a_candidate(text: str) -> None:
-    assert is_candidate(_passage(text, "results"), ExtractSettings(), _always_prose)
+    assert is_candidate(make_passage(text, "results"), ExtractSettings(), always_prose)

@@ -13,9 +13,9 @@ from synth.extract.claims import (
     shared_terms,
     term_stem,
 )
-from synth.records import Document, Passage, SectionKind
+from synth.records import Document, SectionKind
 from synth.settings import ExtractSettings
-from tests.doc_factory import make_document
+from tests.doc_factory import always_prose, make_document, make_passage
 
 EXTENT_QUESTION = (
     "To what extent can knowledge distillation transfer the generalization of a large teacher "
@@ -29,22 +29,6 @@ WIN_RATE = (
     "On the chat benchmark the distilled student reaches a win rate of 28.2%, 9 points above the "
     "baseline student."
 )
-
-
-def _always_prose(text: str) -> bool:
-    return True
-
-
-def _passage(text: str, kind: SectionKind = "results") -> Passage:
-    return Passage(
-        idx=0,
-        text=text,
-        page=1,
-        section=kind.title(),
-        section_kind=kind,
-        char_start=0,
-        char_end=len(text),
-    )
 
 
 @pytest.fixture
@@ -133,24 +117,24 @@ def test_terms_meet_across_noun_verb_and_comparative_forms() -> None:
 def test_result_claim_rule(text: str, kind: SectionKind, relevance: float, expected: bool) -> None:
     terms = question_terms(EXTENT_QUESTION)
     settings = ExtractSettings()
-    assert is_result_claim(_passage(text, kind), relevance, 0.95, terms, settings) is expected
+    assert is_result_claim(make_passage(text, kind), relevance, 0.95, terms, settings) is expected
     # Not claim-worthy enough for a further claim: never admitted.
-    assert not is_result_claim(_passage(text, kind), relevance, 0.6, terms, settings)
+    assert not is_result_claim(make_passage(text, kind), relevance, 0.6, terms, settings)
 
 
 def test_allowance_adds_a_quantified_result_of_an_on_topic_paper(
     on_topic: Document, embedder: Embedder
 ) -> None:
     settings = ExtractSettings()
-    claims = extract_claims(EXTENT_QUESTION, [on_topic], embedder, settings, _always_prose)
+    claims = extract_claims(EXTENT_QUESTION, [on_topic], embedder, settings, always_prose)
     assert RESULT in [c.text for c in claims]
     off = settings.model_copy(update={"result_claims_per_source": 0})
     assert RESULT not in [
-        c.text for c in extract_claims(EXTENT_QUESTION, [on_topic], embedder, off, _always_prose)
+        c.text for c in extract_claims(EXTENT_QUESTION, [on_topic], embedder, off, always_prose)
     ]
     yes_no = "Can knowledge distillation transfer the generalization of a large teacher network to a smaller student network?"
     assert RESULT not in [
-        c.text for c in extract_claims(yes_no, [on_topic], embedder, settings, _always_prose)
+        c.text for c in extract_claims(yes_no, [on_topic], embedder, settings, always_prose)
     ]
 
 
@@ -160,10 +144,10 @@ def test_allowance_skips_a_source_that_does_not_reach_the_question(
     # A loose first-claim margin lets the neighbour be used; its reach is still far below the
     # on-topic paper's, so its measured result is not added.
     settings = ExtractSettings(claim_relevance_margin=0.45)
-    both = extract_claims(EXTENT_QUESTION, [on_topic, neighbour], embedder, settings, _always_prose)
+    both = extract_claims(EXTENT_QUESTION, [on_topic, neighbour], embedder, settings, always_prose)
     assert neighbour.doc_id in {c.doc_id for c in both}
     assert WIN_RATE not in [c.text for c in both]
     assert RESULT in [c.text for c in both]
     # Reach is relative to the report: alone, the neighbour is the paper closest to the question.
-    alone = extract_claims(EXTENT_QUESTION, [neighbour], embedder, settings, _always_prose)
+    alone = extract_claims(EXTENT_QUESTION, [neighbour], embedder, settings, always_prose)
     assert WIN_RATE in [c.text for c in alone]
