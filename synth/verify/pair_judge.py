@@ -10,9 +10,13 @@ turns those readings into a calibrated P(supported); then the rules:
 - a near-restatement (the model does not read it as unrelated, or cosine >= 0.8) giving another
   value for the same quantity makes the claim ``contradicted``, with both spans in the note;
 - a near-paraphrase with the sense reversed (the feature rule) makes it ``contradicted``;
-- none of these contradicts a claim that is a sentence of an indexed paper through another
-  passage of that same paper (:func:`own_paper_states_it`): a paper's other values are its
-  other conditions; another source, or a typed claim, can still be contradicted;
+- none of these contradicts a claim through another passage of its own paper (candidates
+  with ``same_document``: only a claim extracted from an indexed paper has one; a typed claim
+  has no paper of its own). A paper's sentence is what that paper reports; another value or
+  the reverse sense elsewhere in it almost always belongs to another condition (another
+  dataset, baseline or ablation: on the PaSa paper, 6 of 12 extracted results had been
+  "contradicted" by its results for other settings), and where it does not, the paper is
+  inconsistent, which says nothing about which of its two sentences to doubt;
 - with ``verify.name_rule`` on, a claim is never ``supported`` unless a passage the model reads
   as support (or its document's title) names what the claim names (genes, drugs, acronyms,
   models: :mod:`synth.verify.names`);
@@ -196,10 +200,8 @@ class PairJudge:
                 # a reversed direction word).
                 stance = "neutral"
             if stance == "contradicts" and cand.same_document:
-                # Inside one paper, a sentence with other numbers or hedges usually describes
-                # another condition (EN-FR against EN-DE); a paper contradicts its own claim only
-                # through the rules below: a close restatement with another value, or with the
-                # sense reversed.
+                # Inside one paper, a sentence with other numbers or hedges describes another
+                # condition (EN-FR against EN-DE): a paper never contradicts its own claim.
                 stance = "neutral"
             # The number rule checks the text the model read: a window must state the numbers.
             text = self._text(prep, j)
@@ -211,11 +213,8 @@ class PairJudge:
             readings.append(reading)
         return readings
 
-    def _number_rules(self, readings: list[Reading], reported: bool) -> tuple[bool, bool]:
-        """(support blocked: no supporting passage states the claim's quantities, conflict).
-
-        ``reported``: the claim is a sentence of an indexed paper, which its own paper's other
-        values cannot contradict (see :func:`own_paper_states_it`)."""
+    def _number_rules(self, readings: list[Reading]) -> tuple[bool, bool]:
+        """(support blocked: no supporting passage states the claim's quantities, conflict)."""
         if not readings or not readings[0].alignment.claim_has_quantities:
             return False, False
         conflict = False
@@ -227,11 +226,12 @@ class PairJudge:
         }
         claim_values = [it.claim for it in readings[0].alignment.items]
         for r in readings:
-            # Inside the claim's own paper other values usually belong to other conditions
-            # (another model, another dataset): only a close restatement there conflicts.
-            restates = r.cand.cosine >= RESTATEMENT_COS or (
-                not r.cand.same_document and r.probs[2] < 0.5
-            )
+            # Another source restates the claim when it is close in wording or the model does
+            # not read it as unrelated; inside the claim's own paper a close restatement with
+            # another value is another condition's, noted but never a conflict (module
+            # docstring).
+            own = r.cand.same_document
+            restates = r.cand.cosine >= RESTATEMENT_COS or (not own and r.probs[2] < 0.5)
             real = [
                 it
                 for i, it in enumerate(r.alignment.items)
@@ -240,7 +240,7 @@ class PairJudge:
                 and it.evidence is not None
                 and not any(agrees(q, it.evidence) for q in claim_values)
             ]
-            if real and restates and own_paper_states_it(reported, r.cand):
+            if real and restates and own:
                 r.stance = "neutral"
                 r.note = _other_condition_note(real[0])
             elif real and restates:
@@ -252,13 +252,13 @@ class PairJudge:
         backed = any(r.stance == "supports" for r in readings)
         return not backed, conflict
 
-    def _reversal_rule(self, claim: str, readings: list[Reading], reported: bool) -> bool:
+    def _reversal_rule(self, claim: str, readings: list[Reading]) -> bool:
         """True when a passage restates the claim reversed and none still supports it."""
         if not self.settings.reversal_rule:
             return False
         closest = 0.0  # how closely the best reversed passage restates the claim
         for r in readings:
-            if own_paper_states_it(reported, r.cand):
+            if r.cand.same_document:  # a paper does not reverse its own claim (module docstring)
                 continue
             text = self.pool.texts[r.cand.row]
             note = reversed_restatement(claim, text)
@@ -312,9 +312,8 @@ class PairJudge:
             probs, list(range(len(prep.cands))), prep.feature_p_support, float(cos.max(initial=0))
         )
         p_s, p_c = self._probabilities(feats)
-        reported = prep.claim.passage_idx >= 0
-        blocked, num_conflict = self._number_rules(readings, reported)
-        reversed_sense = self._reversal_rule(prep.claim.text, readings, reported)
+        blocked, num_conflict = self._number_rules(readings)
+        reversed_sense = self._reversal_rule(prep.claim.text, readings)
         name_blocked = self._name_rule(prep.claim.text, readings)
         sense_blocked = reversal is not None
         if reversal is not None:
@@ -323,7 +322,7 @@ class PairJudge:
                     r.stance = "neutral"
                     r.note = f"reads as support for the reversed claim too: {reversal[1]!r}"
         polarity = has_polarity_conflict(cos, prep.pairs[: len(cos)]) and not (
-            own_paper_states_it(reported, prep.cands[int(np.argmax(cos))])
+            prep.cands[int(np.argmax(cos))].same_document
         )
         if polarity:
             best = readings[int(np.argmax(cos))]
@@ -401,18 +400,6 @@ def model_candidates(
         extra = [i for i in range(k, len(cands)) if not cands[i].same_document]
         chosen += extra[: settings.foreign_candidates]
     return [cands[i] for i in chosen], [pairs[i] for i in chosen]
-
-
-def own_paper_states_it(reported: bool, cand: Candidate) -> bool:
-    """Whether a passage is from the paper that itself states the claim (a reported claim).
-
-    A paper's sentence is what that paper reports; another value or the reverse sense
-    elsewhere in the same paper almost always belongs to another condition (another dataset,
-    baseline or ablation: on the PaSa paper, 6 of 12 extracted results were "contradicted" by
-    its results for other settings), and where it does not, the paper is inconsistent, which
-    says nothing about which of its two sentences a reader should doubt. Only another source
-    or a typed claim (no passage of its own) can be contradicted by these rules."""
-    return reported and cand.same_document
 
 
 def _other_condition_note(item: QuantityAlignment) -> str:
