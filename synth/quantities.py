@@ -5,7 +5,8 @@
 "5 mg/kg"), counts of a noun ("1,200 mice", "three layers"), ranges ("5-10%", "between 3 and
 5"), ± values, rates in words ("one in five" is 20%) and multipliers ("1.5M", "2.3 billion").
 It skips numbers inside names ("CD4", "IL-6", "4-PBA", "H1N1"), years (1990-2030 as four
-digits), labels ("type 2", "phase 3") and references ("Table 3", "[12]", "Fig. 2", "Eq. (3)").
+digits), labels ("type 2", "phase 3", "Finding 7", "Experiment 2") and references ("Table 3",
+"[12]", "Fig. 2", "Eq. (3)").
 
 Each one becomes a :class:`Quantity` as written: its precision after multipliers, its hedge
 from the words just before it (``HEDGE_PHRASES``; "over 3 years" is a duration, not a bound),
@@ -103,7 +104,9 @@ HEDGES: dict[str, Hedge] = {
     for phrase in phrases.split(",")
 }
 REFERENCE_WORDS = """tables? tab figures? figs? sections? secs? § eqs? equations? appendix
-    appendices chapters? ch refs? references? pages? pp? type phase stage grade class"""
+    appendices chapters? ch refs? references? pages? pp? type phase stage grade class
+    findings? steps? experiments? exps? lemmas? theorems? propositions? hypothesis observations?
+    takeaways? rq"""
 STATISTICS = {"odds ratio": "or", "hazard ratio": "hr", "relative risk": "rr", "risk ratio": "rr"}
 STAT_ABBREVIATIONS = ("OR", "HR", "RR", "IRR", "AUC", "AUROC", "SMD", "ICC")
 # Verbs that make "from 12 to 20" a change between two values rather than a range.

@@ -110,6 +110,7 @@ def test_units_values_and_precision(
         "see Fig. 2 and Figs. 2-4 and Figure 3a",
         "Section 4.1 and Eq. (3) and Appendix 2 and p. 12",
         "type 2 diabetes in a phase 3 trial of stage 4 tumours",
+        "Finding 7: smaller models match larger ones, as Experiment 2 and Step 3 show",
         "the 95% CI and the 90% confidence interval",
     ],
 )
