@@ -216,6 +216,9 @@ def test_to_clause_strips_framing_citations_and_the_stop() -> None:
         "It matches the gain the authors observed in their experiments"
     )
     assert to_clause("Our model wins.") == "the authors' model wins"
+    assert to_clause("Finding 7: Smaller models with skills can exceed larger ones.") == (
+        "Smaller models with skills can exceed larger ones"
+    )
 
 
 def test_extent_lead_prefers_a_compared_result_to_a_factor() -> None:

@@ -3,12 +3,13 @@
 Each sentence is a fixed frame ("The sources quantify the extent: ...") around clauses taken
 verbatim from findings' statements. A clause is one sentence of a statement with its framing
 ("We show that", "Moreover,"), its author-year or bracket citations, its pointers into the paper
-("(see Table 3 row (E))"), a figure's colour key ("(beige)") and its final stop removed; nothing
-else is changed, so every number in the answer is written as a claim wrote it. A clause embedded
-after "that" or a colon loses its initial capital unless its first word is a name: an acronym or
-a word with inner capitals or digits ("BERT", "FitNets", "GPT-4"), a word the claims also
-capitalise mid-sentence ("Hinton"), or the start of a capitalised phrase ("Knowledge
-Distillation (KD) has ..."). A clause that ends in a stop loses it before the frame's own.
+("(see Table 3 row (E))"), a figure's colour key ("(beige)"), a numbering label ("Finding 7:")
+and its final stop removed; nothing else is changed, so every number in the answer is written as
+a claim wrote it. A clause embedded after "that" or a colon loses its initial capital unless its
+first word is a name: an acronym or a word with inner capitals or digits ("BERT", "FitNets",
+"GPT-4"), a word the claims also capitalise mid-sentence ("Hinton"), or the start of a
+capitalised phrase ("Knowledge Distillation (KD) has ..."). A clause that ends in a stop loses
+it before the frame's own.
 
 Sentences, in order (at most ``max_answer_sentences``, the coverage sentence not counted):
 
@@ -139,6 +140,11 @@ _LEGEND = re.compile(
     r"cyan|magenta|teal|dashed|dotted|solid)(?: (?:lines?|bars?|curves?|dots?|markers?))?\)",
     re.IGNORECASE,
 )
+# "Finding 7: Smaller model + Skills can exceed ...": a paper's own numbering of its findings.
+_LABEL = re.compile(
+    r"^(?:finding|result|observation|takeaway|insight|lesson)\s+\d+[a-z]?\s*[:.)]\s+",
+    re.IGNORECASE,
+)
 # "It also exceeds ...", "These results show ...": a clause that points back to a sentence the
 # answer does not show cannot open it.
 _LEANS_BACK = re.compile(r"^(?:it|this|these|that|those|they|such)\b", re.IGNORECASE)
@@ -177,7 +183,7 @@ def to_clause(sentence: str) -> str:
     """A sentence as a clause: framing, citations and the final stop removed, words kept."""
     clause = _LEGEND.sub("", _POINTER.sub("", _CITATION.sub("", sentence.strip())))
     while True:
-        shorter = _FRAMING.sub("", _CONNECTIVE.sub("", clause, count=1), count=1)
+        shorter = _FRAMING.sub("", _CONNECTIVE.sub("", _LABEL.sub("", clause), count=1), count=1)
         if shorter == clause:
             break
         clause = shorter
