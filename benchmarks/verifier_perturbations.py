@@ -54,6 +54,13 @@ def main() -> None:
         "a time and together, to show what each adds",
     )
     parser.add_argument(
+        "--names",
+        nargs="+",
+        choices=("off", "elsewhere", "strict"),
+        default=(),
+        help="also run the pair model with verify.name_rule set to each of these modes",
+    )
+    parser.add_argument(
         "--windows",
         nargs="+",
         choices=("next", "previous", "both"),
@@ -93,14 +100,16 @@ def main() -> None:
         "pair": {"method": "pair"},
     }
     if args.rules:
-        off = {"method": "pair", "name_rule": False, "sense_contrast": False}
+        off = {"method": "pair", "name_rule": "off", "sense_contrast": False}
         variants |= {
             "pair, no rules": off,
-            "pair + names": {**off, "name_rule": True},
+            "pair + names": {**off, "name_rule": "strict"},
             "pair + contrast": {**off, "sense_contrast": True},
         }
     if args.only:
         variants = {args.only: variants[args.only]}
+    for mode in args.names:
+        variants[f"pair, names {mode}"] = {"method": "pair", "name_rule": mode}
     if args.no_plain and (args.windows or args.thresholds):
         variants.pop("pair", None)
     for t in args.thresholds:

@@ -199,7 +199,7 @@ def test_a_claim_naming_what_no_supporting_passage_names_is_not_supported(
             claim("named", "Drug X lowered systolic blood pressure in adults."),
             claim("swapped", "Drug X lowered systolic blood pressure in adults with CKD4."),
         ],
-        name_rule=True,
+        name_rule="strict",
     )
     assert out["named"].label == "supported"  # type: ignore[attr-defined]
     swapped = out["swapped"]
@@ -276,3 +276,66 @@ def test_a_passage_presenting_the_paper_is_never_support(embedder: object, tmp_p
     assert v.label != "supported"
     shown = next(e for e in v.evidence if "In this review" in e.text)
     assert shown.stance == "neutral" and "states no finding" in (shown.note or "")
+
+
+def _pool_judge(
+    embedder: object, tmp_path: Path, rows: list[tuple[str, str]], **overrides: object
+) -> PairJudge:
+    settings = VerifySettings(**{"sense_contrast": False, **overrides})  # type: ignore[arg-type]
+    pool = EvidencePool([make_doc("paper", rows)], embedder, settings, tmp_path)  # type: ignore[arg-type]
+    return PairJudge(
+        pool, FeatureJudge(pool, load_model(), settings), ScriptedModel(), None, settings
+    )  # type: ignore[arg-type]
+
+
+def _judged(pj: PairJudge, embedder: object, texts: dict[str, str]) -> dict[str, object]:
+    claims = [claim(key, text) for key, text in texts.items()]
+    vecs = embedder.encode(list(texts.values()))  # type: ignore[attr-defined]
+    return {v.claim_id: v for v in pj.verdicts(claims, vecs)}
+
+
+@pytest.mark.model
+def test_names_elsewhere_blocks_only_a_name_its_paper_gives_to_something_else(
+    embedder: object, tmp_path: Path
+) -> None:
+    rows = [
+        ("title", "Two antihypertensive compounds"),
+        ("results", "AZD1234 lowered systolic blood pressure by 12 mmHg in adults."),
+        ("results", "LX44 was given to a second group at night."),
+    ]
+    texts = {
+        "right": "AZD1234 lowered systolic blood pressure in adults.",
+        # The paper names LX44, and not in the passage that reads as support: misattributed.
+        "misattributed": "LX44 lowered systolic blood pressure in adults.",
+        # A name the paper never gives may be the writer's own word: not judged by this mode.
+        "unknown": "QP77 lowered systolic blood pressure in adults.",
+    }
+    out = _judged(_pool_judge(embedder, tmp_path, rows, name_rule="elsewhere"), embedder, texts)
+    assert out["right"].label == "supported"  # type: ignore[attr-defined]
+    assert out["unknown"].label == "supported"  # type: ignore[attr-defined]
+    wrong = out["misattributed"]
+    assert wrong.label != "supported"  # type: ignore[attr-defined]
+    assert any("does not name lx44" in (e.note or "") for e in wrong.evidence)  # type: ignore[attr-defined]
+    strict = _judged(_pool_judge(embedder, tmp_path, rows, name_rule="strict"), embedder, texts)
+    assert strict["unknown"].label != "supported"  # type: ignore[attr-defined]
+    assert strict["right"].label == "supported"  # type: ignore[attr-defined]
+
+
+@pytest.mark.model
+def test_a_passage_naming_another_category_does_not_support(
+    embedder: object, tmp_path: Path
+) -> None:
+    rows = [
+        ("title", "Drug X in diabetes"),
+        ("results", "In adults with type 2 diabetes, drug X lowered systolic blood pressure."),
+    ]
+    texts = {
+        "same": "Drug X lowered systolic blood pressure in type II diabetes.",
+        "other": "Drug X lowered systolic blood pressure in type 1 diabetes.",
+    }
+    out = _judged(_pool_judge(embedder, tmp_path, rows), embedder, texts)
+    assert out["same"].label == "supported"  # type: ignore[attr-defined]
+    other = out["other"]
+    assert other.label != "supported"  # type: ignore[attr-defined]
+    assert any("'type 1'" in (e.note or "") for e in other.evidence)  # type: ignore[attr-defined]
+    assert other.features["label_blocked"] == 1.0  # type: ignore[attr-defined]

@@ -139,6 +139,7 @@ class EvidencePool:
         self._titles = {doc.doc_id: doc.work.title for doc in documents}
         self._rows = {(r.doc_id, r.passage.idx): i for i, r in enumerate(self.refs)}
         self._norm = [normalize_text(t) for t in self.texts]
+        self._documents: dict[str, str] = {}  # doc_id -> document_text, filled when asked
         self.dense: DenseIndex = load_or_build_index(
             self.texts, embedder, settings, cache_dir / "index"
         )
@@ -152,6 +153,14 @@ class EvidencePool:
     def title(self, row: int) -> str:
         """The title of the document a passage belongs to."""
         return self._titles.get(self.refs[row].doc_id, "")
+
+    def document_text(self, row: int) -> str:
+        """The title and every evidence passage of the document a passage belongs to."""
+        doc_id = self.refs[row].doc_id
+        if doc_id not in self._documents:
+            texts = [t for r, t in zip(self.refs, self.texts, strict=True) if r.doc_id == doc_id]
+            self._documents[doc_id] = " ".join([self.title(row), *texts])
+        return self._documents[doc_id]
 
     def context(self, row: int, width: int = 1) -> str:
         """A passage with up to ``width`` passages of its document on each side."""

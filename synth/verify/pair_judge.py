@@ -17,9 +17,12 @@ turns those readings into a calibrated P(supported); then the rules:
   dataset, baseline or ablation: on the PaSa paper, 6 of 12 extracted results had been
   "contradicted" by its results for other settings), and where it does not, the paper is
   inconsistent, which says nothing about which of its two sentences to doubt;
-- with ``verify.name_rule`` on, a claim is never ``supported`` unless a passage the model reads
-  as support (or its document's title) names what the claim names (genes, drugs, acronyms,
-  models: :mod:`synth.verify.names`);
+- with ``verify.name_rule`` strict, a claim is never ``supported`` unless a passage the model
+  reads as support (or its document's title) names what the claim names (genes, drugs,
+  acronyms, models: :mod:`synth.verify.names`); with ``elsewhere``, only names that the
+  passage's own paper gives somewhere else count;
+- a passage naming the claim's category ("grade 1", "type 2") only with other numbers is never
+  support (:mod:`synth.verify.labels`);
 - a passage that only presents its paper's contents ("In this paper, we present a review of
   ...", :mod:`synth.verify.presentation`) is never shown as support;
 - a claim stays ``supported`` only if its strongest supporting passage reads as support for the
@@ -41,6 +44,7 @@ from synth.settings import VerifySettings
 from synth.verify.contrast import reversals
 from synth.verify.evidence import Candidate, EvidencePool
 from synth.verify.feature_judge import FeatureJudge
+from synth.verify.labels import other_category
 from synth.verify.names import missing_names
 from synth.verify.numbers import Alignment, QuantityAlignment, agrees, align
 from synth.verify.pair_model import PairModel
@@ -281,7 +285,8 @@ class PairJudge:
 
     def _name_rule(self, claim: str, readings: list[Reading]) -> bool:
         """True when support is blocked: no supporting passage names what the claim names."""
-        if not self.settings.name_rule:
+        mode = self.settings.name_rule
+        if mode == "off":
             return False
         backed = False
         for r in readings:
@@ -290,12 +295,36 @@ class PairJudge:
             # The sentences around a passage name what it calls "it" or "the model".
             text = self.pool.context(r.cand.row, self.settings.name_context)
             missing = missing_names(claim, text, self.pool.title(r.cand.row))
+            if missing and mode == "elsewhere":
+                # A name its paper never gives is often the claim writer's own word for what
+                # the passage says ("Th2 cells"); one the paper gives elsewhere is another
+                # thing the paper tells apart from what this passage is about.
+                document = self.pool.document_text(r.cand.row)
+                missing = [m for m in missing if not missing_names(m, document)]
             if missing:
                 r.stance = "neutral"
                 r.note = "does not name " + ", ".join(missing)
             else:
                 backed = True
         return not backed
+
+    def _label_rule(self, claim: str, readings: list[Reading]) -> bool:
+        """True when support is blocked: every supporting passage names the claim's category
+        ("grade 1", "type 2") only with other numbers (:mod:`synth.verify.labels`)."""
+        changed, backed = False, False
+        for r in readings:
+            if r.stance != "supports":
+                continue
+            label = other_category(claim, r.text or self.pool.texts[r.cand.row])
+            if label is None:
+                backed = True
+                continue
+            r.stance, r.note = (
+                "neutral",
+                f"names {label.split()[0]} with another number than {label!r}",
+            )
+            changed = True
+        return changed and not backed
 
     def _probabilities(self, feats: dict[str, float]) -> tuple[float, float]:
         if self.stack is None:  # only while fitting the stack itself
@@ -315,6 +344,7 @@ class PairJudge:
         blocked, num_conflict = self._number_rules(readings)
         reversed_sense = self._reversal_rule(prep.claim.text, readings)
         name_blocked = self._name_rule(prep.claim.text, readings)
+        label_blocked = self._label_rule(prep.claim.text, readings)
         sense_blocked = reversal is not None
         if reversal is not None:
             for r in readings:
@@ -331,7 +361,7 @@ class PairJudge:
             p_s,
             p_c,
             readings,
-            blocked or name_blocked or sense_blocked,
+            blocked or name_blocked or label_blocked or sense_blocked,
             num_conflict or polarity or reversed_sense,
         )
         if self.stack is not None:
@@ -344,6 +374,7 @@ class PairJudge:
             p_contradicted=p_c,
             number_blocked=float(blocked),
             name_blocked=float(name_blocked),
+            label_blocked=float(label_blocked),
             sense_blocked=float(sense_blocked),
             number_conflict=float(num_conflict),
             reversal_rule=float(reversed_sense),
