@@ -26,7 +26,7 @@ from typing import Literal
 
 from synth.lexical import PLURAL_FOLD, stem
 
-__all__ = ["Hedge", "Kind", "Quantity", "parse_quantities"]
+__all__ = ["Hedge", "Kind", "Quantity", "drop_numbering_label", "parse_quantities"]
 
 Kind = Literal["percent", "ratio", "pvalue", "statistic", "measure", "count", "plain"]
 Hedge = Literal["exact", "approx", "nearly", "above", "atleast", "below", "atmost"]
@@ -107,6 +107,12 @@ REFERENCE_WORDS = """tables? tab figures? figs? sections? secs? § eqs? equation
     appendices chapters? ch refs? references? pages? pp? type phase stage grade class
     findings? steps? experiments? exps? lemmas? theorems? propositions? hypothesis observations?
     takeaways? rq"""
+# "Finding 7: ...", "Observation 2. ...": a paper's numbering of its own findings opens the
+# sentence; it is a place in the paper, not part of what the sentence states.
+NUMBERING_LABEL = re.compile(
+    r"^(?:finding|result|observation|takeaway|insight|lesson)\s+\d+[a-z]?\s*[:.)]\s+",
+    re.IGNORECASE,
+)
 STATISTICS = {"odds ratio": "or", "hazard ratio": "hr", "relative risk": "rr", "risk ratio": "rr"}
 STAT_ABBREVIATIONS = ("OR", "HR", "RR", "IRR", "AUC", "AUROC", "SMD", "ICC")
 # Verbs that make "from 12 to 20" a change between two values rather than a range.
@@ -389,3 +395,8 @@ def parse_quantities(text: str) -> list[Quantity]:
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(lo <= pos < hi for lo, hi in spans)
+
+
+def drop_numbering_label(text: str) -> str:
+    """The sentence without a leading numbering label ("Finding 7: X" -> "X")."""
+    return NUMBERING_LABEL.sub("", text, count=1)

@@ -53,6 +53,11 @@ REVERSED = [
         "The new schedule gives no benefit on average.",
     ),
     ("Drug X doesn't reduce pain in adults.", "Drug X reduces pain in adults."),
+    # one side says "with" where the other says "without"
+    (
+        "Students trained with dropout reach a lower error than their teachers.",
+        "Students trained without dropout reach a lower error than their teachers.",
+    ),
 ]
 
 KEPT = [
@@ -100,6 +105,11 @@ KEPT = [
     (
         "Higher doses cause fewer side effects.",
         "Lower doses cause more side effects.",
+    ),
+    # the passage's 'without' is the claim's own second 'without', not the opposite of 'with'
+    (
+        "A smaller model with Skills can exceed a larger model without Skills.",
+        "Finding 7: Smaller model + Skills can exceed larger model without Skills.",
     ),
 ]
 

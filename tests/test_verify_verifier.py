@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from synth.errors import ConfigError
+from synth.quantities import drop_numbering_label
 from synth.records import Claim, Document, Passage, Retrieval, Work
 from synth.review import is_independent
 from synth.settings import VerifySettings
@@ -229,3 +230,15 @@ def test_describe_confidence_states_meaning_and_calibration() -> None:
     assert "SciFact" in text
     assert "calibration error" in text
     assert "nan" not in text
+
+
+@pytest.mark.model
+def test_a_numbering_label_is_not_read_as_part_of_the_claim(
+    docs: list[Document], embedder: object, tmp_path: Path
+) -> None:
+    plain = "Drug X lowered systolic blood pressure by 12 mmHg in adults."
+    claims = [claim("labelled", f"Finding 7: {plain}"), claim("bare", plain)]
+    labelled, bare = run(claims, docs, embedder, tmp_path)
+    assert drop_numbering_label(f"Observation 2. {plain}") == plain
+    assert (labelled.label, labelled.confidence) == (bare.label, bare.confidence)
+    assert [e.text for e in labelled.evidence] == [e.text for e in bare.evidence]

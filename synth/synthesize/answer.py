@@ -55,7 +55,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from synth.quantities import parse_quantities
+from synth.quantities import drop_numbering_label, parse_quantities
 from synth.records import Answer, AnswerSentence, Claim, Document, Finding, Verdict
 from synth.settings import SynthesizeSettings
 from synth.synthesize.coverage import speaks_to_question, uncovered_aspects
@@ -140,11 +140,6 @@ _LEGEND = re.compile(
     r"cyan|magenta|teal|dashed|dotted|solid)(?: (?:lines?|bars?|curves?|dots?|markers?))?\)",
     re.IGNORECASE,
 )
-# "Finding 7: Smaller model + Skills can exceed ...": a paper's own numbering of its findings.
-_LABEL = re.compile(
-    r"^(?:finding|result|observation|takeaway|insight|lesson)\s+\d+[a-z]?\s*[:.)]\s+",
-    re.IGNORECASE,
-)
 # "It also exceeds ...", "These results show ...": a clause that points back to a sentence the
 # answer does not show cannot open it.
 _LEANS_BACK = re.compile(r"^(?:it|this|these|that|those|they|such)\b", re.IGNORECASE)
@@ -183,7 +178,9 @@ def to_clause(sentence: str) -> str:
     """A sentence as a clause: framing, citations and the final stop removed, words kept."""
     clause = _LEGEND.sub("", _POINTER.sub("", _CITATION.sub("", sentence.strip())))
     while True:
-        shorter = _FRAMING.sub("", _CONNECTIVE.sub("", _LABEL.sub("", clause), count=1), count=1)
+        shorter = _FRAMING.sub(
+            "", _CONNECTIVE.sub("", drop_numbering_label(clause), count=1), count=1
+        )
         if shorter == clause:
             break
         clause = shorter

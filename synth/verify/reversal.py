@@ -336,6 +336,7 @@ def opposite_in_place(claim: str, passage: str) -> str | None:
     content_c, content_p = _content(claim), _content(passage)
 
     flips: list[str] = []
+    own = [(tc.key, _context(tokens_c, content_c, k)) for k, tc in enumerate(tokens_c)]
     for i, tc in enumerate(tokens_c):
         opp = opposites(tc.key)
         if not opp:
@@ -347,11 +348,17 @@ def opposite_in_place(claim: str, passage: str) -> str | None:
         )
         if same_here:
             continue
+        # A passage word the claim itself says in that place is the claim's own ("a smaller
+        # model with Skills exceeds a larger model without Skills" against "smaller model +
+        # Skills exceeds larger model without Skills": the passage's 'without' is the claim's
+        # second 'without', not the opposite of its 'with').
         hit = next(
             (
                 tp
                 for j, tp in enumerate(tokens_p)
-                if tp.key in opp and _context(tokens_p, content_p, j) & around
+                if tp.key in opp
+                and (here := _context(tokens_p, content_p, j)) & around
+                and not any(key == tp.key and ctx & here for key, ctx in own)
             ),
             None,
         )

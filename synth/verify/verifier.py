@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from synth.embed import Embedder
+from synth.quantities import drop_numbering_label
 from synth.records import Claim, Document, Verdict
 from synth.settings import VerifySettings
 from synth.verify.evidence import EvidencePool
@@ -42,6 +43,14 @@ def verify_claims(
         return []
     pool = EvidencePool(documents, embedder, settings, cache_dir)
     log.info("verifying %d claims against %d passages", len(claims), len(pool))
+    # "Finding 7: X" is checked as X: the label is a place in the paper, and read as content it
+    # matched "Finding 5: ..." passages (verdicts carry the claim id, not its text).
+    claims = [
+        c
+        if (text := drop_numbering_label(c.text)) == c.text
+        else c.model_copy(update={"text": text})
+        for c in claims
+    ]
     vectors = embedder.encode([c.text for c in claims])
     features = FeatureJudge(pool, load_model(), settings)
     if settings.method == "features":
