@@ -15,6 +15,10 @@ furthest stage any gold-cited abstract reaches is counted:
 * no claim: passes relevance but gives no claim, so it is not used;
 * used.
 
+--lost prints each question whose gold abstract is not used: its stage, the gold abstract's
+title and first sentence, its place in a 100-document shortlist, and the relevance stage's
+reason (score against the floor or the best source, or the missing claim).
+
 The table also gives the documents read per question and the median seconds (wall and CPU)
 of one question's stages up to the used sources (warm caches: run it twice to compare).
 
@@ -177,6 +181,29 @@ def sweep(
     return rows
 
 
+def gold_heads(library: Any, keys: dict[str, str], gold_ids: set[str]) -> list[str]:
+    """Title and first abstract sentence of each gold-cited abstract the library holds."""
+    heads = []
+    for sid in sorted(gold_ids):
+        for record, _ in library.records.get(keys.get(sid, ""), [])[:1]:
+            first = (record.abstract or "").split(". ")[0][:160]
+            heads.append(f"{record.title[:100]} | {first}")
+    return heads
+
+
+def print_lost(details: list[dict[str, Any]]) -> None:
+    """One block per question whose gold abstract is not used."""
+    for d in details:
+        if d["stage"] == "used":
+            continue
+        print(f"[{d['stage']}] {d['id']}{' (NEI)' if d['nei'] else ''}: {d['claim']}")
+        print(f"  wide rank {d['wide_rank']}, cosine {d['cosine_gap']} below the best")
+        for head in d["gold"]:
+            print(f"  gold: {head}")
+        for reason in d["gold_reasons"]:
+            print(f"  reason: {reason or 'passes relevance, but no sentence is a claim'}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print the per-stage table (and the first-stage sweep with --sweep)."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -205,6 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         help="A setting for this run, e.g. library.candidates=16 (repeatable).",
     )
     p.add_argument("--details", type=Path, default=None, help="Per-question JSONL to write.")
+    p.add_argument("--lost", action="store_true", help="Print the questions whose gold is lost.")
     p.add_argument("--json", action="store_true", help="Print the result as JSON.")
     cli = p.parse_args(argv)
     if not os.environ.get("SYNTH_HOME"):
@@ -272,6 +300,7 @@ def main(argv: list[str] | None = None) -> int:
                     "gold_reasons": [
                         stages["reasons"][u] for u in gold_urls if u in stages["reasons"]
                     ],
+                    "gold": gold_heads(library, keys, gold_ids),
                 }
             )
         result["stages"] = {s: counts[s] for s in STAGES}
@@ -285,6 +314,8 @@ def main(argv: list[str] | None = None) -> int:
         result["cpu_seconds"] = statistics.median(d["cpu_seconds"] for d in details)
         if cli.details:
             cli.details.write_text("".join(json.dumps(d) + "\n" for d in details))
+        if cli.lost and not cli.json:
+            print_lost(details)
     embedder.close()
     if cli.json:
         print(json.dumps(result))
