@@ -228,6 +228,12 @@ class VerifySettings(_Section):
         "windows) and keep the stronger support reading; the number rule and the shown "
         "evidence then use the window's text.",
     )
+    long_passage_windows: bool = Field(
+        True,
+        description="Also read a passage too long to fit beside the claim in the pair model's "
+        "max_length as overlapping windows, keeping the strongest support reading (truncation "
+        "would cut its end, where a long sentence often states its finding).",
+    )
     name_rule: Literal["off", "elsewhere", "strict"] = Field(
         "off",
         description="Names a supporting passage must give: off; elsewhere (withhold support "

@@ -32,6 +32,9 @@ SPLIT = [
 class HalvesModel:
     """Support only when the passage has both the effect and the population, else neither."""
 
+    def pieces(self, claim: str, passage: str) -> list[str]:
+        return [passage]
+
     def probabilities(self, claims: list[str], passages: list[str]) -> np.ndarray:
         rows = []
         for p in passages:

@@ -28,6 +28,9 @@ from tests.test_verify_verifier import PLANTS, TRIAL, claim, make_doc
 class ScriptedModel:
     """Reads a passage as support when it shares 'blood pressure' with the claim, else neither."""
 
+    def pieces(self, claim: str, passage: str) -> list[str]:
+        return [passage]
+
     def probabilities(self, claims: list[str], passages: list[str]) -> np.ndarray:
         rows = []
         for c, p in zip(claims, passages, strict=True):
@@ -339,3 +342,52 @@ def test_a_passage_naming_another_category_does_not_support(
     assert other.label != "supported"  # type: ignore[attr-defined]
     assert any("'type 1'" in (e.note or "") for e in other.evidence)  # type: ignore[attr-defined]
     assert other.features["label_blocked"] == 1.0  # type: ignore[attr-defined]
+
+
+class TailModel(ScriptedModel):
+    """Reads support only in the second half of a long passage, as if truncation hid it."""
+
+    def pieces(self, claim: str, passage: str) -> list[str]:
+        words = passage.split()
+        return [passage, " ".join(words[len(words) // 2 :])] if len(words) > 20 else [passage]
+
+    def probabilities(self, claims: list[str], passages: list[str]) -> np.ndarray:
+        rows = super().probabilities(claims, passages)
+        for row, p in zip(rows, passages, strict=True):
+            if p.startswith("Across"):  # the whole long passage: its end is cut off
+                row[:] = [0.05, 0.05, 0.9]
+        return rows
+
+
+@pytest.mark.model
+def test_a_long_passage_is_read_in_windows_and_shown_whole(
+    embedder: object, tmp_path: Path
+) -> None:
+    long = (
+        "Across four trials, six hospitals and two years of follow-up under three dosing "
+        "schedules, our analysis yields three findings: adherence was high; adverse events "
+        "were rare; and drug X lowered systolic blood pressure in adults."
+    )
+    rows = [("title", "Drug X: pooled trials"), ("results", long)]
+    settings = VerifySettings(sense_contrast=False)
+    pool = EvidencePool([make_doc("pooled", rows)], embedder, settings, tmp_path)  # type: ignore[arg-type]
+    pj = PairJudge(pool, FeatureJudge(pool, load_model(), settings), TailModel(), None, settings)  # type: ignore[arg-type]
+    text = "Drug X lowered systolic blood pressure in adults."
+    (v,) = pj.verdicts([claim("c", text)], embedder.encode([text]))  # type: ignore[attr-defined]
+    assert v.label == "supported"
+    assert v.evidence[0].text == long and v.evidence[0].stance == "supports"
+
+
+@pytest.mark.model
+def test_pair_model_windows_of_a_long_passage_fit_beside_the_claim() -> None:
+    model = load_pair_model(VerifySettings().pair_model)
+    claim_text = "Smaller models with Skills can match larger models without them."
+    short = "Smaller models with Skills match larger models without Skills."
+    assert model.pieces(claim_text, short) == [short]
+    long = " ".join(f"finding {i} holds for condition {i} across every dataset;" for i in range(40))
+    pieces = model.pieces(claim_text, long)
+    assert pieces[0] == long and len(pieces) > 2
+    room = model.config.max_length - len(model.tokenizer.tokenize(claim_text)) - 3
+    assert all(len(model.tokenizer.tokenize(p)) <= room for p in pieces[1:])
+    assert all(p in long for p in pieces[1:])
+    assert pieces[-1].endswith("dataset;")  # the end, which truncation would cut, is read

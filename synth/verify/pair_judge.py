@@ -128,7 +128,15 @@ class PairJudge:
         asks: list[tuple[int, int, str]] = []  # (claim index, candidate index, text read)
         for i, prep in enumerate(prepared):
             for j, cand in enumerate(prep.cands):
-                asks.append((i, j, self.pool.texts[cand.row]))  # the passage alone comes first
+                # The passage alone comes first, then the windows of a passage too long to be
+                # read whole beside the claim, then the neighbours of evidence_window.
+                passage = self.pool.texts[cand.row]
+                pieces = (
+                    self.model.pieces(prep.claim.text, passage)
+                    if self.settings.long_passage_windows
+                    else [passage]
+                )
+                asks += [(i, j, text) for text in pieces]
                 asks += [(i, j, text) for text in self._windows(prep.claim, cand.row)]
         blocks = [np.zeros((len(p.cands), 3)) for p in prepared]
         if not asks:
@@ -209,7 +217,9 @@ class PairJudge:
                 stance = "neutral"
             # The number rule checks the text the model read: a window must state the numbers.
             text = self._text(prep, j)
-            window = text if text != self.pool.texts[cand.row] else None
+            # A window of neighbours is shown as read; a piece of a long passage (a substring
+            # of it) is shown as the whole passage, which is what a reader can find.
+            window = text if text not in self.pool.texts[cand.row] else None
             note = None
             if stance == "supports" and presents_only(self.pool.texts[cand.row]):
                 stance, note = "neutral", "presents the paper's contents; states no finding"

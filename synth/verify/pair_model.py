@@ -33,6 +33,8 @@ ADAPTER_FILE = "adapter.safetensors"
 CONFIG_FILE = "config.json"
 # LoRA targets: every attention projection and both feed-forward layers of each block.
 LORA_TARGETS = ("query", "key", "value", "dense")
+# Below this many tokens of room beside a claim a window reads too little to say anything.
+MIN_PIECE_TOKENS = 24
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,33 @@ class PairModel:
                 )
                 z = self.network(enc["input_ids"], enc["attention_mask"], enc["token_type_ids"])
                 out[idx] = z.float().numpy()
+        return out
+
+    def pieces(self, claim: str, passage: str) -> list[str]:
+        """The passage itself, then, when claim and passage overflow ``max_length`` tokens,
+        overlapping word windows of it that each fit beside the claim.
+
+        Truncation cuts a long passage's end, and a long sentence of a paper (a conclusion's
+        "four key findings: (1) ... (4) ...") often states the claim's finding there.
+        """
+        room = self.config.max_length - len(self.tokenizer.tokenize(claim)) - 3
+        if room < MIN_PIECE_TOKENS or len(self.tokenizer.tokenize(passage)) <= room:
+            return [passage]
+        words = passage.split()
+        counts = [len(self.tokenizer.tokenize(w)) for w in words]
+        out, start = [passage], 0
+        while start < len(words):
+            end, used = start, 0
+            while end < len(words) and used + counts[end] <= room:
+                used += counts[end]
+                end += 1
+            end = max(end, start + 1)
+            if start > 0:  # the passage alone already reads the first window
+                out.append(" ".join(words[start:end]))
+            if end >= len(words):
+                break
+            # Windows overlap by half, so a statement across a window's edge is read whole.
+            start = max(start + 1, (start + end) // 2)
         return out
 
     def probabilities(
