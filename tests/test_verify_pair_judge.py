@@ -312,10 +312,12 @@ def test_names_elsewhere_blocks_only_a_name_its_paper_gives_to_something_else(
         "misattributed": "LX44 lowered systolic blood pressure in adults.",
         # A name the paper never gives may be the writer's own word: not judged by this mode.
         "unknown": "QP77 lowered systolic blood pressure in adults.",
+        "unknown_acronym": "QPX lowered systolic blood pressure in adults.",
     }
     out = _judged(_pool_judge(embedder, tmp_path, rows, name_rule="elsewhere"), embedder, texts)
     assert out["right"].label == "supported"  # type: ignore[attr-defined]
     assert out["unknown"].label == "supported"  # type: ignore[attr-defined]
+    assert out["unknown_acronym"].label == "supported"  # type: ignore[attr-defined]
     wrong = out["misattributed"]
     assert wrong.label != "supported"  # type: ignore[attr-defined]
     assert any("does not name lx44" in (e.note or "") for e in wrong.evidence)  # type: ignore[attr-defined]

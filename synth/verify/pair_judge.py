@@ -310,7 +310,8 @@ class PairJudge:
                 # the passage says ("Th2 cells"); one the paper gives elsewhere is another
                 # thing the paper tells apart from what this passage is about.
                 document = self.pool.document_text(r.cand.row)
-                missing = [m for m in missing if not missing_names(m, document)]
+                unnamed = set(missing_names(claim, document))
+                missing = [m for m in missing if m not in unnamed]
             if missing:
                 r.stance = "neutral"
                 r.note = "does not name " + ", ".join(missing)

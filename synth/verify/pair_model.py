@@ -161,8 +161,8 @@ class PairModel:
                 out.append(" ".join(words[start:end]))
             if end >= len(words):
                 break
-            # Windows overlap by half, so a statement across a window's edge is read whole.
-            start = max(start + 1, (start + end) // 2)
+            # Windows overlap by a quarter, so a clause across a window's edge is read whole.
+            start = max(start + 1, end - (end - start) // 4)
         return out
 
     def probabilities(
