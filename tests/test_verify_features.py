@@ -22,6 +22,7 @@ from synth.verify.features import (
     negation_count,
     number_agreement,
     pair_features,
+    pointable_conflict,
     prefix_antonym,
     valence,
 )
@@ -144,3 +145,20 @@ def test_antonyms_reverse_the_sense() -> None:
     # Negation and antonym together cancel: "not worse" agrees with "better".
     g = pair_features("Carriers do not have a worse outcome.", "Carriers have a better outcome.")
     assert g["polarity_conflict"] == 0.0
+
+
+def test_a_negation_cue_raised_only_by_without_is_nothing_to_point_at() -> None:
+    claim = "Finding 7: Smaller model + Skills can exceed larger model without Skills."
+    passage = "Finding 5: 2-3 Skills are optimal; more Skills show"
+    cues = pair_features(claim, passage)
+    assert cues["neg_mismatch"] > 0  # the fitted feature still counts "without"
+    assert not pointable_conflict(claim, passage, cues)
+    plain = "Smaller models with Skills exceed larger models."
+    denied = "Smaller models with Skills do not exceed larger models."
+    assert pointable_conflict(plain, denied, pair_features(plain, denied))
+    # A real negation still counts beside a "without".
+    denied_without = "Without Skills, smaller models do not exceed larger models."
+    assert pointable_conflict(plain, denied_without, pair_features(plain, denied_without))
+    other = "Drug X lowered blood pressure by 9 mmHg."
+    typed = "Drug X lowered blood pressure by 12 mmHg without side effects."
+    assert pointable_conflict(typed, other, pair_features(typed, other))  # the number

@@ -83,6 +83,24 @@ def negation_count(text: str) -> int:
     return sum(1 for w in _words(text) if w in NEGATIONS)
 
 
+def pointable_conflict(claim: str, evidence: str, cues: dict[str, float]) -> bool:
+    """Whether a pair's conflict cues (``pair_features``) hold one a reader can point at.
+
+    "without" counts as a negation among the features the models were fitted on, but "a larger
+    model without Skills" names a condition, not a denial: a negation cue that only "without"
+    raises is no evidence of contradiction (a with/without swap is the reversal rule's).
+    """
+    if cues.get("num_conflict", 0.0) > 0 or cues.get("dir_mismatch", 0.0) > 0:
+        return True
+    if not (cues.get("neg_mismatch", 0.0) > 0 or cues.get("polarity_conflict", 0.0) > 0):
+        return False
+    words_c, words_e = _words(claim), _words(evidence)
+    if "without" not in words_c and "without" not in words_e:
+        return True
+    strict = NEGATIONS - {"without"}
+    return any(w in strict for w in words_c) != any(w in strict for w in words_e)
+
+
 def scoped_negations(text: str, other: set[str], window: int = 5) -> int:
     """Negation cues followed, within ``window`` words, by a content word of the other text.
 

@@ -44,13 +44,14 @@ from synth.settings import VerifySettings
 from synth.verify.contrast import reversals
 from synth.verify.evidence import Candidate, EvidencePool
 from synth.verify.feature_judge import FeatureJudge
+from synth.verify.features import pointable_conflict
 from synth.verify.labels import other_category
 from synth.verify.names import missing_names
 from synth.verify.numbers import Alignment, QuantityAlignment, agrees, align
 from synth.verify.pair_model import PairModel
 from synth.verify.presentation import presents_only
 from synth.verify.reversal import closeness, compares, reversed_restatement, same_order
-from synth.verify.score import CONFLICT_CUES, FittedModel, has_polarity_conflict
+from synth.verify.score import FittedModel, has_polarity_conflict
 from synth.verify.stack import aggregate_readings
 
 _READING: tuple[Stance, ...] = ("supports", "contradicts", "neutral")
@@ -206,10 +207,11 @@ class PairJudge:
         readings = []
         for j, (cand, p, cues) in enumerate(zip(prep.cands, probs, prep.pairs, strict=False)):
             stance = _READING[int(np.argmax(p))]
-            if stance == "contradicts" and not any(cues.get(k, 0.0) > 0 for k in CONFLICT_CUES):
+            passage = self.pool.texts[cand.row]
+            if stance == "contradicts" and not pointable_conflict(prep.claim.text, passage, cues):
                 # On real papers the model reads some paraphrases as contradictions; an
                 # accusation needs something a reader can point at (another number, a negation,
-                # a reversed direction word).
+                # a reversed direction word; not a "without" that names a condition).
                 stance = "neutral"
             if stance == "contradicts" and cand.same_document:
                 # Inside one paper, a sentence with other numbers or hedges describes another
