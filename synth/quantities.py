@@ -26,7 +26,14 @@ from typing import Literal
 
 from synth.lexical import PLURAL_FOLD, stem
 
-__all__ = ["Hedge", "Kind", "Quantity", "drop_numbering_label", "parse_quantities"]
+__all__ = [
+    "CATEGORY_WORDS",
+    "Hedge",
+    "Kind",
+    "Quantity",
+    "drop_numbering_label",
+    "parse_quantities",
+]
 
 Kind = Literal["percent", "ratio", "pvalue", "statistic", "measure", "count", "plain"]
 Hedge = Literal["exact", "approx", "nearly", "above", "atleast", "below", "atmost"]
@@ -103,10 +110,17 @@ HEDGES: dict[str, Hedge] = {
     for hedge, phrases in HEDGE_PHRASES.items()
     for phrase in phrases.split(",")
 }
-REFERENCE_WORDS = """tables? tab figures? figs? sections? secs? § eqs? equations? appendix
-    appendices chapters? ch refs? references? pages? pp? type phase stage grade class
-    findings? steps? experiments? exps? lemmas? theorems? propositions? hypothesis observations?
-    takeaways? rq"""
+# Words whose number picks one category of a fixed scheme ("grade 2", "type 1"): not amounts,
+# so never quantities; synth.verify.labels compares them as categories.
+CATEGORY_WORDS = ("type", "phase", "stage", "grade", "class", "tier")
+REFERENCE_WORDS = " ".join(
+    [
+        """tables? tab figures? figs? sections? secs? § eqs? equations? appendix appendices
+        chapters? ch refs? references? pages? pp? findings? steps? experiments? exps? lemmas?
+        theorems? propositions? hypothesis observations? takeaways? rq""",
+        *CATEGORY_WORDS,
+    ]
+)
 # "Finding 7: ...", "Observation 2. ...": a paper's numbering of its own findings opens the
 # sentence; it is a place in the paper, not part of what the sentence states.
 NUMBERING_LABEL = re.compile(

@@ -1,20 +1,20 @@
 """Category labels: "grade 2", "type 1", "phase III", "stage 4", "class I".
 
-A numbered category is not a quantity (:data:`synth.quantities.REFERENCE_WORDS` keeps "grade 2"
-out of the number rule, so "grade 2" never conflicts with "grade 3" as 2 against 3 would), yet
-it names *which* thing a finding is about: type 1 diabetes is not type 2 diabetes, and a result
-for grade 2 lesions says nothing of grade 1. So a passage that names the claim's category word
-with other numbers only ("grade 2 or 3" for a claim about grade 1) does not support the claim.
-Like the number rule, this only ever withholds support.
+A numbered category is not a quantity: :data:`synth.quantities.CATEGORY_WORDS` are among the
+reference words that keep "grade 2" out of the number rule, so it never conflicts with "grade 3"
+as 2 against 3 would. Yet a category label names *which* thing a finding is about: type 1
+diabetes is not type 2 diabetes, and a result for grade 2 lesions says nothing of grade 1. So a
+passage that names the claim's category word with other numbers only ("grade 2 or 3" for a claim
+about grade 1) does not support the claim. Like the number rule, this only ever withholds
+support.
 """
 
 from __future__ import annotations
 
 import re
 
-# Words whose number picks one category of a fixed scheme; "step 3" or "table 2" refer to
-# places in a paper, not to what a finding is about.
-CATEGORY_WORDS = ("type", "phase", "stage", "grade", "class", "tier")
+from synth.quantities import CATEGORY_WORDS
+
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8}
 _NUMBER = r"(?:\d+|[IVX]{1,4}|[ivx]{1,4})[a-c]?"
 _LABEL = re.compile(
