@@ -234,3 +234,13 @@ def test_a_supported_or_on_question_claim_keeps_its_source() -> None:
     unverified = [verdict("C1"), verdict("C2", "unverified")]
     findings = group_findings(QUESTION, on, unverified, WordEmbedder(), SETTINGS)
     assert off_question_sources(QUESTION, on, unverified, findings) == set()
+
+
+def test_the_source_that_bears_most_on_the_question_is_never_dropped_as_off_it() -> None:
+    # An abstract may restate the question's claim in other words, so no aspect word matches.
+    off = "FP8 and BF16 inference give almost overlapping loss curves in our framework."
+    claims = [claim("C1", SAME, "docA"), claim("C2", off, "docB")]
+    verdicts = [verdict("C1"), verdict("C2", "unverified", 0.3)]
+    findings = group_findings(QUESTION, claims, verdicts, WordEmbedder(), SETTINGS)
+    assert off_question_sources(QUESTION, claims, verdicts, findings, keep={"docB"}) == set()
+    assert off_question_sources(QUESTION, claims, verdicts, findings, keep={"docA"}) == {"docB"}

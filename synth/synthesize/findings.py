@@ -328,12 +328,18 @@ OFF_QUESTION_REASON = (
 
 
 def off_question_sources(
-    question: str, claims: list[Claim], verdicts: list[Verdict], findings: list[Finding]
+    question: str,
+    claims: list[Claim],
+    verdicts: list[Verdict],
+    findings: list[Finding],
+    keep: frozenset[str] | set[str] = frozenset(),
 ) -> set[str]:
     """doc_ids whose every claim is an off-question, unsupported one that no finding shows.
 
     A source another finding or claim still leans on (as reporter, corroboration, contrast or
-    an evidence passage) is kept, so nothing the report shows points at a source it drops.
+    an evidence passage) is kept, so nothing the report shows points at a source it drops; so
+    is every doc_id in ``keep`` (the report passes the source that bears most on the question:
+    the aspect test reads words, and that source often states the question's claim in others).
     """
     by_claim = {v.claim_id: v for v in verdicts}
     shown = {cid for f in findings for cid in f.claims}
@@ -350,4 +356,4 @@ def off_question_sources(
         d for f in findings for d in (*f.reported_by, *f.corroborated_by, *f.contrasted_by)
     }
     leaned_on |= {e.doc_id for v in verdicts if v.claim_id not in off for e in v.evidence}
-    return candidates - leaned_on
+    return candidates - leaned_on - set(keep)
