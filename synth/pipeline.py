@@ -334,15 +334,12 @@ def _drop_off_question_sources(run: ReportRun) -> None:
         off_question_sources,
     )
 
-    # The source that bears most on the question is never dropped by this word-level test
-    # (on SciFact-claim questions it was the gold abstract, paraphrasing the claim, 2 of 100).
-    lead = max((r for r in run.relevance if r.used), key=lambda r: r.score, default=None)
+    # The lead source (the most relevant used one: documents are in relevance order, as the
+    # extract stage reads them) is never dropped by this word-level test; on SciFact-claim
+    # questions it was the gold abstract, paraphrasing the claim (2 of 100).
+    lead = {run.used[0].doc_id} if run.used else set()
     off = off_question_sources(
-        run.request.question,
-        run.claims,
-        run.verdicts,
-        run.findings,
-        keep={lead.doc_id} if lead is not None else set(),
+        run.request.question, run.claims, run.verdicts, run.findings, keep=lead
     )
     if not off or off >= {d.doc_id for d in run.used}:
         return  # a report keeps at least one source; with none left it would say nothing

@@ -56,6 +56,7 @@ whose statement does (and that the evidence does not contradict) takes the last 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -332,7 +333,7 @@ def off_question_sources(
     claims: list[Claim],
     verdicts: list[Verdict],
     findings: list[Finding],
-    keep: frozenset[str] | set[str] = frozenset(),
+    keep: Collection[str] = (),
 ) -> set[str]:
     """doc_ids whose every claim is an off-question, unsupported one that no finding shows.
 
