@@ -2,7 +2,8 @@
 
 For every question of ``tests/data/question_set.jsonl`` the script runs the stages as
 ``synth report`` does (gather → parse → relevance → extract → mark sources without claims)
-over that question's corpus, and compares the used sources with the hand labels. Sources
+over that question's corpus, the library's first stage included (``--no-first-stage`` reads
+every document), and compares the used sources with the hand labels. Sources
 labelled ``ambiguous`` count neither way. Two corpora:
 
 * ``realpdf``: the PDFs of ``../shared/realdata/pdfs`` (source id = file name);
@@ -77,17 +78,27 @@ def _source_id(doc: Any, scifact_order: list[str]) -> str:
 
 
 def run_question(
-    q: dict[str, Any], corpus: list[Path], scifact_order: list[str], settings: Any, embedder: Any
+    q: dict[str, Any],
+    corpus: list[Path],
+    scifact_order: list[str],
+    settings: Any,
+    embedder: Any,
+    first_stage: bool = True,
 ) -> dict[str, Any]:
     """One question through the stages; its used sources, relevance rows and claims."""
     from synth.extract.claims import extract_claims
     from synth.extract.relevance import mark_sources_without_claims, score_relevance
     from synth.gather import gather_documents
+    from synth.library import Shortlist
     from synth.parse.sentences import is_prose
     from synth.records import ReportRequest
     from synth.synthesize.coverage import question_aspects
 
-    docs, _ = gather_documents(ReportRequest(question=q["question"], corpus=corpus), settings)
+    request = ReportRequest(question=q["question"], corpus=corpus)
+    # The library's first stage, as `synth report` runs it over a --corpus: a document it sets
+    # aside is never read, so it counts as not used.
+    shortlist = Shortlist(q["question"], settings, embedder) if first_stage else None
+    docs, _ = gather_documents(request, settings, shortlist=shortlist)
     aspects = question_aspects(q["question"])
     relevance = score_relevance(q["question"], docs, embedder, settings.extract, aspects)
     pairs = sorted(zip(docs, relevance, strict=True), key=lambda p: -p[1].score)
@@ -95,9 +106,12 @@ def run_question(
     claims = extract_claims(q["question"], used_docs, embedder, settings.extract, is_prose)
     final = mark_sources_without_claims([r for _, r in pairs], claims)
     names = {d.doc_id: _source_id(d, scifact_order) for d in docs}
+    read = {d.doc_id for d in docs}
+    aside = [(d, r) for d, r in (shortlist.set_aside if shortlist else []) if d.doc_id not in read]
+    names |= {d.doc_id: _source_id(d, scifact_order) for d, _ in aside}
     return {
         "used": [names[r.doc_id] for r in final if r.used],
-        "rows": [(names[r.doc_id], r) for r in final],
+        "rows": [(names[r.doc_id], r) for r in [*final, *(r for _, r in aside)]],
         "claims": [(names[c.doc_id], c) for c in claims],
     }
 
@@ -170,6 +184,11 @@ def main() -> None:
         "--claims-out", type=Path, default=Path("/tmp/report_relevance_claims.jsonl")
     )
     parser.add_argument("--details", action="store_true", help="Print every source's score.")
+    parser.add_argument(
+        "--no-first-stage",
+        action="store_true",
+        help="Read every document of the corpus (skip the library's first stage).",
+    )
     args = parser.parse_args()
     from synth.embed import build_embedder
     from synth.settings import load_settings
@@ -187,7 +206,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, args.claims_out.open("w") as dump:
         corpora = {"scifact": [write_scifact_corpus(scifact_order, Path(tmp))], "realpdf": pdfs}
         for q in questions:
-            result = run_question(q, corpora[q["corpus"]], scifact_order, settings, embedder)
+            result = run_question(
+                q, corpora[q["corpus"]], scifact_order, settings, embedder, not args.no_first_stage
+            )
             tp, fp, fn = score_used(q, result["used"])
             row_counts = (q["id"], tp, fp, fn, len(result["claims"]))
             tables[q["corpus"]].append(row_counts)
