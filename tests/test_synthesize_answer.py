@@ -112,6 +112,22 @@ def test_yes_no_lead_gives_the_direction() -> None:
     assert yes.sentences[0].text.startswith("The evidence points to yes: knowledge distillation")
 
 
+def test_yes_no_lead_gives_no_direction_from_findings_about_something_else() -> None:
+    hints = claim("C8", "Hints from a teacher's middle layer help thin deep students.", "docA")
+    question = "Does training on a teacher's soft targets reduce overfitting?"
+    answer = extractive_answer(question, [finding("F1", hints)], [hints], [], SETTINGS)
+    lead = answer.sentences[0]
+    assert lead.text == (
+        "No verified finding speaks to overfitting, so the sources give no yes or no; the most "
+        "relevant findings report that hints from a teacher's middle layer help thin deep "
+        "students."
+    )
+    assert lead.citations == ["F1"] and lead.verified
+    soft = claim("C9", "Soft targets keep the student from overfitting to small data.", "docB")
+    direct = extractive_answer(question, [finding("F1", soft)], [soft], [], SETTINGS)
+    assert direct.sentences[0].text.startswith("The evidence points to yes: soft targets keep")
+
+
 def test_names_and_capitalised_phrases_keep_their_case() -> None:
     kd = claim("C6", "Knowledge Distillation (KD) compresses large models.", "docB")
     answer = extractive_answer(

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from synth.synthesize.coverage import question_aspects, speaks_to_question, uncovered_aspects
+from synth.synthesize.coverage import (
+    outcome_aspects,
+    question_aspects,
+    speaks_to_question,
+    uncovered_aspects,
+)
 
 DESIGN_QUESTION = (
     "To what extent can knowledge distillation from large language models improve the inference "
@@ -126,3 +131,19 @@ def test_a_light_verb_and_the_pronoun_one_are_not_part_of_an_aspect() -> None:
         "knowledge distillation", "large language model", "smaller", "faster", "train",
     ]  # fmt: skip
     assert question_aspects("Does one model outperform the other?") == ["one model"]
+
+
+def test_a_predicate_adjective_alone_is_no_aspect() -> None:
+    aspects = question_aspects("Do soft targets help when little training data is available?")
+    assert aspects == ["soft targets", "little training data"]
+
+
+def test_outcome_aspects_are_those_first_named_after_the_question_verb() -> None:
+    question = (
+        "Does training a student network on a teacher's soft targets reduce overfitting when "
+        "little training data is available?"
+    )
+    # "training" is named before "reduce" (the subject); "little training data" only after it.
+    assert outcome_aspects(question) == ["overfitting", "little training data"]
+    assert outcome_aspects("Is a larger teacher always a better teacher?") == []
+    assert outcome_aspects("Does it work?") == []

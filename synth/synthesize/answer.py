@@ -28,7 +28,10 @@ Sentences, in order (at most ``max_answer_sentences``, the coverage sentence not
    supported findings only: when none of them carries a quantity, an extent question's lead
    says so ("No verified finding quantifies the extent; ..."). Yes/no questions ("Does",
    "Can", "Is" ...) lead with the direction the two top supported findings point to
-   (negations decide). Other questions lead with the two top supported findings.
+   (negations decide), but only when one of them speaks to what the question asks the effect
+   on (``outcome_aspects``: "overfitting" in "does X reduce overfitting ..."); otherwise the
+   lead names those outcomes as unaddressed and reports the findings without a direction.
+   Other questions lead with the two top supported findings.
 2. For an extent question whose lead carries no quantity: the first unverified finding that
    does (and the first of another source, if any), as a sentence of its own that says it is
    not verified ("A figure on the extent is reported but not verified: ..."); a reader asking
@@ -58,7 +61,12 @@ from typing import Literal
 from synth.quantities import drop_numbering_label, parse_quantities
 from synth.records import Answer, AnswerSentence, Claim, Document, Finding, Verdict
 from synth.settings import SynthesizeSettings
-from synth.synthesize.coverage import speaks_to_question, uncovered_aspects
+from synth.synthesize.coverage import (
+    outcome_aspects,
+    speaks_to_any,
+    speaks_to_question,
+    uncovered_aspects,
+)
 
 __all__ = [
     "EXTENT_MARGIN",
@@ -309,7 +317,9 @@ def _lead_picks(
     return [first, ranked[0]] if ranked else [first]
 
 
-def _lead(w: _Writer, picks: list[Finding]) -> AnswerSentence:
+def _lead(w: _Writer, picks: list[Finding], unanswered: Sequence[str] = ()) -> AnswerSentence:
+    """The first sentence; ``unanswered`` are a yes/no question's outcomes that none of the
+    picks speaks to (no direction is then given)."""
     quantified = [_has_quantity(f) for f in picks]
     clauses = [w.clause(f, quantity_first=w.form == "extent") for f in picks]
     every = set().union(*(_sources(f) for f in picks))
@@ -330,6 +340,14 @@ def _lead(w: _Writer, picks: list[Finding]) -> AnswerSentence:
         else:
             said = "one source reports that " if len(every) == 1 else "the sources report that "
             text = UNQUANTIFIED_LEAD + said + ", and that ".join(clauses)
+    elif w.form == "yesno" and unanswered:
+        # "Does X reduce overfitting?" answered by findings that never mention overfitting has
+        # no direction to give; saying "yes" would rest on findings about something else.
+        text = (
+            f"No verified finding speaks to {_join(list(unanswered), 'or')}, so the sources "
+            "give no yes or no; the most relevant findings report that "
+            + ", and that ".join(clauses)
+        )
     elif w.form == "yesno":
         negative = [bool(_NEGATION.search(c)) for c in clauses]
         direction = "yes" if not any(negative) else "no" if all(negative) else "mixed"
@@ -532,7 +550,10 @@ def extractive_answer(
     if not picks:
         body = _no_support(w, findings)
     else:
-        body = [_lead(w, picks)]
+        outcomes = outcome_aspects(question) if form == "yesno" else []
+        read = [" ".join([f.statement, *_support(f, by_claim)]) for f in picks]
+        unanswered = [] if any(speaks_to_any(outcomes, t) for t in read) else outcomes
+        body = [_lead(w, picks, unanswered)]
         by_id = {c.claim_id: c for c in claims}
         for extra in (
             _unverified_figure(w, findings, picks),

@@ -17,7 +17,13 @@ question and function words (``lexical.QUESTION_STOPWORDS`` plus ``BREAK_WORDS``
   teacher network" and "accuracy", "the Transformer's self-attention" gives two aspects.
 
 A leading light verb ("be *made* faster") and a trailing "one" ("a smaller *one*") are dropped.
-A number alone ("over 65") is not an aspect, nor is a question verb alone ("does it work?").
+A number alone ("over 65") is not an aspect, nor is a question verb alone ("does it work?") or a
+predicate adjective alone ("when little data is *available*").
+
+Outcomes. A yes/no question's outcome aspects are those it first names after its first question
+verb ("does training on soft targets *reduce* overfitting when little training data is
+available" gives "overfitting" and "little training data"): what the question asks the effect
+on, which a finding must mention before the answer may say yes or no.
 
 Matching. An aspect is covered when one text holds all of its words (all but one for phrases
 of three words or more, whose head noun varies: "large teacher model"), compared as light stems
@@ -37,7 +43,9 @@ from synth.lexical import CASED_WORDS, QUESTION_STOPWORDS, WORDS, light_stem, to
 __all__ = [
     "BREAK_WORDS",
     "QUESTION_VERBS",
+    "outcome_aspects",
     "question_aspects",
+    "speaks_to_any",
     "speaks_to_question",
     "uncovered_aspects",
 ]
@@ -61,6 +69,9 @@ QUESTION_VERBS: frozenset[str] = _words(
     affect affects improve improves matter matters work works make makes cause causes depend
     depends compare compares transfer transfers keep keeps maintain maintains"""
 )
+# Predicate adjectives that end a question's condition ("when little data is *available*"):
+# they say that the thing before them exists, not what is asked about it.
+_PREDICATES: frozenset[str] = _words("available possible present necessary needed")
 _POSSESSIVE = re.compile(r"(?<=\w)['\u2019]s\b")
 _OWNER = "\ue000"  # stands in for a possessive marker while the question is split
 _DETERMINERS = _words("the a an this that these those its their his her our your")
@@ -159,7 +170,7 @@ def question_aspects(question: str) -> list[str]:
             words = words[:-1]  # "distillation transfer the ...": the last word is a verb
         if len(words) >= 2 and words[-1].lower().endswith("ed") and len(words[-1]) > 4:
             words = words[:-1]  # "a student network trained with ...": a participle, no noun
-        if len(words) == 1 and words[0].lower() in QUESTION_VERBS:
+        if len(words) == 1 and words[0].lower() in QUESTION_VERBS | _PREDICATES:
             continue  # "does it work?": the verb, not a thing asked about
         for part in _split_at_verbs(words):
             part = _trim(part)
@@ -171,6 +182,25 @@ def question_aspects(question: str) -> list[str]:
             ):
                 aspects.append(aspect)
     return aspects
+
+
+_QUESTION_VERB = re.compile(
+    r"\b(?:" + "|".join(sorted(QUESTION_VERBS, key=len, reverse=True)) + r")\b", re.IGNORECASE
+)
+
+
+def outcome_aspects(question: str) -> list[str]:
+    """The aspects a yes/no question asks its subject's effect on: those after its first
+    question verb ("does X *reduce* overfitting ..." gives "overfitting", ...); none when the
+    question has no such verb."""
+    # The opening auxiliary ("Does", "Do") is no question verb; the search starts after it.
+    found = _QUESTION_VERB.search(question, question.find(" ") + 1)
+    if found is None:
+        return []
+    # An aspect is placed where the question first names it: "training" of "Does training ...
+    # reduce overfitting when little training data ..." is the subject, not an outcome.
+    low = question.lower()
+    return [a for a in question_aspects(question) if low.find(a.lower()) >= found.end()]
 
 
 def _norm(word: str) -> str:
@@ -218,5 +248,11 @@ def speaks_to_question(question: str, text: str) -> bool:
     aspects = question_aspects(question)
     if not aspects:
         return True
+    forms = _text_forms(text)
+    return any(_covered(a, forms) for a in aspects)
+
+
+def speaks_to_any(aspects: list[str], text: str) -> bool:
+    """Whether a text mentions at least one of the given aspects."""
     forms = _text_forms(text)
     return any(_covered(a, forms) for a in aspects)
