@@ -195,7 +195,12 @@ def test_no_supported_finding_is_said_plainly() -> None:
     # The note says why, not "not verified" again beside the renderer's own flag.
     assert answer.sentences[1].note == "cites a finding the verifier does not support"
     assert answer.note == "No finding is supported by the evidence."
-    assert answer.sentences[-1].text.endswith("no verified finding puts a number on the extent.")
+    # The head said nothing is verified; the coverage sentence does not list every part again.
+    assert answer.sentences[-1].text == "The used sources mention every part of the question."
+    partial = extractive_answer(
+        EXTENT, [finding("F1", C3, "unverified")], [C3], ["latency"], SETTINGS
+    )
+    assert partial.sentences[-1].text == "The used sources do not address latency."
 
 
 def test_contradicted_findings_never_lead() -> None:

@@ -483,14 +483,22 @@ def _coverage(
     contexts: list[str],
     lead_said_it: bool = False,
 ) -> AnswerSentence:
+    # With no supported finding the answer has already said that nothing is verified; naming
+    # every part of the question again as unspoken-to would only repeat it at length.
+    none_supported = not any(f.verdict == "supported" for f in findings)
     unquantified = (
         form == "extent"
         and not lead_said_it
+        and not none_supported
         and not any(f.verdict == "supported" and _has_quantity(f) for f in findings)
     )
     # Parts the sources mention but no finding states anything about: a reader should know the
     # answer is silent there even though the papers are not.
-    silent = [a for a in uncovered_aspects(question, contexts) if a not in uncovered]
+    silent = (
+        []
+        if none_supported
+        else [a for a in uncovered_aspects(question, contexts) if a not in uncovered]
+    )
     parts = []
     if uncovered:
         parts.append(f"the used sources do not address {_join(uncovered, 'or')}")
@@ -501,6 +509,8 @@ def _coverage(
     if parts:
         text = "; ".join(parts)
         text = text[0].upper() + text[1:] + "."
+    elif none_supported:
+        text = "The used sources mention every part of the question."
     else:
         text = "Every part of the question is addressed by at least one verified finding."
     return AnswerSentence(
