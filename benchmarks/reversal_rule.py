@@ -1,11 +1,13 @@
 """How often the lexical reversal rule fires on SciFact: claim against every sentence of its
 cited abstract, by the pair's gold label.
 
-    python benchmarks/reversal_rule.py [--split train|dev] [--examples N]
+    python benchmarks/reversal_rule.py [--split train|dev] [--examples N] [--rule NAME]
 
-The rule (`synth.verify.reversal.reversed_restatement`) should fire on contradicted claims and
-never on supported ones; its thresholds were chosen on train with this script. Prints, per
-label, the pairs, how many fire on a rationale sentence and how many on any sentence.
+The rules (`synth.verify.reversal.reversed_restatement`, and `--rule exclusivity` for
+`synth.verify.exclusivity.exclusivity_reversal`; `--rule both` for either, as the verifier runs
+them) should fire on contradicted claims and never on supported ones; their thresholds were
+chosen on train with this script. Prints, per label, the pairs, how many fire on a rationale
+sentence and how many on any sentence.
 """
 
 from __future__ import annotations
@@ -13,12 +15,25 @@ from __future__ import annotations
 import argparse
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
+from synth.verify.exclusivity import exclusivity_reversal
 from synth.verify.reversal import reversed_restatement
 from synth.verify.scifact import CONTRADICT, NEI, SUPPORT, load_claim_pairs, load_corpus
 
 DEFAULT_SCIFACT = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "scifact"
+
+
+def _both(claim: str, sentence: str) -> str | None:
+    return reversed_restatement(claim, sentence) or exclusivity_reversal(claim, sentence)
+
+
+RULES: dict[str, Callable[[str, str], str | None]] = {
+    "restatement": reversed_restatement,
+    "exclusivity": exclusivity_reversal,
+    "both": _both,
+}
 
 
 def main() -> None:
@@ -27,7 +42,11 @@ def main() -> None:
     parser.add_argument("--scifact", type=Path, default=DEFAULT_SCIFACT, help="SciFact folder")
     parser.add_argument("--split", default="train", choices=("train", "dev"), help="claims split")
     parser.add_argument("--examples", type=int, default=0, help="print this many firings")
+    parser.add_argument(
+        "--rule", default="restatement", choices=tuple(RULES), help="which lexical rule to count"
+    )
     args = parser.parse_args()
+    rule = RULES[args.rule]
     corpus = load_corpus(args.scifact)
     counts: Counter[tuple[str, str]] = Counter()
     shown: list[str] = []
@@ -39,7 +58,7 @@ def main() -> None:
         on_rationale = on_any = False
         for i, sentence in enumerate(abstract.sentences):
             start = time.perf_counter()
-            note = reversed_restatement(pair.claim, sentence)
+            note = rule(pair.claim, sentence)
             spent += time.perf_counter() - start
             calls += 1
             if note:
@@ -50,7 +69,10 @@ def main() -> None:
         counts[(pair.label, "n")] += 1
         counts[(pair.label, "rationale")] += on_rationale
         counts[(pair.label, "any")] += on_any
-    print(f"Reversal rule on SciFact {args.split} (claim x each sentence of its cited abstract)")
+    print(
+        f"Reversal rule {args.rule!r} on SciFact {args.split} "
+        "(claim x each sentence of its cited abstract)"
+    )
     print("| gold label | pairs | fires on a rationale sentence | fires on any sentence |")
     print("|---|---:|---:|---:|")
     for label in (SUPPORT, CONTRADICT, NEI):

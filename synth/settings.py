@@ -269,8 +269,9 @@ class VerifySettings(_Section):
         True,
         description="Contradict a claim that a passage restates with its sense reversed, read "
         "lexically: the two sides of a comparison exchanged ('A rather than B' against 'B "
-        "instead of A'), a direction word's opposite beside the same word, or a negation only "
-        "one of them has. A reversed passage never counts as support; the claim is contradicted "
+        "instead of A'), a direction word's opposite beside the same word, a negation only "
+        "one of them has, or a restriction ('only X') where the passage says 'both X and Y'. "
+        "A reversed passage never counts as support; the claim is contradicted "
         "unless another passage still supports it.",
     )
     top_k: int = Field(3, ge=1, description="Evidence passages shown per claim.")

@@ -9,7 +9,10 @@ turns those readings into a calibrated P(supported); then the rules:
   states it (within the precision the claim gives: rounding is agreement);
 - a near-restatement (the model does not read it as unrelated, or cosine >= 0.8) giving another
   value for the same quantity makes the claim ``contradicted``, with both spans in the note;
-- a near-paraphrase with the sense reversed (the feature rule) makes it ``contradicted``;
+- a near-paraphrase with the sense reversed (the feature rule) makes it ``contradicted``, and
+  so does a passage that restates it reversed lexically (:mod:`synth.verify.reversal`: sides of
+  a comparison swapped, an opposite in place; :mod:`synth.verify.exclusivity`: "only X" where
+  the passage says "both X and Y");
 - none of these contradicts a claim through another passage of its own paper (candidates
   with ``same_document``: only a claim extracted from an indexed paper has one; a typed claim
   has no paper of its own). A paper's sentence is what that paper reports; another value or
@@ -43,6 +46,7 @@ from synth.records import Claim, Evidence, Stance, Verdict, VerdictLabel
 from synth.settings import VerifySettings
 from synth.verify.contrast import reversals
 from synth.verify.evidence import Candidate, EvidencePool
+from synth.verify.exclusivity import exclusivity_reversal
 from synth.verify.feature_judge import FeatureJudge
 from synth.verify.features import pointable_conflict
 from synth.verify.labels import other_category
@@ -277,7 +281,7 @@ class PairJudge:
             if r.cand.same_document:  # a paper does not reverse its own claim (module docstring)
                 continue
             text = self.pool.texts[r.cand.row]
-            note = reversed_restatement(claim, text)
+            note = reversed_restatement(claim, text) or exclusivity_reversal(claim, text)
             if note:
                 r.stance, r.note = "contradicts", note
                 closest = max(closest, closeness(claim, text))

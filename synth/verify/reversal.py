@@ -90,6 +90,11 @@ def _key(word: str) -> str:
     return stem
 
 
+def word_key(word: str) -> str:
+    """The folded stem two texts' words are matched by ("deeper" meets "deep")."""
+    return _key(word)
+
+
 def _content(text: str, start: int = 0, end: int | None = None) -> list[_Word]:
     span = text[start:end]
     return [
