@@ -121,7 +121,7 @@ def test_relevance_cut_is_read_from_the_rule_s_own_reasons() -> None:
     settings = ExtractSettings()
     best = max(s.relevance for s in m.sources)
     # S4 scores 0.21, under the floor 0.30. No source lies between the floor and best - margin
-    # (0.83 - 0.35), so no reason names the margin and the cut drawn is the floor.
+    # (0.83 - 0.40), so no reason names the margin and the cut drawn is the floor.
     cut = relevance_cut(m.sources)
     assert cut is not None and cut.value == pytest.approx(settings.relevance_threshold)
     assert "absolute floor 0.30" in cut.wording()
@@ -133,7 +133,7 @@ def test_relevance_cut_is_read_from_the_rule_s_own_reasons() -> None:
     ]
     cut = relevance_cut(sources)
     assert cut is not None and cut.value == pytest.approx(best - settings.relevance_margin)
-    assert "best source's relevance 0.83 less the allowed margin 0.35" in cut.wording()
+    assert "best source's relevance 0.83 less the allowed margin 0.40" in cut.wording()
     assert relevance_cut([s for s in m.sources if s.used]) is None
 
 
