@@ -102,6 +102,21 @@ def test_extent_lead_rests_on_supported_findings_and_flags_an_unverified_number(
     assert "puts a number on the extent" not in answer.sentences[-1].text
 
 
+def test_a_count_is_no_figure_on_the_extent() -> None:
+    size = claim("C10", "The small student surpasses the larger 33B model.", "docA")
+    share = claim("C11", "The student keeps 97% of the teacher's accuracy.", "docB")
+    findings = [
+        finding("F1", size, quantity="33B model", relevance=0.72),
+        finding("F2", share, quantity="97%", relevance=0.7),
+    ]
+    answer = extractive_answer(EXTENT, findings, [size, share], [], SETTINGS)
+    lead = answer.sentences[0]
+    assert lead.citations[0] == "F2"
+    assert lead.text.startswith("The sources quantify the extent: the student keeps 97%")
+    only_size = extractive_answer(EXTENT, findings[:1], [size], [], SETTINGS)
+    assert only_size.sentences[0].text.startswith("No verified finding quantifies the extent")
+
+
 def test_yes_no_lead_gives_the_direction() -> None:
     no = claim("C5", "Distillation does not improve robustness of the student.", "docA")
     answer = extractive_answer(

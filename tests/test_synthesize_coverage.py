@@ -147,3 +147,12 @@ def test_outcome_aspects_are_those_first_named_after_the_question_verb() -> None
     assert outcome_aspects(question) == ["overfitting", "little training data"]
     assert outcome_aspects("Is a larger teacher always a better teacher?") == []
     assert outcome_aspects("Does it work?") == []
+
+
+def test_fail_is_a_question_verb() -> None:
+    question = "Which tokenization choices make large language models fail at counting letters?"
+    assert question_aspects(question) == [
+        "tokenization choices",
+        "large language models",
+        "counting letters",
+    ]

@@ -17,7 +17,9 @@ Sentences, in order (at most ``max_answer_sentences``, the coverage sentence not
    whose relevance is within ``LEAD_MARGIN`` of the most relevant one (``EXTENT_MARGIN`` for
    "To what extent / how much" questions; a finding whose clause opens by pointing back to a
    sentence the answer does not show, "It also exceeds ...", ``leans_back``, only when no
-   other is supported): for those, one whose statement carries a quantity if any does; then
+   other is supported): for those, one whose statement carries a quantity if any does (a
+   percentage, factor, measure or score; a count such as "the larger 33B model" names a size or
+   a setting, not how far); then
    one that speaks to a part of the question (``speaks_to_question``, its
    statement read with the passages that support it); for extent questions, then one that
    states a measured or compared result (its claim's kind is "number" or "comparison": "works
@@ -234,7 +236,13 @@ def _embedded(clause: str, names: frozenset[str]) -> str:
 
 
 def _has_quantity(finding: Finding) -> bool:
-    return any(q.claim_id == finding.representative for q in finding.quantities)
+    """Whether the finding's statement puts a number on an extent: a key quantity of its own,
+    and one that is not a mere count ("the larger 33B model", "2.4B active parameters",
+    "10.2T tokens" name a size or a setting; a percentage, a factor, a measure or a score
+    says how far)."""
+    if not any(q.claim_id == finding.representative for q in finding.quantities):
+        return False
+    return any(q.kind != "count" for q in parse_quantities(finding.statement))
 
 
 def _clause_of(finding: Finding, quantity_first: bool) -> str:

@@ -67,7 +67,8 @@ QUESTION_VERBS: frozenset[str] = _words(
     requires produce produces achieve achieves benefit benefits preserve preserves retain
     retains raise raises lower lowers accelerate accelerates degrade degrades change changes
     affect affects improve improves matter matters work works make makes cause causes depend
-    depends compare compares transfer transfers keep keeps maintain maintains"""
+    depends compare compares transfer transfers keep keeps maintain maintains fail fails
+    succeed succeeds"""
 )
 # Predicate adjectives that end a question's condition ("when little data is *available*"):
 # they say that the thing before them exists, not what is asked about it.
