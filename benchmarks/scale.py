@@ -17,7 +17,11 @@
     average at the end of each run, and the peak RSS of the largest process;
 (d) for the same answers, how often a gold-cited abstract is among the used sources.
 Parts run alone with --skip-floor, --skip-build, --skip-batch. Every part runs its work in a
-child process, so peak RSS is that part's own.
+child process, so peak RSS is that part's own. A cold build alone (an empty home: no embedding
+cache and no ONNX export yet, so the export's torch runs in that child too):
+
+    SYNTH_HOME=$(mktemp -d) nice -n 10 python benchmarks/scale.py \\
+        --corpus /tmp/scifact-corpus.jsonl --skip-floor --skip-batch
 """
 
 from __future__ import annotations

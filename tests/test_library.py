@@ -244,3 +244,49 @@ def test_an_entry_another_version_wrote_is_read_again(corpus: Path, real_pdfs: P
     assert again.index is not None and again.index.keys == first.index.keys
     # the row was replaced, so a third run is a cache hit
     assert _library(corpus, settings, WordEmbedder(dim=128)).parsed == 0
+
+
+class _Interrupted(Exception):
+    """Stands in for a build stopped midway (killed, out of memory)."""
+
+
+class _ChunkRecorder(WordEmbedder):
+    """A WordEmbedder that records each call's size and can stop the build at a given call."""
+
+    def __init__(self, stop_at_call: int = 0) -> None:
+        super().__init__(dim=64)
+        self.calls: list[int] = []
+        self._stop_at = stop_at_call
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Record the call, then embed (or stop the build at the chosen call)."""
+        self.calls.append(len(texts))
+        if len(self.calls) == self._stop_at:
+            raise _Interrupted
+        return super().encode(texts)
+
+
+def test_new_vectors_are_embedded_and_stored_a_chunk_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import synth.library.select as select
+
+    monkeypatch.setattr(select, "EMBED_CHUNK", 4)
+    records = [
+        {"id": f"r{i}", "title": f"Study {i} of topic {i}", "abstract": "finding " * (i + 1)}
+        for i in range(10)
+    ]
+    path = _write(tmp_path / "many.jsonl", records)
+    settings = _settings()
+    stopped = _ChunkRecorder(stop_at_call=2)
+    with pytest.raises(_Interrupted):
+        load_library(scan_corpus([path]), settings, stopped)
+    assert stopped.calls == [4, 4]
+    first_chunk = set(stopped.seen)
+    # The stopped build stored its first chunk: the next one embeds only the other six.
+    embedder = _ChunkRecorder()
+    library = load_library(scan_corpus([path]), settings, embedder)
+    assert embedder.calls == [4, 2]
+    assert not first_chunk & set(embedder.seen)
+    assert library.embedded == 6
+    assert library.index is not None and len(library.index) == 10
