@@ -117,6 +117,15 @@ def test_a_count_is_no_figure_on_the_extent() -> None:
     assert only_size.sentences[0].text.startswith("No verified finding quantifies the extent")
 
 
+def test_a_further_finding_that_says_also_is_not_framed_with_also() -> None:
+    lite = claim("C12", "Furthermore, the lite model also beats the 33B model.", "docB")
+    findings = [finding("F1", C4, relevance=0.9), finding("F2", C3), finding("F3", lite)]
+    answer = extractive_answer("How do students learn?", findings, [C4, C3, lite], [], SETTINGS)
+    texts = [s.text for s in answer.sentences]
+    assert "They further find that the lite model also beats the 33B model." in texts
+    assert not any("also report that the lite model also" in t for t in texts)
+
+
 def test_yes_no_lead_gives_the_direction() -> None:
     no = claim("C5", "Distillation does not improve robustness of the student.", "docA")
     answer = extractive_answer(

@@ -447,9 +447,16 @@ def _further(w: _Writer, findings: Sequence[Finding], room: int) -> list[AnswerS
     while rest and len(out) < room:
         take = 2 if len(rest) > 1 and all(_short(f) for f in rest[:2]) else 1
         cited, rest = rest[:take], rest[take:]
-        text = frames[len(out) % 2] + ", and that ".join(w.clause(f) for f in cited)
+        clauses = [w.clause(f) for f in cited]
+        frame = frames[len(out) % 2]
+        if frame == frames[0] and any(_ALSO.search(c) for c in clauses):
+            frame = frames[1]  # "The sources also report that X also performs ..." says it twice
+        text = frame + ", and that ".join(clauses)
         out.append(_sentence(text + ".", cited))
     return out
+
+
+_ALSO = re.compile(r"\balso\b", re.IGNORECASE)
 
 
 def _short(finding: Finding) -> bool:
