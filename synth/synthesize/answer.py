@@ -58,6 +58,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from synth.quantities import drop_numbering_label, parse_quantities
@@ -236,13 +237,19 @@ def _embedded(clause: str, names: frozenset[str]) -> str:
 
 
 def _has_quantity(finding: Finding) -> bool:
-    """Whether the finding's statement puts a number on an extent: a key quantity of its own,
-    and one that is not a mere count ("the larger 33B model", "2.4B active parameters",
-    "10.2T tokens" name a size or a setting; a percentage, a factor, a measure or a score
-    says how far)."""
-    if not any(q.claim_id == finding.representative for q in finding.quantities):
-        return False
-    return any(q.kind != "count" for q in parse_quantities(finding.statement))
+    """Whether the finding's statement puts a number on an extent: a key quantity of its own
+    that is not a mere count ("the larger 33B model", "2.4B active parameters", "10.2T tokens"
+    name a size or a setting; a percentage, a factor, a measure or a score says how far)."""
+    return any(
+        q.claim_id == finding.representative and not _is_count(q.raw) for q in finding.quantities
+    )
+
+
+@lru_cache(maxsize=1024)
+def _is_count(raw: str) -> bool:
+    # A key quantity keeps its text, not its kind; reading the text again gives the kind.
+    kinds = {q.kind for q in parse_quantities(raw)}
+    return kinds == {"count"}
 
 
 def _clause_of(finding: Finding, quantity_first: bool) -> str:
@@ -566,18 +573,17 @@ def extractive_answer(
     form = question_form(question)
     w = _Writer(form=form, names=_capitalised_names(claims), used=set())
     by_claim = {v.claim_id: v for v in verdicts}
-    on_question = {
-        f.finding_id
-        for f in findings
-        if speaks_to_question(question, " ".join([f.statement, *_support(f, by_claim)]))
-    }
+
+    def read(f: Finding) -> str:  # a finding's statement read with the passages supporting it
+        return " ".join([f.statement, *_support(f, by_claim)])
+
+    on_question = {f.finding_id for f in findings if speaks_to_question(question, read(f))}
     picks = _lead_picks(form, findings, {c.claim_id: c.kind for c in claims}, on_question)
     if not picks:
         body = _no_support(w, findings)
     else:
         outcomes = outcome_aspects(question) if form == "yesno" else []
-        read = [" ".join([f.statement, *_support(f, by_claim)]) for f in picks]
-        unanswered = [] if any(speaks_to_any(outcomes, t) for t in read) else outcomes
+        unanswered = [] if any(speaks_to_any(outcomes, read(f)) for f in picks) else outcomes
         body = [_lead(w, picks, unanswered)]
         by_id = {c.claim_id: c for c in claims}
         for extra in (

@@ -247,10 +247,7 @@ def uncovered_aspects(question: str, texts: list[str]) -> list[str]:
 def speaks_to_question(question: str, text: str) -> bool:
     """Whether a text mentions at least one aspect of the question (any, when it has none)."""
     aspects = question_aspects(question)
-    if not aspects:
-        return True
-    forms = _text_forms(text)
-    return any(_covered(a, forms) for a in aspects)
+    return speaks_to_any(aspects, text) if aspects else True
 
 
 def speaks_to_any(aspects: list[str], text: str) -> bool:
