@@ -75,7 +75,7 @@ def plan_blocks(lines: list[Line], body: float, vocab: set[str]) -> list[Block]:
     moved = [
         b
         for b in body_blocks
-        if b.role == "text" and b.page == 1 and is_front_like(b.text, b.first.size, body)
+        if b.role in ("text", "runin") and b.page == 1 and is_front_like(b.text, b.first.size, body)
     ]
     for block in moved:
         block.role = "front"

@@ -28,7 +28,7 @@ class Block:
     first: Line
     last: Line
     heading: Heading | None = None
-    role: str = "text"  # text, heading, title, front
+    role: str = "text"  # text, heading, runin (a paragraph's bold head), title, front
     page_marks: list[tuple[int, int]] = field(default_factory=list)  # (offset, page) changes
 
     def add(self, line: Line, vocab: set[str]) -> None:
@@ -135,6 +135,8 @@ def _continues(block: Block, line: Line, m: Metrics) -> bool:
         return False
     if abs(line.size - prev.size) > 0.8 or (line.bold != prev.bold and len(line.text) < 60):
         return False
+    if is_paragraph_head(prev) and not line.bold:
+        return False
     open_end = _leaves_open(prev.text, line.text)
     jump = not same_page or dy < 0 or dy > m.gap(prev.size) or abs(line.x - prev.x) > m.width * 0.5
     if jump:
@@ -145,6 +147,24 @@ def _continues(block: Block, line: Line, m: Metrics) -> bool:
     if not open_end and len(prev.text) < 0.7 * m.width:
         return False  # a short line that ends a sentence closes its paragraph
     return not (not open_end and line.x > prev.x + prev.size * 1.2)
+
+
+def is_paragraph_head(line: Line) -> bool:
+    """A short bold line that ends no sentence: the head of the paragraph below it.
+
+    "Error 6: morphological boundary surfacing", printed bold above its paragraph, names what
+    follows; read into the paragraph it glues onto the first sentence ("... surfacing
+    Tokenizers exploit ...").
+    """
+    text = line.text.strip()
+    return (
+        line.bold
+        and len(text) < 60
+        and len(text.split()) <= 8
+        and not re.search(r"[.!?]$", text)
+        and _OPEN_END.search(text) is None
+        and any(ch.isalpha() for ch in text)
+    )
 
 
 def typical_width(lines: list[Line]) -> float:
@@ -165,6 +185,16 @@ def build_blocks(lines: list[Line], headings: list[Heading | None], vocab: set[s
             last.add(line, vocab)
         else:
             blocks.append(Block(line.text, line.page, line, line))
+    for block, nxt in pairwise(blocks):
+        # A paragraph head stays in the text but is no sentence of its own.
+        if (
+            block.role == "text"
+            and block.first is block.last
+            and is_paragraph_head(block.first)
+            and nxt.role == "text"
+            and not nxt.first.bold
+        ):
+            block.role = "runin"
     return blocks
 
 

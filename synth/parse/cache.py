@@ -23,7 +23,7 @@ from synth.settings import ParseSettings
 log = logging.getLogger(__name__)
 
 # Bump whenever a change to the parse stage changes its output, so old entries are not reused.
-PARSER_VERSION = "parse-2"  # parse-2: side-by-side bold author names, entities decoded
+PARSER_VERSION = "parse-3"  # parse-3: bold paragraph heads kept out of sentences
 
 
 def cache_key(data: bytes, settings: ParseSettings) -> str:

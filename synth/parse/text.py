@@ -56,7 +56,7 @@ def _advance(cur: _Cursor, block: Block) -> None:
 def _spans(block: Block) -> list[tuple[int, int]]:
     if block.role in ("title", "front"):
         return [(0, len(block.text))]
-    if block.role == "heading":
+    if block.role in ("heading", "runin"):
         return []
     return split_sentences(block.text)
 
