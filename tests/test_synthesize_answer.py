@@ -6,7 +6,7 @@ import re
 
 from synth.records import Claim, Evidence, Finding, FindingQuantity, Verdict
 from synth.settings import SynthesizeSettings
-from synth.synthesize.answer import extractive_answer, question_form, to_clause
+from synth.synthesize.answer import extractive_answer, leans_back, question_form, to_clause
 from tests.doc_factory import make_document
 
 SETTINGS = SynthesizeSettings()
@@ -150,6 +150,41 @@ def test_yes_no_lead_gives_no_direction_from_findings_about_something_else() -> 
     soft = claim("C9", "Soft targets keep the student from overfitting to small data.", "docB")
     direct = extractive_answer(question, [finding("F1", soft)], [soft], [], SETTINGS)
     assert direct.sentences[0].text.startswith("The evidence points to yes: soft targets keep")
+
+
+def test_lead_flags_findings_about_the_opposite_configuration() -> None:
+    thin = claim(
+        "C10", "Hints let a thin and deep student outperform its teacher on CIFAR-10.", "docA"
+    )
+    question = "Does a shallow and wide student network outperform its teacher on CIFAR-10?"
+    lead = extractive_answer(question, [finding("F1", thin)], [thin], [], SETTINGS).sentences[0]
+    assert lead.text == (
+        "The verified findings describe a thin and deep configuration, not the shallow and "
+        "wide one the question asks about, so they give no yes or no: hints let a thin and "
+        "deep student outperform its teacher on CIFAR-10."
+    )
+    assert lead.citations == ["F1"] and lead.verified
+    # The same finding answers a question about the design it describes.
+    same = extractive_answer(
+        "Does a deep and thin student outperform its teacher on CIFAR-10?",
+        [finding("F1", thin)],
+        [thin],
+        [],
+        SETTINGS,
+    )
+    assert same.sentences[0].text.startswith("The evidence points to yes: hints let a thin")
+
+
+def test_a_statement_pointing_back_does_not_lead() -> None:
+    assert leans_back("Both errors originate from the tokenizer vocabulary.")
+    assert leans_back("The two methods agree on CIFAR-10.")
+    assert not leans_back("Both BERT and GPT-2 keep most of their accuracy.")
+    both = claim("C11", "Both errors originate from the tokenizer vocabulary.", "docA")
+    answer = extractive_answer(
+        "Which errors do tokenizers cause?", [finding("F1", both), finding("F2", C4)], [both, C4],
+        [], SETTINGS,
+    )  # fmt: skip
+    assert answer.sentences[0].citations == ["F2"]
 
 
 def test_names_and_capitalised_phrases_keep_their_case() -> None:

@@ -70,6 +70,7 @@ from synth.synthesize.coverage import (
     speaks_to_question,
     uncovered_aspects,
 )
+from synth.synthesize.premise import premise_conflicts
 
 __all__ = [
     "EXTENT_MARGIN",
@@ -151,9 +152,13 @@ _LEGEND = re.compile(
     r"cyan|magenta|teal|dashed|dotted|solid)(?: (?:lines?|bars?|curves?|dots?|markers?))?\)",
     re.IGNORECASE,
 )
-# "It also exceeds ...", "These results show ...": a clause that points back to a sentence the
-# answer does not show cannot open it.
-_LEANS_BACK = re.compile(r"^(?:it|this|these|that|those|they|such)\b", re.IGNORECASE)
+# "It also exceeds ...", "These results show ...", "both errors originate ...": a clause that
+# points back to a sentence the answer does not show cannot open it ("both X and Y ..." names
+# what it is about).
+_LEANS_BACK = re.compile(
+    r"^(?:it|this|these|that|those|they|such|the (?:two|former|latter)|both(?! \S+ and\b))\b",
+    re.IGNORECASE,
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 _NOT_AN_END = re.compile(r"(?:\b(?:e\.g|i\.e|et al|cf|vs|Fig|Eq|Tab|Sec|approx)|\b[A-Z])\.$")
 _NEGATION = re.compile(
@@ -332,11 +337,26 @@ def _lead_picks(
     return [first, ranked[0]] if ranked else [first]
 
 
-def _lead(w: _Writer, picks: list[Finding], unanswered: Sequence[str] = ()) -> AnswerSentence:
+def _lead(
+    w: _Writer,
+    picks: list[Finding],
+    unanswered: Sequence[str] = (),
+    premise: tuple[list[str], list[str]] = ([], []),
+) -> AnswerSentence:
     """The first sentence; ``unanswered`` are a yes/no question's outcomes that none of the
-    picks speaks to (no direction is then given)."""
+    picks speaks to (no direction is then given); ``premise`` the question's configuration
+    words that the picks name the opposite of, and those opposites (``premise_conflicts``)."""
     quantified = [_has_quantity(f) for f in picks]
     clauses = [w.clause(f, quantity_first=w.form == "extent") for f in picks]
+    asked, instead = premise
+    if asked:
+        # The findings are about the other design: neither a yes nor a figure answers it.
+        verdict = ", so they give no yes or no" if w.form == "yesno" else ""
+        text = (
+            f"The verified findings describe a {_join(instead, 'and')} configuration, not the "
+            f"{_join(asked, 'and')} one the question asks about{verdict}: " + ", and ".join(clauses)
+        )
+        return _sentence(text + ".", picks)
     every = set().union(*(_sources(f) for f in picks))
     who = (
         "The sources agree"
@@ -584,7 +604,8 @@ def extractive_answer(
     else:
         outcomes = outcome_aspects(question) if form == "yesno" else []
         unanswered = [] if any(speaks_to_any(outcomes, read(f)) for f in picks) else outcomes
-        body = [_lead(w, picks, unanswered)]
+        premise = premise_conflicts(question, " ".join(f.statement for f in picks))
+        body = [_lead(w, picks, unanswered, premise)]
         by_id = {c.claim_id: c for c in claims}
         for extra in (
             _unverified_figure(w, findings, picks),
