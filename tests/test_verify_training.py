@@ -17,6 +17,7 @@ from synth.verify.training.pairs import (
     is_held_out,
     scifact_pairs,
     synthetic_pairs_for,
+    title_pairs,
 )
 from synth.verify.training.suite import build_suite
 
@@ -141,6 +142,29 @@ def test_scifact_pairs_use_rationale_and_hard_negatives() -> None:
     )
     # The claim's own reversal against its rationale contradicts.
     assert any(p.origin == "scifact:negation" and p.label == CONTRADICTS for p in pairs)
+
+
+def test_title_pairs_restate_a_finding_title_against_its_own_abstract() -> None:
+    titled = Abstract(
+        "5",
+        "Chronic exercise increases nitric oxide synthase expression in rat aorta",
+        (
+            "Nitric oxide synthase shapes vascular tone.",
+            "Rats ran on a treadmill for ten weeks.",
+            "Chronic exercise raised the expression of nitric oxide synthase in the aorta.",
+        ),
+    )
+    noun_title = Abstract("6", "Effects of exercise on the rat aorta", titled.sentences)
+    corpus = {"1": ABSTRACT, "2": OTHER, "5": titled, "6": noun_title}
+    pairs = title_pairs(corpus, {"1"}, 10, random.Random(0))
+    assert {p.group for p in pairs} == {"title5"}  # no verb in "Effects of ...", "1" excluded
+    [support] = [p for p in pairs if p.label == SUPPORTS]
+    assert support.claim == titled.title
+    assert "raised the expression" in support.passage
+    assert "ran on a treadmill" not in support.passage
+    reversed_ = {p.claim for p in pairs if p.label == CONTRADICTS}
+    assert "Chronic exercise decreases nitric oxide synthase expression in rat aorta" in reversed_
+    assert all(p.passage == support.passage for p in pairs if p.label == CONTRADICTS)
 
 
 def test_held_out_split_is_by_group_and_about_one_in_five() -> None:

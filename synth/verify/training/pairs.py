@@ -232,6 +232,84 @@ def synthetic_pairs(
     return out
 
 
+# A title that states a finding has a verb (most titles are noun phrases: "Effects of X on Y").
+_TITLE_VERB = re.compile(
+    r"\b(is|are|was|were|has|have|can|may|does|do|reduce[sd]?|increase[sd]?|decrease[sd]?|"
+    r"cause[sd]?|regulates?|requires?|mediates?|promotes?|inhibits?|induces?|enhances?|"
+    r"impairs?|protects?|predicts?|prevents?|controls?|determines?|drives?|modulates?|"
+    r"suppress(?:es)?|activates?|confers?|links?|contributes?|improves?|lowers?|raises?|"
+    r"blocks?|triggers?|limits?|restricts?|underlies|affects?|alters?|elevates?|attenuates?|"
+    r"rescues?|accelerates?|delays?|facilitates?|exacerbates?|ameliorates?|disrupts?|"
+    r"maintains?|governs?|directs?|shapes?|associated|linked|required|involved)\b",
+    re.IGNORECASE,
+)
+TITLE_MIN_OVERLAP = 0.35  # share of the title's words the chosen abstract sentences must hold
+
+
+def _title_evidence(abstract: Abstract) -> tuple[str, float] | None:
+    """The two abstract sentences (in order) sharing most words with a finding title."""
+    title = abstract.title.strip().rstrip(".")
+    if "?" in title or len(title.split()) < 5 or not _TITLE_VERB.search(title):
+        return None
+    words = set(to_tokens(title))
+    if not words or len(abstract.sentences) < 2:
+        return None
+    scored = sorted(
+        (
+            (len(words & set(to_tokens(s))) / len(words), i)
+            for i, s in enumerate(abstract.sentences)
+        ),
+        key=lambda t: (-t[0], t[1]),
+    )[:2]
+    held = set(to_tokens(" ".join(abstract.sentences[i] for _, i in scored)))
+    overlap = len(words & held) / len(words)
+    if overlap < TITLE_MIN_OVERLAP:
+        return None
+    return " ".join(abstract.sentences[i] for i in sorted(i for _, i in scored)), overlap
+
+
+def title_pairs(
+    corpus: dict[str, Abstract], excluded: set[str], n_titles: int, rng: random.Random
+) -> list[TrainingPair]:
+    """Pairs that restate a finding in other words: a paper's title against its own abstract.
+
+    A title that states a finding ("Chronic exercise increases ... expression in ...") is what
+    the abstract's result and conclusion sentences say at length in other words, which the
+    compressed-sentence pairs never teach (they keep the source's wording). Title against its
+    two closest abstract sentences → supports; the title reversed (negation, direction word)
+    against them → contradicts; against the closest sentences of the best BM25-retrieved other
+    abstract → neither. Weak labels: a title can claim a little more than two sentences state.
+    """
+    ids = sorted(d for d in corpus if d not in excluded)
+    chosen: list[tuple[str, str]] = []
+    for doc in ids:
+        found = _title_evidence(corpus[doc])
+        if found is not None:
+            chosen.append((doc, found[0]))
+    rng.shuffle(chosen)
+    chosen = chosen[:n_titles]
+    index = LexicalIndex([corpus[d].text for d in ids])
+    out: list[TrainingPair] = []
+    for doc, evidence in chosen:
+        title = corpus[doc].title.strip().rstrip(".")
+        g = f"title{doc}"
+        out.append(TrainingPair(title, evidence, SUPPORTS, "title:abstract", g))
+        for kind in ("negation", "antonym"):
+            edited = (
+                perturb.negate(title) if kind == "negation" else perturb.swap_antonym(title, rng)
+            )
+            if edited and edited != title:
+                out.append(TrainingPair(edited, evidence, CONTRADICTS, f"title:{kind}", g))
+        # The 6th-8th closest abstracts share the topic; the closest few often state the
+        # same finding (another paper on it), which would make a false "neither".
+        rows, _ = index.search(corpus[doc].text, 8)
+        others = [ids[r] for r in rows if ids[r] != doc][5:6]
+        for other in others:
+            near = _closest(title, corpus[other].sentences, 1, set())
+            out.append(TrainingPair(title, " ".join(near), NEITHER, "title:retrieved", g))
+    return out
+
+
 def evaluation_doc_ids(root: Path) -> set[str]:
     """Abstracts cited by SciFact dev and test claims (kept out of synthetic training data)."""
     ids: set[str] = set()
@@ -244,13 +322,21 @@ def evaluation_doc_ids(root: Path) -> set[str]:
 
 
 def build_training_pairs(
-    root: Path, corpus: dict[str, Abstract], n_synthetic: int, seed: int, reword: bool = False
+    root: Path,
+    corpus: dict[str, Abstract],
+    n_synthetic: int,
+    seed: int,
+    reword: bool = False,
+    n_titles: int = 0,
 ) -> tuple[list[TrainingPair], list[TrainingPair]]:
     """(train, held-out) pairs; the held-out part holds one claim and abstract group in five."""
     rng = random.Random(seed)
     train_claims = load_claim_pairs(root, "train")
     pairs = scifact_pairs(train_claims, corpus, rng)
     pairs += synthetic_pairs(corpus, evaluation_doc_ids(root), n_synthetic, rng, reword)
+    if n_titles:
+        # Its own generator, so that the pairs above stay those of earlier runs.
+        pairs += title_pairs(corpus, evaluation_doc_ids(root), n_titles, random.Random(seed + 1))
     train = [p for p in pairs if not is_held_out(p.group)]
     held = [p for p in pairs if is_held_out(p.group)]
     return train, held

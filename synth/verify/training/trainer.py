@@ -60,6 +60,9 @@ class TrainConfig(BaseModel):
     scifact_repeat: int = Field(1, description="Times each SciFact training pair is repeated.")
     synthetic_share: float = Field(1.0, description="Share of synthetic pairs kept (0..1).")
     reword: bool = Field(False, description="Add synonym rewordings to the synthetic pairs.")
+    n_titles: int = Field(
+        0, description="SciFact corpus titles paired with their own abstract (0: none)."
+    )
     eval_on: str = Field(
         "all", description="Held-out pairs for early stopping: 'all', or 'scifact' only."
     )
@@ -152,7 +155,7 @@ def select_pairs(
     for p in train:
         if p.origin.startswith("scifact:"):
             mixed += [p] * config.scifact_repeat
-        elif rng.random() < config.synthetic_share:
+        elif p.origin.startswith("title:") or rng.random() < config.synthetic_share:
             mixed.append(p)
     if config.eval_on == "scifact":
         held = [p for p in held if p.origin.startswith("scifact:")]
