@@ -42,6 +42,7 @@ from synth.lexical import CASED_WORDS, QUESTION_STOPWORDS, WORDS, light_stem, to
 
 __all__ = [
     "BREAK_WORDS",
+    "COMPARATIVES",
     "QUESTION_VERBS",
     "outcome_aspects",
     "question_aspects",
@@ -78,12 +79,14 @@ _OWNER = "\ue000"  # stands in for a possessive marker while the question is spl
 _DETERMINERS = _words("the a an this that these those its their his her our your")
 _WORD_OR_BREAK = re.compile(r"[\w][\w@\-.]*[\w]|[\w]|[^\w\s]")
 # Gradable adjectives whose comparative a passage may use for the question's positive form.
-_COMPARATIVES = {
+COMPARATIVES = {
     "smaller": "small", "smallest": "small", "larger": "large", "largest": "large",
     "bigger": "big", "biggest": "big", "deeper": "deep", "deepest": "deep",
     "thinner": "thin", "faster": "fast", "slower": "slow", "higher": "high",
     "lower": "low", "longer": "long", "shorter": "short", "better": "good", "best": "good",
     "wider": "wide", "stronger": "strong", "weaker": "weak", "fewer": "few",
+    "thinnest": "thin", "widest": "wide", "shallower": "shallow", "shallowest": "shallow",
+    "narrower": "narrow", "narrowest": "narrow", "denser": "dense", "sparser": "sparse",
 }  # fmt: skip
 
 
@@ -206,7 +209,7 @@ def outcome_aspects(question: str) -> list[str]:
 
 def _norm(word: str) -> str:
     low = word.lower()
-    stem = light_stem(_COMPARATIVES.get(low, low))
+    stem = light_stem(COMPARATIVES.get(low, low))
     # A question names the act ("generalization"), a paper says what the model does
     # ("generalizes better"): the noun and the verb meet on their shared stem.
     if stem.endswith("ation") and len(stem) > 8:

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 
+from synth.synthesize.coverage import COMPARATIVES
+
 __all__ = ["CONFIGURATION_OPPOSITES", "premise_conflicts"]
 
 _PAIRS = """
@@ -29,20 +31,6 @@ for _pair in _PAIRS.replace("\n", "|").split("|"):
         CONFIGURATION_OPPOSITES[_a] = CONFIGURATION_OPPOSITES.get(_a, frozenset()) | {_b}
         CONFIGURATION_OPPOSITES[_b] = CONFIGURATION_OPPOSITES.get(_b, frozenset()) | {_a}
 
-_COMPARATIVES = {
-    "shallower": "shallow",
-    "shallowest": "shallow",
-    "deeper": "deep",
-    "deepest": "deep",
-    "wider": "wide",
-    "widest": "wide",
-    "thinner": "thin",
-    "thinnest": "thin",
-    "narrower": "narrow",
-    "narrowest": "narrow",
-    "denser": "dense",
-    "sparser": "sparse",
-}
 _WORD = re.compile(r"[A-Za-z][A-Za-z-]*")
 
 
@@ -51,7 +39,7 @@ def _configuration_words(text: str) -> list[str]:
     out: list[str] = []
     for raw in _WORD.findall(text):
         low = raw.lower()
-        word = _COMPARATIVES.get(low, low)
+        word = COMPARATIVES.get(low, low)
         if word in CONFIGURATION_OPPOSITES and word not in out:
             out.append(word)
     return out

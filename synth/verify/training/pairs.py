@@ -246,7 +246,7 @@ _TITLE_VERB = re.compile(
 TITLE_MIN_OVERLAP = 0.35  # share of the title's words the chosen abstract sentences must hold
 
 
-def _title_evidence(abstract: Abstract) -> tuple[str, float] | None:
+def _title_evidence(abstract: Abstract) -> str | None:
     """The two abstract sentences (in order) sharing most words with a finding title."""
     title = abstract.title.strip().rstrip(".")
     if "?" in title or len(title.split()) < 5 or not _TITLE_VERB.search(title):
@@ -254,18 +254,11 @@ def _title_evidence(abstract: Abstract) -> tuple[str, float] | None:
     words = set(to_tokens(title))
     if not words or len(abstract.sentences) < 2:
         return None
-    scored = sorted(
-        (
-            (len(words & set(to_tokens(s))) / len(words), i)
-            for i, s in enumerate(abstract.sentences)
-        ),
-        key=lambda t: (-t[0], t[1]),
-    )[:2]
-    held = set(to_tokens(" ".join(abstract.sentences[i] for _, i in scored)))
-    overlap = len(words & held) / len(words)
-    if overlap < TITLE_MIN_OVERLAP:
+    closest = set(_closest(title, abstract.sentences, 2, set()))
+    chosen = [s for s in abstract.sentences if s in closest]
+    if len(words & set(to_tokens(" ".join(chosen)))) / len(words) < TITLE_MIN_OVERLAP:
         return None
-    return " ".join(abstract.sentences[i] for i in sorted(i for _, i in scored)), overlap
+    return " ".join(chosen)
 
 
 def title_pairs(
@@ -277,15 +270,15 @@ def title_pairs(
     the abstract's result and conclusion sentences say at length in other words, which the
     compressed-sentence pairs never teach (they keep the source's wording). Title against its
     two closest abstract sentences → supports; the title reversed (negation, direction word)
-    against them → contradicts; against the closest sentences of the best BM25-retrieved other
+    against them → contradicts; against the closest sentence of the 6th BM25-nearest other
     abstract → neither. Weak labels: a title can claim a little more than two sentences state.
     """
     ids = sorted(d for d in corpus if d not in excluded)
     chosen: list[tuple[str, str]] = []
     for doc in ids:
-        found = _title_evidence(corpus[doc])
-        if found is not None:
-            chosen.append((doc, found[0]))
+        evidence = _title_evidence(corpus[doc])
+        if evidence is not None:
+            chosen.append((doc, evidence))
     rng.shuffle(chosen)
     chosen = chosen[:n_titles]
     index = LexicalIndex([corpus[d].text for d in ids])
