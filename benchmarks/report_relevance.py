@@ -239,12 +239,19 @@ def main() -> None:
             f"  {role:10s} {len(rows):3d}  {tp + fp:3d}  {_ratio(tp, tp + fp):.2f}  "
             f"{_ratio(tp, tp + fn):.2f}  {n_claims:3d}"
         )
+    every = [r for rows in by_role.values() for r in rows]
+    tp, fp, fn = sum(r[1] for r in every), sum(r[2] for r in every), sum(r[3] for r in every)
+    print(
+        f"  {'all':10s} {len(every):3d}  {tp + fp:3d}  {_ratio(tp, tp + fp):.2f}  "
+        f"{_ratio(tp, tp + fn):.2f}  {sum(r[4] for r in every):3d}"
+    )
     print("\nclaims against the hand labels (tests/data/claim_relevance_labels.jsonl):")
     for name, found in verdicts.items():
         if found:
             _print_label_share(name, found)
     for role, found in sorted(role_verdicts.items()):
         _print_label_share(f"role {role}", found)
+    _print_label_share("all", [v for found in verdicts.values() for v in found])
     print(f"\nclaims written to {args.claims_out}")
 
 

@@ -110,10 +110,12 @@ class ExtractSettings(_Section):
     )
     relevance_margin: float = Field(
         0.40,
-        description="A source is used only within this margin of the best source's relevance "
-        "for the same question (and when it gives at least one claim). Chosen on the tune "
-        "questions of benchmarks/report_relevance.py: 0.35 cut gold abstracts scoring 0.62-0.63 "
-        "against a best source at 1.00.",
+        ge=0.0,
+        le=1.0,
+        description="A source is used only when its relevance reaches (1 - margin) x the best "
+        "source's relevance for the same question (and when it gives at least one claim). "
+        "Chosen on the tune questions of benchmarks/report_relevance.py: 0.35 cut gold abstracts "
+        "scoring 0.62-0.63 against a best source at 1.00.",
     )
     aspect_engagement_ratio: float = Field(
         0.2,

@@ -121,19 +121,21 @@ def test_relevance_cut_is_read_from_the_rule_s_own_reasons() -> None:
     settings = ExtractSettings()
     best = max(s.relevance for s in m.sources)
     # S4 scores 0.21, under the floor 0.30. No source lies between the floor and best - margin
-    # (0.83 - 0.40), so no reason names the margin and the cut drawn is the floor.
+    # (0.83 less 40%, 0.50), so no reason names the margin and the cut drawn is the floor.
     cut = relevance_cut(m.sources)
     assert cut is not None and cut.value == pytest.approx(settings.relevance_threshold)
     assert "absolute floor 0.30" in cut.wording()
     margin_reason = passing_reason(0.40, best, settings)
-    assert "below the best" in margin_reason
+    assert "the best source's 0.83 less 40%" in margin_reason
     sources = [
         s.model_copy(update={"unused_reason": margin_reason}) if not s.used else s
         for s in m.sources
     ]
     cut = relevance_cut(sources)
-    assert cut is not None and cut.value == pytest.approx(best - settings.relevance_margin)
-    assert "best source's relevance 0.83 less the allowed margin 0.40" in cut.wording()
+    assert cut is not None and cut.value == pytest.approx(
+        round(best * (1 - settings.relevance_margin), 2)
+    )
+    assert "best source's relevance 0.83 less the allowed margin of 40%" in cut.wording()
     assert relevance_cut([s for s in m.sources if s.used]) is None
 
 

@@ -231,7 +231,21 @@ _TRUISM = re.compile(
     r"|^The (?:main|key|basic|core|general|central) idea\b"
     r"|\bit is (?:now )?(?:routine|commonplace|common practice|standard practice|customary)\b"
     r"|\bremains? (?:\w+ )?(?:unexplored|under-?explored|under-?studied)\b"
-    r"|\b(?:poses?|presents?|raises?) (?:a|an) (?:\w+ ){0,2}?(?:challenge|problem|difficulty)\b",
+    r"|\b(?:poses?|presents?|raises?) (?:a|an) (?:\w+ ){0,2}?(?:challenge|problem|difficulty)\b"
+    # "The statin drugs are increasingly being recognized as having ...": what a field now holds.
+    r"|\b(?:is|are) (?:increasingly|widely|now) being (?:recogni[sz]ed|used|adopted|studied)\b",
+    re.IGNORECASE,
+)
+# What a study set out to do ("Our objective was to systematically review if ...", "This study
+# aimed to ...") and what is not known ("it is not clear whether this strategy decreases the
+# risk"): never a finding, whatever comparison the sentence names.
+_OBJECTIVE = re.compile(
+    r"^(?:(?:Our|The) (?:main |primary |overall )?(?:objectives?|aims?|goals?|purposes?)"
+    r"(?: of (?:this|the|our) (?:study|review|paper|work|trial|analysis|article))? (?:was|were|is|"
+    r"are) to\b|(?:We|This (?:study|review|trial|analysis|paper)) (?:aimed|aims|sought|seeks|set "
+    r"out) to\b)"
+    r"|\bit (?:is|remains) (?:still )?(?:not (?:yet )?(?:clear|known)|unclear|unknown) "
+    r"(?:whether|if|how|why|what)\b",
     re.IGNORECASE,
 )
 _OWN_FINDING = re.compile(
@@ -419,6 +433,11 @@ def is_candidate(
     own = states_own_result(text)
     if _CITES_OTHERS.search(text) and not own:
         return False
+    # A background or related-work section tells others' work, even where the parser lost
+    # the citation marks ("X connects to prior work on ..."); only the authors' own result
+    # stated there is a claim.
+    if passage.section_kind == "background" and not own:
+        return False
     exempt = uncued_abstract and passage.section_kind == "abstract"
     if not (exempt or has_finding_cue(text)):
         return False
@@ -459,6 +478,8 @@ def states_own_result(text: str) -> bool:
 def is_background(text: str, cues: dict[str, int]) -> bool:
     """Background truism, definition, or a presentation of the paper or its set-up."""
     if _BACKGROUND.search(text) or _DEFINITION.search(text) or _SETUP_LABEL.match(text):
+        return True
+    if _OBJECTIVE.search(text.strip()):
         return True
     if _TRUISM.search(text) and not _OWN_FINDING.search(text):
         return True

@@ -41,7 +41,9 @@ DOT_R = 4.5
 # rule's outcome, not the settings, so the cut is read back from them; tests/test_figures.py
 # builds the reasons with passing_reason, so a changed wording fails there.
 _FLOOR = re.compile(r"below the floor (\d+(?:\.\d+)?)")
-_MARGIN = re.compile(r"more than (\d+(?:\.\d+)?) below the best source's (\d+(?:\.\d+)?)")
+_MARGIN = re.compile(
+    r"is below (\d+(?:\.\d+)?), the best source's (\d+(?:\.\d+)?) less (\d+(?:\.\d+)?)%"
+)
 _PASS_K = re.compile(r"pass@(\d+)")
 
 
@@ -123,6 +125,7 @@ class RelevanceCut(Record):
 
     value: float
     floor: float | None = None
+    # The margin as a share of the best source's relevance (0.4 for "less 40%").
     margin: float | None = None
     best: float | None = None
 
@@ -131,8 +134,8 @@ class RelevanceCut(Record):
         if self.margin is not None and self.best is not None and self.value > (self.floor or 0):
             return (
                 f"The dashed line is the cut at {self.value:.2f}: the best source's relevance "
-                f"{self.best:.2f} less the allowed margin {self.margin:.2f}; grey bars left of it "
-                "were not used."
+                f"{self.best:.2f} less the allowed margin of {self.margin:.0%}; grey bars left of "
+                "it were not used."
             )
         return (
             f"The dashed line is the absolute floor {self.value:.2f}; grey bars left of it were "
@@ -142,17 +145,17 @@ class RelevanceCut(Record):
 
 def relevance_cut(sources: Sequence[ManifestSource]) -> RelevanceCut | None:
     """The relevance below which the rule left sources out, read from their reasons (or None)."""
-    floor = margin = best = None
+    floor = margin = best = cut = None
     for s in sources:
         if s.used:
             continue
         if m := _FLOOR.search(s.unused_reason):
             floor = float(m.group(1))
         if m := _MARGIN.search(s.unused_reason):
-            margin, best = float(m.group(1)), float(m.group(2))
+            cut, best, margin = float(m.group(1)), float(m.group(2)), float(m.group(3)) / 100
     values = [] if floor is None else [floor]
-    if margin is not None and best is not None:
-        values.append(best - margin)
+    if cut is not None:
+        values.append(cut)
     if not values:
         return None
     return RelevanceCut(value=round(max(values), 2), floor=floor, margin=margin, best=best)
