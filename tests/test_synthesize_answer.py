@@ -142,11 +142,22 @@ def test_yes_no_lead_gives_no_direction_from_findings_about_something_else() -> 
     answer = extractive_answer(question, [finding("F1", hints)], [hints], [], SETTINGS)
     lead = answer.sentences[0]
     assert lead.text == (
-        "No verified finding speaks to overfitting, so the sources give no yes or no; the most "
-        "relevant findings report that hints from a teacher's middle layer help thin deep "
+        "No verified finding speaks to overfitting, so the sources give no yes or no; the "
+        "verified findings report that hints from a teacher's middle layer help thin deep "
         "students."
     )
     assert lead.citations == ["F1"] and lead.verified
+    # An unverified finding that does speak to overfitting is shown, flagged, after the lead.
+    reg = claim("C13", "Soft targets cut overfitting of the student on small data.", "docB")
+    both = [finding("F1", hints), finding("F2", reg, verdict="unverified")]
+    flagged = extractive_answer(question, both, [hints, reg], [], SETTINGS).sentences
+    assert flagged[1].text == (
+        "A finding on overfitting is reported but not verified: soft targets cut overfitting "
+        "of the student on small data."
+    )
+    assert flagged[1].citations == ["F2"] and not flagged[1].verified
+    # What the lead named as unaddressed is not named again by the coverage sentence.
+    assert not any("overfitting" in s.text for s in flagged[2:])
     soft = claim("C9", "Soft targets keep the student from overfitting to small data.", "docB")
     direct = extractive_answer(question, [finding("F1", soft)], [soft], [], SETTINGS)
     assert direct.sentences[0].text.startswith("The evidence points to yes: soft targets keep")

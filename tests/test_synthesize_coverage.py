@@ -58,6 +58,15 @@ def test_uncovered_aspects_in_question_order() -> None:
     ]
 
 
+def test_a_property_asked_by_degree_is_no_gap() -> None:
+    question = "Does the Transformer train faster than recurrent models, and is it more accurate?"
+    texts = ["The Transformer trains faster than recurrent models and reaches 28.4 BLEU."]
+    assert "accurate" in question_aspects(question)
+    assert uncovered_aspects(question, texts) == []
+    # A noun after "more" is a thing asked about, and its absence is a gap.
+    assert "data" in uncovered_aspects("Does the student need more data?", ["A small student."])
+
+
 def test_all_words_of_an_aspect_must_meet_in_one_text() -> None:
     split = ["The teacher is patient.", "The network is deep."]
     assert "large teacher network" in uncovered_aspects(README_QUESTION, split)

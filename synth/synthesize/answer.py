@@ -37,7 +37,11 @@ Sentences, in order (at most ``max_answer_sentences``, the coverage sentence not
 2. For an extent question whose lead carries no quantity: the first unverified finding that
    does (and the first of another source, if any), as a sentence of its own that says it is
    not verified ("A figure on the extent is reported but not verified: ..."); a reader asking
-   how far should see the numbers the sources give, but not as the answer.
+   how far should see the numbers the sources give, but not as the answer. Likewise for a
+   yes/no question whose lead names its outcomes as unaddressed by verified findings: the
+   most relevant unverified finding that speaks to them ("A finding on task pass rates is
+   reported but not verified: curated Skills raise average pass rate by 16.2 percentage
+   points ...").
 3. Agreement: supported findings reported or corroborated by two or more sources.
 4. Difference: the most relevant finding with contrasting claims or passages, or one the
    evidence contradicts.
@@ -48,7 +52,9 @@ Sentences, in order (at most ``max_answer_sentences``, the coverage sentence not
    and abstract of the sources that report it ("distilling ... from a large highly regularized
    model into a smaller, distilled model", in "Distilling the Knowledge in a Neural Network",
    speaks to "smaller student network"); and, for an extent question, that no verified finding
-   carries a number, when none does and the lead has not said so already.
+   carries a number, when none does and the lead has not said so already. Outcomes that a
+   yes/no lead has already named as unaddressed are not named again (and the sentence is left
+   out when nothing else remains to say).
 
 A sentence is ``verified`` only when it cites findings and every one of them is supported.
 """
@@ -380,8 +386,7 @@ def _lead(
         # no direction to give; saying "yes" would rest on findings about something else.
         text = (
             f"No verified finding speaks to {_join(list(unanswered), 'or')}, so the sources "
-            "give no yes or no; the most relevant findings report that "
-            + ", and that ".join(clauses)
+            "give no yes or no; the verified findings report that " + ", and that ".join(clauses)
         )
     elif w.form == "yesno":
         negative = [bool(_NEGATION.search(c)) for c in clauses]
@@ -420,6 +425,30 @@ def _unverified_figure(
     clauses = "; ".join(w.clause(f, True) for f in cited)
     head = "Figures on the extent are" if len(cited) > 1 else "A figure on the extent is"
     return _sentence(f"{head} reported but not verified: {clauses}.", cited)
+
+
+def _unverified_outcome(
+    w: _Writer, findings: Sequence[Finding], unanswered: Sequence[str]
+) -> AnswerSentence | None:
+    """For a yes/no question whose lead found no verified word on its outcomes: the most
+    relevant unverified finding that speaks to them, flagged as not verified."""
+    if not unanswered:
+        return None
+    target = next(
+        (
+            f
+            for f in findings
+            if f.verdict == "unverified"
+            and not leans_back(f.statement)
+            and speaks_to_any(list(unanswered), f.statement)
+        ),
+        None,
+    )
+    if target is None:
+        return None
+    named = [a for a in unanswered if speaks_to_any([a], target.statement)]
+    text = f"A finding on {_join(named, 'and')} is reported but not verified: {w.clause(target)}."
+    return _sentence(text, [target])
 
 
 def _agreement(w: _Writer, findings: Sequence[Finding]) -> AnswerSentence | None:
@@ -524,7 +553,10 @@ def _coverage(
     uncovered: list[str],
     contexts: list[str],
     lead_said_it: bool = False,
-) -> AnswerSentence:
+    named: Sequence[str] = (),
+) -> AnswerSentence | None:
+    """The coverage sentence; None when all it would say is what the lead has said (``named``:
+    the outcomes a yes/no lead names as unaddressed by verified findings)."""
     # With no supported finding the answer has already said that nothing is verified; naming
     # every part of the question again as unspoken-to would only repeat it at length.
     none_supported = not any(f.verdict == "supported" for f in findings)
@@ -541,6 +573,8 @@ def _coverage(
         if none_supported
         else [a for a in uncovered_aspects(question, contexts) if a not in uncovered]
     )
+    repeated = [a for a in silent if a in named]
+    silent = [a for a in silent if a not in named]
     parts = []
     if uncovered:
         parts.append(f"the used sources do not address {_join(uncovered, 'or')}")
@@ -551,6 +585,8 @@ def _coverage(
     if parts:
         text = "; ".join(parts)
         text = text[0].upper() + text[1:] + "."
+    elif repeated:
+        return None  # the lead named these parts as unanswered; saying it again adds nothing
     elif none_supported:
         text = "The used sources mention every part of the question."
     else:
@@ -599,6 +635,7 @@ def extractive_answer(
 
     on_question = {f.finding_id for f in findings if speaks_to_question(question, read(f))}
     picks = _lead_picks(form, findings, {c.claim_id: c.kind for c in claims}, on_question)
+    unanswered: list[str] = []
     if not picks:
         body = _no_support(w, findings)
     else:
@@ -609,6 +646,7 @@ def extractive_answer(
         by_id = {c.claim_id: c for c in claims}
         for extra in (
             _unverified_figure(w, findings, picks),
+            _unverified_outcome(w, findings, unanswered),
             _agreement(w, findings),
             _difference(w, findings, by_id),
         ):
@@ -616,8 +654,10 @@ def extractive_answer(
                 body.append(extra)
         body += _further(w, findings, settings.max_answer_sentences - len(body))
     contexts = _contexts(findings, verdicts, sources)
-    coverage = _coverage(question, form, findings, uncovered, contexts, _unquantified(form, picks))
-    sentences = [*body[: settings.max_answer_sentences], coverage]
+    coverage = _coverage(
+        question, form, findings, uncovered, contexts, _unquantified(form, picks), unanswered
+    )
+    sentences = [*body[: settings.max_answer_sentences], *([coverage] if coverage else [])]
     return Answer(
         text=" ".join(s.text for s in sentences),
         sentences=sentences,

@@ -25,6 +25,10 @@ verb ("does training on soft targets *reduce* overfitting when little training d
 available" gives "overfitting" and "little training data"): what the question asks the effect
 on, which a finding must mention before the answer may say yes or no.
 
+Gaps. ``uncovered_aspects`` names the aspects no text mentions, except a lone word the
+question asks as a degree of a property ("is it *more accurate*"): sources state such a
+property in their own measures, so its absence is no gap.
+
 Matching. An aspect is covered when one text holds all of its words (all but one for phrases
 of three words or more, whose head noun varies: "large teacher model"), compared as light stems
 (``lexical.light_stem``) with comparatives folded ("smaller" meets "small") and a verb's
@@ -241,10 +245,32 @@ def _covered(aspect: str, forms: tuple[set[str], set[str]]) -> bool:
     return False
 
 
+# "is it *more accurate*", "less expensive to serve": a lone adjective after a degree word is a
+# property asked about, which papers state in their own measures ("28.4 BLEU", "a new state of
+# the art"), seldom in the question's adjective; that no source says "accurate" is no gap.
+# Adjectives are told from nouns ("more data", "more parameters") by their endings.
+_PROPERTY = re.compile(
+    r"\b(?:more|less|as|most|least)\s+([A-Za-z][\w-]*(?:ate|ent|ant|ive|ous|ful|able|ible|ic|al|"
+    r"ust|ise|ure))\b",
+    re.IGNORECASE,
+)
+
+
+def _property_words(question: str) -> frozenset[str]:
+    """Lower-cased words the question asks as a degree of a property ("more accurate")."""
+    return frozenset(m.group(1).lower() for m in _PROPERTY.finditer(question))
+
+
 def uncovered_aspects(question: str, texts: list[str]) -> list[str]:
-    """The aspects of the question that no single text mentions, in question order."""
+    """The aspects of the question that no single text mentions, in question order; a lone
+    property word ("more *accurate*") is never reported as uncovered."""
     forms = [_text_forms(t) for t in texts]
-    return [a for a in question_aspects(question) if not any(_covered(a, f) for f in forms)]
+    props = _property_words(question)
+    return [
+        a
+        for a in question_aspects(question)
+        if a.lower() not in props and not any(_covered(a, f) for f in forms)
+    ]
 
 
 def speaks_to_question(question: str, text: str) -> bool:
