@@ -159,6 +159,13 @@ def test_citation_formats(authors: list[str], year: int | None, expected: str) -
     assert cite(authors, year) == expected
 
 
+def test_an_anonymous_work_is_cited_by_its_title() -> None:
+    long = "Vitamin D and obesity: current perspectives and future directions."
+    assert cite([], None, long) == "\u201cVitamin D and obesity …\u201d, n.d."
+    assert cite([" "], 2020, "Soft targets.") == "\u201cSoft targets\u201d, 2020"
+    assert cite([], 2020, "") == "Anon., 2020"
+
+
 def test_equal_citations_are_disambiguated() -> None:
     assert disambiguate(["Li et al., 2023", "Chen, 2020", "Li et al., 2023"]) == [
         "Li et al., 2023a",

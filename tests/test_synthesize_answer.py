@@ -158,6 +158,7 @@ def test_yes_no_lead_gives_no_direction_from_findings_about_something_else() -> 
     assert flagged[1].citations == ["F2"] and not flagged[1].verified
     # What the lead named as unaddressed is not named again by the coverage sentence.
     assert not any("overfitting" in s.text for s in flagged[2:])
+    assert not any(s.text.startswith("Every part of the question") for s in flagged)
     soft = claim("C9", "Soft targets keep the student from overfitting to small data.", "docB")
     direct = extractive_answer(question, [finding("F1", soft)], [soft], [], SETTINGS)
     assert direct.sentences[0].text.startswith("The evidence points to yes: soft targets keep")

@@ -102,7 +102,7 @@ def _source(key: str, citation: str, doc: Document, rel: Relevance) -> ManifestS
 def build_sources(documents: list[Document], relevance: list[Relevance]) -> list[ManifestSource]:
     """Sources keyed S1, S2, ... by relevance (used first), with disambiguated citations."""
     pairs = _ordered(documents, relevance)
-    citations = disambiguate([cite(d.work.authors, d.work.year) for d, _ in pairs])
+    citations = disambiguate([cite(d.work.authors, d.work.year, d.work.title) for d, _ in pairs])
     numbered = enumerate(zip(pairs, citations, strict=True), start=1)
     return [_source(f"S{i}", c, d, r) for i, ((d, r), c) in numbered]
 

@@ -2,7 +2,9 @@
 
 Citations come from metadata (authors, year) and never from dates found in text: one author gives
 "Hinton, 2015", two "Hinton and Vinyals, 2015", three or more "Hinton et al., 2015"; no year gives
-"n.d."; no author gives "Anon.". Equal citations of different sources get suffixes a, b, ...
+"n.d."; no author gives the title's first words in quotes ('"Vitamin D and obesity …", n.d.',
+as author-year styles cite an anonymous work), or "Anon." when there is no title either. Equal
+citations of different sources get suffixes a, b, ...
 """
 
 from __future__ import annotations
@@ -40,11 +42,23 @@ def year_text(year: int | None) -> str:
     return str(year) if year is not None and _MIN_YEAR <= year <= _MAX_YEAR else "n.d."
 
 
-def cite(authors: list[str], year: int | None) -> str:
+# How many of an anonymous work's title words stand for its author in a citation.
+TITLE_WORDS = 4
+
+
+def _title_lead(title: str) -> str:
+    words = title.split()
+    if not words:
+        return ""
+    lead = " ".join(words[:TITLE_WORDS]).rstrip(".,:;")
+    return f"\u201c{lead}{' …' if len(words) > TITLE_WORDS else ''}\u201d"
+
+
+def cite(authors: list[str], year: int | None, title: str = "") -> str:
     """An author-year citation from metadata, e.g. "Hinton et al., 2015"."""
     names = [surname(a) for a in authors if a.strip()]
     if not names:
-        who = "Anon."
+        who = _title_lead(title) or "Anon."
     elif len(names) == 1:
         who = names[0]
     elif len(names) == 2:

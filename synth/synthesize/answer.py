@@ -30,9 +30,10 @@ Sentences, in order (at most ``max_answer_sentences``, the coverage sentence not
    supported findings only: when none of them carries a quantity, an extent question's lead
    says so ("No verified finding quantifies the extent; ..."). Yes/no questions ("Does",
    "Can", "Is" ...) lead with the direction the two top supported findings point to
-   (negations decide), but only when one of them speaks to what the question asks the effect
-   on (``outcome_aspects``: "overfitting" in "does X reduce overfitting ..."); otherwise the
-   lead names those outcomes as unaddressed and reports the findings without a direction.
+   (negations decide), but only when the statement of one of them names what the question
+   asks the effect on (``outcome_aspects``: "overfitting" in "does X reduce overfitting ...";
+   a supporting passage that names it does not count); otherwise the lead names those outcomes
+   as unaddressed and reports the findings without a direction.
    Other questions lead with the two top supported findings.
 2. For an extent question whose lead carries no quantity: the first unverified finding that
    does (and the first of another source, if any), as a sentence of its own that says it is
@@ -585,8 +586,10 @@ def _coverage(
     if parts:
         text = "; ".join(parts)
         text = text[0].upper() + text[1:] + "."
-    elif repeated:
-        return None  # the lead named these parts as unanswered; saying it again adds nothing
+    elif repeated or named:
+        # The lead named parts as unanswered: saying so again adds nothing, and "every part is
+        # addressed" (read with the sources' abstracts) would contradict it.
+        return None
     elif none_supported:
         text = "The used sources mention every part of the question."
     else:
@@ -640,7 +643,10 @@ def extractive_answer(
         body = _no_support(w, findings)
     else:
         outcomes = outcome_aspects(question) if form == "yesno" else []
-        unanswered = [] if any(speaks_to_any(outcomes, read(f)) for f in picks) else outcomes
+        # The finding itself must name what the question asks the effect on: a supporting
+        # passage that mentions "older adults" does not make "vitamin D intakes ... may be
+        # associated with better health outcomes" a finding about fractures in older adults.
+        unanswered = [] if any(speaks_to_any(outcomes, f.statement) for f in picks) else outcomes
         premise = premise_conflicts(question, " ".join(f.statement for f in picks))
         body = [_lead(w, picks, unanswered, premise)]
         by_id = {c.claim_id: c for c in claims}
