@@ -56,7 +56,7 @@ def main() -> None:
     parser.add_argument(
         "--names",
         nargs="+",
-        choices=("off", "elsewhere", "strict"),
+        choices=("off", "substituted", "elsewhere", "strict"),
         default=(),
         help="also run the pair model with verify.name_rule set to each of these modes",
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from synth.verify.contrast import reversals
-from synth.verify.names import missing_names
+from synth.verify.names import missing_names, substituted_names
 
 
 def test_a_swapped_gene_name_is_missing() -> None:
@@ -42,6 +42,22 @@ def test_names_the_claim_spells_out_itself_or_single_letters_are_not_required() 
 
 def test_a_claim_without_names_has_none_missing() -> None:
     assert missing_names("Smaller students learn faster.", "Nothing alike.") == []
+
+
+def test_a_name_the_passage_replaces_in_the_same_place_is_substituted() -> None:
+    claim = "The Prdm14 gene is a key determinant of primordial germ cells."
+    passage = "Blimp1 is a key determinant of primordial germ cell specification in mice."
+    assert substituted_names(claim, passage) == [("Prdm14", "Blimp1")]
+    assert substituted_names("RAD52 drives break-induced replication.", passage) == []
+    # The claim writer's own word, with no other name in its place, is no substitution.
+    assert (
+        substituted_names(
+            "Th2 cells drive the allergic response.", "T helper cells drive the allergic response."
+        )
+        == []
+    )
+    # A name the passage gives as well is no substitution, whatever else it names.
+    assert substituted_names("Blimp1 is a key determinant of germ cells.", passage) == []
 
 
 def test_reversals_swap_direction_words_first_then_negate() -> None:

@@ -298,6 +298,31 @@ def _judged(pj: PairJudge, embedder: object, texts: dict[str, str]) -> dict[str,
 
 
 @pytest.mark.model
+def test_names_substituted_blocks_a_passage_that_names_another_thing_in_the_claim_s_place(
+    embedder: object, tmp_path: Path
+) -> None:
+    rows = [
+        ("title", "Two antihypertensive compounds"),
+        ("results", "AZD1234 lowered systolic blood pressure by 12 mmHg in adults."),
+    ]
+    texts = {
+        "right": "AZD1234 lowered systolic blood pressure in adults.",
+        "swapped": "LX44 lowered systolic blood pressure in adults.",
+        # The writer's own name for the trial's setting, with no other name in its place.
+        "own_word": "AZD1234 lowered systolic blood pressure in adults with HTN.",
+    }
+    out = _judged(_pool_judge(embedder, tmp_path, rows, name_rule="substituted"), embedder, texts)
+    assert out["right"].label == "supported"  # type: ignore[attr-defined]
+    assert out["own_word"].label == "supported"  # type: ignore[attr-defined]
+    swapped = out["swapped"]
+    assert swapped.label != "supported"  # type: ignore[attr-defined]
+    notes = [e.note or "" for e in swapped.evidence]  # type: ignore[attr-defined]
+    assert any("names AZD1234 where the claim names LX44" in n for n in notes)
+    off = _judged(_pool_judge(embedder, tmp_path, rows, name_rule="off"), embedder, texts)
+    assert off["swapped"].label == "supported"  # type: ignore[attr-defined]
+
+
+@pytest.mark.model
 def test_names_elsewhere_blocks_only_a_name_its_paper_gives_to_something_else(
     embedder: object, tmp_path: Path
 ) -> None:

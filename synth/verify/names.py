@@ -13,6 +13,16 @@ stated by a passage when the passage, the passages around it (``verify.name_cont
 side: the sentences before say what "it" is) or the title of its document (where a paper names
 the system its sentences call "our model") have it, ignoring case, hyphens and a plural "s", or
 spells it out (its letters begin consecutive words: "hematopoietic stem cell" for HSC).
+
+A *substituted* name (``substituted_names``, the ``substituted`` mode of ``verify.name_rule``)
+is a claim name the passage lacks where the passage gives another name in the same place: a
+name of the passage that the claim does not give, with at least ``SUBSTITUTE_CONTEXT`` of its
+nearest content words (``SUBSTITUTE_WINDOW`` on each side, names and small words skipped) also
+among the missing name's nearest content words in the claim. "The Prdm14 gene is a key
+determinant of primordial germ cells" against "Blimp1 is a key determinant of primordial germ
+cell specification": the passage says the same of another gene. A claim writer's own word for
+what the passage says ("Th2 cells" for a passage on "T helper cells") has no other name in its
+place, so it is not withheld.
 """
 
 from __future__ import annotations
@@ -79,3 +89,57 @@ def missing_names(claim: str, evidence: str, title: str = "") -> list[str]:
             continue
         missing.append(whole)
     return missing
+
+
+# How many words on each side of a name are its context, and how many context words a
+# passage's name must share with a missing claim name to stand in its place.
+SUBSTITUTE_WINDOW = 3
+SUBSTITUTE_CONTEXT = 2
+_CONTENT = re.compile(r"[A-Za-z][A-Za-z\-]{2,}")
+_SMALL = frozenset(
+    str.split(
+        "the and for with that this from are was were has have had its their into than not but "
+        "which who also can may been being"
+    )
+)
+
+
+def _is_content(word: str) -> bool:
+    return (
+        bool(_CONTENT.fullmatch(word)) and word.lower() not in _SMALL and not _looks_like_name(word)
+    )
+
+
+def _context_words(words: list[str], i: int) -> set[str]:
+    """The ``SUBSTITUTE_WINDOW`` nearest content words on each side of word ``i``."""
+    before = [w.lower() for w in words[:i] if _is_content(w)][-SUBSTITUTE_WINDOW:]
+    after = [w.lower() for w in words[i + 1 :] if _is_content(w)][:SUBSTITUTE_WINDOW]
+    return set(before) | set(after)
+
+
+def substituted_names(claim: str, passage: str) -> list[tuple[str, str]]:
+    """(claim name, passage name) pairs where the passage names another thing in the place of a
+    claim name it lacks (see the module docstring)."""
+    missing = set(missing_names(claim, passage))
+    if not missing:
+        return []
+    claim_keys = {k for name in claim_names(claim) for k in name}
+    claim_words = _TOKEN.findall(claim)
+    passage_words = _TOKEN.findall(passage)
+    others = [
+        (i, w)
+        for i, w in enumerate(passage_words)
+        if w.strip("-") in name_tokens(passage)
+        and _key(w) not in claim_keys
+        and _looks_like_name(w.strip("-/"))
+    ]
+    out: list[tuple[str, str]] = []
+    for i, word in enumerate(claim_words):
+        if _key(word) not in missing:
+            continue
+        mine = _context_words(claim_words, i)
+        for j, other in others:
+            if len(mine & _context_words(passage_words, j)) >= SUBSTITUTE_CONTEXT:
+                out.append((word, other))
+                break
+    return out

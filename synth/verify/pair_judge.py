@@ -20,7 +20,9 @@ turns those readings into a calibrated P(supported); then the rules:
   dataset, baseline or ablation: on the PaSa paper, 6 of 12 extracted results had been
   "contradicted" by its results for other settings), and where it does not, the paper is
   inconsistent, which says nothing about which of its two sentences to doubt;
-- with ``verify.name_rule`` strict, a claim is never ``supported`` unless a passage the model
+- with ``verify.name_rule`` substituted (the default), a passage that gives another name in
+  the place of a claim name it lacks is never support (``names.substituted_names``);
+  with strict, a claim is never ``supported`` unless a passage the model
   reads as support (or its document's title) names what the claim names (genes, drugs,
   acronyms, models: :mod:`synth.verify.names`); with ``elsewhere``, only names that the
   passage's own paper gives somewhere else count;
@@ -50,7 +52,7 @@ from synth.verify.exclusivity import exclusivity_reversal
 from synth.verify.feature_judge import FeatureJudge
 from synth.verify.features import pointable_conflict
 from synth.verify.labels import other_category
-from synth.verify.names import missing_names
+from synth.verify.names import missing_names, substituted_names
 from synth.verify.numbers import Alignment, QuantityAlignment, agrees, align
 from synth.verify.pair_model import PairModel
 from synth.verify.presentation import presents_only
@@ -310,6 +312,18 @@ class PairJudge:
                 continue
             # The sentences around a passage name what it calls "it" or "the model".
             text = self.pool.context(r.cand.row, self.settings.name_context)
+            if mode == "substituted":
+                # Only a name the passage replaces with another one in the same place: the
+                # passage says the same thing of something else.
+                swaps = substituted_names(claim, r.text or self.pool.texts[r.cand.row])
+                if swaps:
+                    r.stance = "neutral"
+                    r.note = "; ".join(
+                        f"names {theirs} where the claim names {mine}" for mine, theirs in swaps
+                    )
+                else:
+                    backed = True
+                continue
             missing = missing_names(claim, text, self.pool.title(r.cand.row))
             if missing and mode == "elsewhere":
                 # A name its paper never gives is often the claim writer's own word for what
