@@ -251,6 +251,13 @@ def test_descriptions_of_a_system_are_set_up(text: str, background: bool) -> Non
     assert is_background(text, count_cues(text)) is background
 
 
+def test_an_own_result_on_a_cited_benchmark_is_a_claim() -> None:
+    own = "Notably, we achieve a 90.2% score on HumanEval (Chen et al., 2021)."
+    assert is_candidate(make_passage(own), ExtractSettings(), always_prose)
+    others = "Chen et al. (2021) achieve a 70.2% score on HumanEval."
+    assert not is_candidate(make_passage(others), ExtractSettings(), always_prose)
+
+
 def test_other_authors_named_without_a_year_are_cited_work() -> None:
     text = "Grabocka et al. have developed a method which improves model robustness significantly."
     assert not is_candidate(make_passage(text), ExtractSettings(), always_prose)

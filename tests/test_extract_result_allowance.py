@@ -71,6 +71,8 @@ def test_extent_questions_are_recognised() -> None:
     assert asks_for_extent(EXTENT_QUESTION)
     assert asks_for_extent("How much of a teacher's accuracy can a student keep?")
     assert asks_for_extent("How long a context window does the model support?")
+    assert asks_for_extent("What pass@1 does DeepSeek-Coder-V2 reach on HumanEval?")
+    assert not asks_for_extent("What does the student learn from its teacher?")
     assert not asks_for_extent("Does knowledge distillation help small students?")
     assert not asks_for_extent("How can distillation be made faster to train?")
 

@@ -28,6 +28,19 @@ def test_split_keeps_abbreviations_decimals_and_initials() -> None:
     ]
 
 
+def test_a_month_before_a_date_ends_no_sentence() -> None:
+    text = (
+        "We score 43.4% on LiveCodeBench (questions from Dec. 2023 to June. 2024). It is open. "
+        "It was released in Dec. Then it grew."
+    )
+    assert _split(text) == [
+        "We score 43.4% on LiveCodeBench (questions from Dec. 2023 to June. 2024).",
+        "It is open.",
+        "It was released in Dec.",
+        "Then it grew.",
+    ]
+
+
 def test_split_spans_index_the_text() -> None:
     text = "  First one.  Second “quoted” one.\u201d Third (with a paren.) Fourth."
     for s, e in split_sentences(text):

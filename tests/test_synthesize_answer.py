@@ -208,6 +208,12 @@ def test_names_and_capitalised_phrases_keep_their_case() -> None:
         "The sources report that BERT students keep most of the teacher's accuracy, and that "
         "Knowledge Distillation (KD) compresses large models."
     )
+    # A function word before a name is no name of two words: its capital goes.
+    gap = claim("C7", "Although DeepSeek-Coder-V2 is strong, a gap to GPT-4 remains.", "docB")
+    lead = extractive_answer(
+        "How do students learn?", [finding("F1", C4), finding("F2", gap)], [C4, gap], [], SETTINGS
+    ).sentences[0]
+    assert "and that although DeepSeek-Coder-V2 is strong" in lead.text
 
 
 def test_agreement_and_difference_sentences() -> None:

@@ -23,7 +23,7 @@ from synth.settings import ParseSettings
 log = logging.getLogger(__name__)
 
 # Bump whenever a change to the parse stage changes its output, so old entries are not reused.
-PARSER_VERSION = "parse-3"  # parse-3: bold paragraph heads kept out of sentences
+PARSER_VERSION = "parse-4"  # parse-4: "Dec. 2023" ends no sentence; parse-3: bold run-in heads
 
 
 def cache_key(data: bytes, settings: ParseSettings) -> str:

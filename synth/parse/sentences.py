@@ -163,10 +163,23 @@ _SIGNED = re.compile(r"[+±−](?=\d)|(?<=\d)\+")
 _MATH = re.compile(r"[=+×÷∑∏∂∫√≤≥≈∈∀∃∇λσθμαβγδεπφψω^_{}<>|~]")
 
 
+# A month with a period before a day or year ("questions from Dec. 2023 to June. 2024") ends no
+# sentence; before anything else it may ("... released in Dec. The model ...").
+_MONTHS = frozenset(
+    str.split(
+        "jan. feb. mar. apr. jun. jul. aug. sep. sept. oct. nov. dec. january. february. march. "
+        "april. may. june. july. august. september. october. november. december."
+    )
+)
+_DATE_NUMBER = re.compile(r"\s*\d")
+
+
 def _is_abbreviation(text: str, end: int) -> bool:
     """Whether the period ending at ``end`` belongs to an abbreviation or an initial."""
     start = max(text.rfind(" ", 0, end), text.rfind("(", 0, end), text.rfind("[", 0, end)) + 1
     token = text[start:end]
+    if token.lower() in _MONTHS:
+        return _DATE_NUMBER.match(text, end) is not None
     return token.lower() in _ABBREVIATIONS or _INITIAL.match(token) is not None
 
 

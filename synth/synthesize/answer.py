@@ -68,6 +68,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from synth.extract.claims import asks_for_extent
 from synth.quantities import drop_numbering_label, parse_quantities
 from synth.records import Answer, AnswerSentence, Claim, Document, Finding, Verdict
 from synth.settings import SynthesizeSettings
@@ -106,11 +107,6 @@ SHORT_CLAUSE_WORDS = 20
 # How an extent question's lead begins when no supported finding it rests on has a number.
 UNQUANTIFIED_LEAD = "No verified finding quantifies the extent; "
 
-_EXTENT = re.compile(
-    r"^\s*(?:to what (?:extent|degree)|how (?:much|far|many|large|strongly|well|often)"
-    r"|by how much|what is the (?:size|magnitude))\b",
-    re.IGNORECASE,
-)
 _YESNO = re.compile(
     r"^\s*(?:does|do|did|can|could|is|are|was|were|will|would|should|has|have|had|may|might)\b",
     re.IGNORECASE,
@@ -181,7 +177,7 @@ _FUNCTION_WORDS = _words(
 
 def question_form(question: str) -> QuestionForm:
     """Whether the question asks how far ("extent"), yes or no ("yesno"), or something else."""
-    if _EXTENT.match(question):
+    if asks_for_extent(question):  # one reading of "how far" for extraction and the answer
         return "extent"
     return "yesno" if _YESNO.match(question) else "open"
 
@@ -241,8 +237,10 @@ def _embedded(clause: str, names: frozenset[str]) -> str:
     second = words[1] if len(words) > 1 else ""
     if not first[:1].isupper() or _is_named(first) or first == "I":
         return clause
-    if second[:1].isupper():
-        return clause  # a capitalised name of two or more words: "Knowledge Distillation (KD)"
+    if second[:1].isupper() and first.lower() not in _FUNCTION_WORDS:
+        # A capitalised name of two or more words ("Knowledge Distillation (KD)"); not a
+        # function word before a name ("Although DeepSeek-Coder-V2 achieves ...").
+        return clause
     if first.strip(",;:") in names and first.lower() not in _FUNCTION_WORDS:
         return clause
     return first.lower() + clause[len(first) :]

@@ -73,7 +73,7 @@ QUESTION_VERBS: frozenset[str] = _words(
     retains raise raises lower lowers accelerate accelerates degrade degrades change changes
     affect affects improve improves matter matters work works make makes cause causes depend
     depends compare compares transfer transfers keep keeps maintain maintains fail fails
-    succeed succeeds"""
+    succeed succeeds reach reaches attain attains obtain obtains"""
 )
 # Predicate adjectives that end a question's condition ("when little data is *available*"):
 # they say that the thing before them exists, not what is asked about it.
