@@ -14,7 +14,7 @@ from synth.errors import ManifestError
 from synth.records import Claim
 from synth.report.manifest import Manifest, validate_manifest_file
 from synth.report.render import md_escape, render_report, write_report
-from synth.report.synthesis import build_abstract, cite, disambiguate, surname
+from synth.report.synthesis import build_abstract, cite, disambiguate, reference_entry, surname
 from synth.settings import ReportSettings
 from tests import report_samples as rs
 from tests.test_manifest import sample_manifest
@@ -164,6 +164,8 @@ def test_an_anonymous_work_is_cited_by_its_title() -> None:
     assert cite([], None, long) == "\u201cVitamin D and obesity …\u201d, n.d."
     assert cite([" "], 2020, "Soft targets.") == "\u201cSoft targets\u201d, 2020"
     assert cite([], 2020, "") == "Anon., 2020"
+    source = sample_manifest().sources[0].model_copy(update={"authors": [], "year": None})
+    assert reference_entry(source).startswith(f"{source.title.rstrip('.')}. (n.d.).")
 
 
 def test_equal_citations_are_disambiguated() -> None:

@@ -97,16 +97,21 @@ def arxiv_url(arxiv_id: str) -> str:
 
 
 def reference_entry(source: ManifestSource) -> str:
-    """A full reference without links: authors (year). Title. Venue. doi:/arXiv: identifiers."""
+    """A full reference without links: authors (year). Title. Venue. doi:/arXiv: identifiers;
+    without authors: Title. (year). Venue. ..."""
     authors = [a for a in source.authors if a.strip()]
-    who = (
-        "Anonymous"
-        if not authors
-        else authors[0]
-        if len(authors) == 1
-        else ", ".join(authors[:-1]) + f" and {authors[-1]}"
-    )
-    parts = [f"{who} ({year_text(source.year)}).", _end(source.title)]
+    if not authors and source.title.strip():
+        # An anonymous work leads with its title, as its citation does.
+        parts = [f"{_end(source.title)} ({year_text(source.year)})."]
+    else:
+        who = (
+            "Anonymous"
+            if not authors
+            else authors[0]
+            if len(authors) == 1
+            else ", ".join(authors[:-1]) + f" and {authors[-1]}"
+        )
+        parts = [f"{who} ({year_text(source.year)}).", _end(source.title)]
     if source.venue:
         parts.append(_end(source.venue))
     if source.doi:
