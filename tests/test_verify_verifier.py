@@ -230,6 +230,10 @@ def test_describe_confidence_states_meaning_and_calibration() -> None:
     assert "SciFact" in text
     assert "calibration error" in text
     assert "nan" not in text
+    # The reading guide names the name rule in force, and only that one.
+    assert "in the place of one the claim names" in text
+    off = describe_confidence(VerifySettings(name_rule="off"))
+    assert "names" not in off.split("contradicts it", 1)[1].split(".", 1)[0]
 
 
 @pytest.mark.model

@@ -83,9 +83,22 @@ def describe_confidence(settings: VerifySettings | None = None) -> str:
         f"{dev.get('auroc_supported', float('nan')):.2f}). Rules sit on top: a claim with a "
         "number is supported only by a passage that states that number (rounding within the "
         "claim's precision agrees), and a restatement with another value, or with the sense "
-        "reversed, contradicts it. Each passage's label (supports, contradicts, neutral) is the "
-        "pair model's reading of that passage; its score is the model's P(supports)."
+        f"reversed, contradicts it{_names_rule(settings)}. Each passage's label (supports, "
+        "contradicts, neutral) is the pair model's reading of that passage; its score is the "
+        "model's P(supports)."
     )
+
+
+def _names_rule(settings: VerifySettings | None) -> str:
+    mode = (settings or VerifySettings()).name_rule
+    if mode == "substituted":
+        return (
+            "; a passage that names another gene, drug or model in the place of one the claim "
+            "names does not support it"
+        )
+    if mode in ("elsewhere", "strict"):
+        return "; a passage that does not name what the claim names does not support it"
+    return ""
 
 
 def _final_step(raw: dict[str, Any]) -> str:
