@@ -417,6 +417,9 @@ def test_relative_source_rule() -> None:
     # the margin is a share of the best score: 0.9 less 20% is 0.72
     assert passing_reason(0.73, 0.9, settings) == ""
     assert "below 0.72, the best source's 0.90 less 20%" in passing_reason(0.71, 0.9, settings)
+    # A score that rounds to the cut is shown to three decimals, never "0.53 is below 0.53".
+    close = passing_reason(0.5337, 0.89, ExtractSettings(relevance_margin=0.4))
+    assert close.startswith("relevance 0.5337 is below 0.5340, the best source's 0.89 less 40%")
     # the floor holds even for the best source
     assert "below the floor 0.30" in passing_reason(0.25, 0.25, settings)
     # the same score passes or fails depending on the question's best source

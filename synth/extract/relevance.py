@@ -289,9 +289,12 @@ def passing_reason(score: float, best: float, settings: ExtractSettings) -> str:
         return f"relevance {score:.2f} is below the floor {settings.relevance_threshold:.2f}"
     cut = relevance_cut(best, settings)
     if score < cut:
+        # Two decimals would print "0.53 is below 0.53" for 0.5337 against 0.5340: as many as
+        # tell the two apart (up to four).
+        digits = next((d for d in (2, 3, 4) if f"{score:.{d}f}" != f"{cut:.{d}f}"), 4)
         return (
-            f"relevance {score:.2f} is below {cut:.2f}, the best source's {best:.2f} less "
-            f"{settings.relevance_margin:.0%}"
+            f"relevance {score:.{digits}f} is below {cut:.{digits}f}, the best source's "
+            f"{best:.2f} less {settings.relevance_margin:.0%}"
         )
     return ""
 
