@@ -382,7 +382,10 @@ def reversed_restatement(claim: str, passage: str) -> str | None:
     When the two state one comparison with its sides exchanged, the order decides alone: the
     words compared then sit in other places, so their opposites say nothing by position.
     """
-    order = _order(claim, passage)
+    # Like an opposite in place, a swapped order counts only in a passage that restates the
+    # claim: "While parameter scaling is often assumed to improve ..., our experiments show
+    # ..." shares a contrast word and three words with a translation result, not its statement.
+    order = _order(claim, passage) if restates(claim, passage) else None
     if order is not None:
         return order[1] if order[0] else None
     return opposite_in_place(claim, passage)
