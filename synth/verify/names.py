@@ -17,10 +17,11 @@ spells it out (its letters begin consecutive words: "hematopoietic stem cell" fo
 A *substituted* name (``substituted_names``, the ``substituted`` mode of ``verify.name_rule``)
 is a claim name the passage lacks where the passage gives another name in the same place: a
 name of the passage that the claim does not give, with at least ``SUBSTITUTE_CONTEXT`` of its
-nearest content words (``SUBSTITUTE_WINDOW`` on each side, names and small words skipped) also
-among the missing name's nearest content words in the claim. "The Prdm14 gene is a key
-determinant of primordial germ cells" against "Blimp1 is a key determinant of primordial germ
-cell specification": the passage says the same of another gene. A claim writer's own word for
+nearest content words (``SUBSTITUTE_WINDOW`` on each side; names and the shared
+``lexical.EVIDENCE_STOPWORDS`` skipped) also among the missing name's nearest content words in
+the claim. "The Prdm14 gene is a key determinant of primordial germ cells" against "Blimp1 is a
+key determinant of primordial germ cell specification": the passage says the same of another
+gene. A claim writer's own word for
 what the passage says ("Th2 cells" for a passage on "T helper cells") has no other name in its
 place, so it is not withheld.
 """
@@ -30,6 +31,7 @@ from __future__ import annotations
 import itertools
 import re
 
+from synth.lexical import EVIDENCE_STOPWORDS
 from synth.verify.features import name_tokens
 
 _WORD = re.compile(r"[A-Za-z0-9]+")
@@ -96,17 +98,13 @@ def missing_names(claim: str, evidence: str, title: str = "") -> list[str]:
 SUBSTITUTE_WINDOW = 3
 SUBSTITUTE_CONTEXT = 2
 _CONTENT = re.compile(r"[A-Za-z][A-Za-z\-]{2,}")
-_SMALL = frozenset(
-    str.split(
-        "the and for with that this from are was were has have had its their into than not but "
-        "which who also can may been being"
-    )
-)
 
 
 def _is_content(word: str) -> bool:
     return (
-        bool(_CONTENT.fullmatch(word)) and word.lower() not in _SMALL and not _looks_like_name(word)
+        bool(_CONTENT.fullmatch(word))
+        and word.lower() not in EVIDENCE_STOPWORDS
+        and not _looks_like_name(word)
     )
 
 
@@ -126,10 +124,11 @@ def substituted_names(claim: str, passage: str) -> list[tuple[str, str]]:
     claim_keys = {k for name in claim_names(claim) for k in name}
     claim_words = _TOKEN.findall(claim)
     passage_words = _TOKEN.findall(passage)
+    passage_names = set(name_tokens(passage))
     others = [
         (i, w)
         for i, w in enumerate(passage_words)
-        if w.strip("-") in name_tokens(passage)
+        if w.strip("-") in passage_names
         and _key(w) not in claim_keys
         and _looks_like_name(w.strip("-/"))
     ]

@@ -310,8 +310,6 @@ class PairJudge:
         for r in readings:
             if r.stance != "supports":
                 continue
-            # The sentences around a passage name what it calls "it" or "the model".
-            text = self.pool.context(r.cand.row, self.settings.name_context)
             if mode == "substituted":
                 # Only a name the passage replaces with another one in the same place: the
                 # passage says the same thing of something else.
@@ -324,6 +322,8 @@ class PairJudge:
                 else:
                     backed = True
                 continue
+            # The sentences around a passage name what it calls "it" or "the model".
+            text = self.pool.context(r.cand.row, self.settings.name_context)
             missing = missing_names(claim, text, self.pool.title(r.cand.row))
             if missing and mode == "elsewhere":
                 # A name its paper never gives is often the claim writer's own word for what
