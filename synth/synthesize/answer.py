@@ -572,7 +572,6 @@ def _coverage(
         if none_supported
         else [a for a in uncovered_aspects(question, contexts) if a not in uncovered]
     )
-    repeated = [a for a in silent if a in named]
     silent = [a for a in silent if a not in named]
     parts = []
     if uncovered:
@@ -584,7 +583,7 @@ def _coverage(
     if parts:
         text = "; ".join(parts)
         text = text[0].upper() + text[1:] + "."
-    elif repeated or named:
+    elif named:
         # The lead named parts as unanswered: saying so again adds nothing, and "every part is
         # addressed" (read with the sources' abstracts) would contradict it.
         return None
