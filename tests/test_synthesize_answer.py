@@ -164,6 +164,21 @@ def test_yes_no_lead_gives_no_direction_from_findings_about_something_else() -> 
     assert direct.sentences[0].text.startswith("The evidence points to yes: soft targets keep")
 
 
+def test_yes_no_lead_needs_the_outcome_stated_of_the_question_s_subject() -> None:
+    question = "Do statins reduce the risk of dementia?"
+    cvd = claim("C14", "Statins substantially decrease cardiovascular morbidity.", "docA")
+    chol = claim("C15", "Even moderately elevated cholesterol increased dementia risk.", "docB")
+    findings = [finding("F1", cvd), finding("F2", chol)]
+    lead = extractive_answer(question, findings, [cvd, chol], [], SETTINGS).sentences[0]
+    assert lead.text.startswith(
+        "No verified finding links statins to risk or dementia, so the sources give no yes or no"
+    )
+    direct = claim("C16", "Statin use lowered the risk of dementia in older adults.", "docC")
+    both = [finding("F1", direct), *findings]
+    lead = extractive_answer(question, both, [direct, cvd, chol], [], SETTINGS).sentences[0]
+    assert lead.text.startswith("The evidence points to yes: statin use lowered the risk")
+
+
 def test_lead_flags_findings_about_the_opposite_configuration() -> None:
     thin = claim(
         "C10", "Hints let a thin and deep student outperform its teacher on CIFAR-10.", "docA"
@@ -306,6 +321,9 @@ def test_sentence_limit_excludes_the_coverage_sentence() -> None:
 
 def test_to_clause_strips_framing_citations_and_the_stop() -> None:
     assert to_clause("In fact, we find that soft targets help [3].") == "soft targets help"
+    assert to_clause("CONCLUSION In adults, statin use was associated with longer survival.") == (
+        "In adults, statin use was associated with longer survival"
+    )
     assert to_clause(C2.text) == "the student runs 3 times faster than the teacher"
     assert to_clause("Curated Skills (beige) improve performance (Fig. 2).") == (
         "Curated Skills improve performance"

@@ -6,6 +6,7 @@ from synth.synthesize.coverage import (
     outcome_aspects,
     question_aspects,
     speaks_to_question,
+    subject_aspects,
     uncovered_aspects,
 )
 
@@ -65,6 +66,13 @@ def test_a_property_asked_by_degree_is_no_gap() -> None:
     assert uncovered_aspects(question, texts) == []
     # A noun after "more" is a thing asked about, and its absence is a gap.
     assert "data" in uncovered_aspects("Does the student need more data?", ["A small student."])
+
+
+def test_subjects_are_what_a_yes_no_question_asks_the_effect_of() -> None:
+    question = "Does regular aspirin use lower the risk of colorectal cancer?"
+    assert subject_aspects(question) == ["regular aspirin"]
+    assert outcome_aspects(question) == ["risk", "colorectal cancer"]
+    assert subject_aspects("What does aspirin do?") == []
 
 
 def test_all_words_of_an_aspect_must_meet_in_one_text() -> None:

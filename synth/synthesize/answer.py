@@ -1,15 +1,15 @@
 """The extractive answer: a few sentences built only from findings, every one of them cited.
 
 Each sentence is a fixed frame ("The sources quantify the extent: ...") around clauses taken
-verbatim from findings' statements. A clause is one sentence of a statement with its framing
-("We show that", "Moreover,"), its author-year or bracket citations, its pointers into the paper
-("(see Table 3 row (E))"), a figure's colour key ("(beige)"), a numbering label ("Finding 7:")
-and its final stop removed; nothing else is changed, so every number in the answer is written as
-a claim wrote it. A clause embedded after "that" or a colon loses its initial capital unless its
-first word is a name: an acronym or a word with inner capitals or digits ("BERT", "FitNets",
-"GPT-4"), a word the claims also capitalise mid-sentence ("Hinton"), or the start of a
-capitalised phrase ("Knowledge Distillation (KD) has ..."). A clause that ends in a stop loses
-it before the frame's own.
+verbatim from findings' statements. A clause is one sentence of a statement with its framing ("We
+show that", "Moreover,"), its author-year or bracket citations, its pointers into the paper ("(see
+Table 3 row (E))"), a figure's colour key ("(beige)"), a numbering label ("Finding 7:"), a
+structured abstract's part label ("CONCLUSION") and its final stop removed; nothing else is changed,
+so every number in the answer is written as a claim wrote it. A clause embedded after "that" or a
+colon loses its initial capital unless its first word is a name: an acronym or a word with inner
+capitals or digits ("BERT", "FitNets", "GPT-4"), a word the claims also capitalise mid-sentence
+("Hinton"), or the start of a capitalised phrase ("Knowledge Distillation (KD) has ..."). A clause
+that ends in a stop loses it before the frame's own.
 
 Sentences, in order (at most ``max_answer_sentences``, the coverage sentence not counted):
 
@@ -32,8 +32,10 @@ Sentences, in order (at most ``max_answer_sentences``, the coverage sentence not
    "Can", "Is" ...) lead with the direction the two top supported findings point to
    (negations decide), but only when the statement of one of them names what the question
    asks the effect on (``outcome_aspects``: "overfitting" in "does X reduce overfitting ...";
-   a supporting passage that names it does not count); otherwise the lead names those outcomes
-   as unaddressed and reports the findings without a direction.
+   a supporting passage that names it does not count) and, when the question names one, what
+   it asks the effect of (``subject_aspects``: "X"); otherwise the lead names those outcomes
+   as unaddressed ("No verified finding speaks to ...", or "... links X to ..." when a finding
+   names an outcome of something else) and reports the findings without a direction.
    Other questions lead with the two top supported findings.
 2. For an extent question whose lead carries no quantity: the first unverified finding that
    does (and the first of another source, if any), as a sentence of its own that says it is
@@ -76,6 +78,7 @@ from synth.synthesize.coverage import (
     outcome_aspects,
     speaks_to_any,
     speaks_to_question,
+    subject_aspects,
     uncovered_aspects,
 )
 from synth.synthesize.premise import premise_conflicts
@@ -193,9 +196,17 @@ def _split(text: str) -> list[str]:
     return [p for p in parts if p]
 
 
+# A structured abstract's part label before its sentence ("CONCLUSION In patients ..."): a
+# heading, not a word of the finding.
+_PART_LABEL = re.compile(
+    r"^(?:RESULTS?|CONCLUSIONS?|FINDINGS|INTERPRETATION|MAIN RESULTS)\b[:.]?\s+(?=[A-Z])"
+)
+
+
 def to_clause(sentence: str) -> str:
     """A sentence as a clause: framing, citations and the final stop removed, words kept."""
     clause = _LEGEND.sub("", _POINTER.sub("", _CITATION.sub("", sentence.strip())))
+    clause = _PART_LABEL.sub("", clause, count=1)
     while True:
         shorter = _FRAMING.sub(
             "", _CONNECTIVE.sub("", drop_numbering_label(clause), count=1), count=1
@@ -347,10 +358,12 @@ def _lead(
     picks: list[Finding],
     unanswered: Sequence[str] = (),
     premise: tuple[list[str], list[str]] = ([], []),
+    unlinked: Sequence[str] = (),
 ) -> AnswerSentence:
-    """The first sentence; ``unanswered`` are a yes/no question's outcomes that none of the
-    picks speaks to (no direction is then given); ``premise`` the question's configuration
-    words that the picks name the opposite of, and those opposites (``premise_conflicts``)."""
+    """The first sentence; ``unanswered`` are a yes/no question's outcomes that no pick states
+    of the question's subject (no direction is then given), ``unlinked`` that subject when a
+    pick names an outcome without it; ``premise`` the question's configuration words that the
+    picks name the opposite of, and those opposites (``premise_conflicts``)."""
     quantified = [_has_quantity(f) for f in picks]
     clauses = [w.clause(f, quantity_first=w.form == "extent") for f in picks]
     asked, instead = premise
@@ -383,8 +396,10 @@ def _lead(
     elif w.form == "yesno" and unanswered:
         # "Does X reduce overfitting?" answered by findings that never mention overfitting has
         # no direction to give; saying "yes" would rest on findings about something else.
+        # "Does X reduce Y?" answered by "Z raises Y" and "X lowers W" has no direction either.
+        missing = f"links {_join(list(unlinked), 'or')} to" if unlinked else "speaks to"
         text = (
-            f"No verified finding speaks to {_join(list(unanswered), 'or')}, so the sources "
+            f"No verified finding {missing} {_join(list(unanswered), 'or')}, so the sources "
             "give no yes or no; the verified findings report that " + ", and that ".join(clauses)
         )
     elif w.form == "yesno":
@@ -426,11 +441,22 @@ def _unverified_figure(
     return _sentence(f"{head} reported but not verified: {clauses}.", cited)
 
 
+def _answers(statement: str, outcomes: Sequence[str], subjects: Sequence[str]) -> bool:
+    """Whether a statement names one of a yes/no question's outcomes and, when the question
+    names a subject, one of its subjects too (what the question asks the effect of)."""
+    return speaks_to_any(list(outcomes), statement) and (
+        not subjects or speaks_to_any(list(subjects), statement)
+    )
+
+
 def _unverified_outcome(
-    w: _Writer, findings: Sequence[Finding], unanswered: Sequence[str]
+    w: _Writer,
+    findings: Sequence[Finding],
+    unanswered: Sequence[str],
+    subjects: Sequence[str] = (),
 ) -> AnswerSentence | None:
     """For a yes/no question whose lead found no verified word on its outcomes: the most
-    relevant unverified finding that speaks to them, flagged as not verified."""
+    relevant unverified finding that states them of its subject, flagged as not verified."""
     if not unanswered:
         return None
     target = next(
@@ -439,7 +465,7 @@ def _unverified_outcome(
             for f in findings
             if f.verdict == "unverified"
             and not leans_back(f.statement)
-            and speaks_to_any(list(unanswered), f.statement)
+            and _answers(f.statement, unanswered, subjects)
         ),
         None,
     )
@@ -640,16 +666,22 @@ def extractive_answer(
         body = _no_support(w, findings)
     else:
         outcomes = outcome_aspects(question) if form == "yesno" else []
-        # The finding itself must name what the question asks the effect on: a supporting
-        # passage that mentions "older adults" does not make "vitamin D intakes ... may be
-        # associated with better health outcomes" a finding about fractures in older adults.
-        unanswered = [] if any(speaks_to_any(outcomes, f.statement) for f in picks) else outcomes
+        subjects = subject_aspects(question) if form == "yesno" else []
+        # The finding itself must name what the question asks the effect on, and of what: a
+        # supporting passage that mentions "older adults" does not make "vitamin D intakes ...
+        # may be associated with better health outcomes" a finding about fractures in older
+        # adults, and "even moderately elevated cholesterol increased dementia risk" says
+        # nothing of statins and dementia.
+        answered = any(_answers(f.statement, outcomes, subjects) for f in picks)
+        unanswered = [] if answered else outcomes
+        named = any(speaks_to_any(outcomes, f.statement) for f in picks)
+        unlinked = subjects if unanswered and named else []
         premise = premise_conflicts(question, " ".join(f.statement for f in picks))
-        body = [_lead(w, picks, unanswered, premise)]
+        body = [_lead(w, picks, unanswered, premise, unlinked)]
         by_id = {c.claim_id: c for c in claims}
         for extra in (
             _unverified_figure(w, findings, picks),
-            _unverified_outcome(w, findings, unanswered),
+            _unverified_outcome(w, findings, unanswered, subjects),
             _agreement(w, findings),
             _difference(w, findings, by_id),
         ):

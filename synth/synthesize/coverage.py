@@ -52,6 +52,7 @@ __all__ = [
     "question_aspects",
     "speaks_to_any",
     "speaks_to_question",
+    "subject_aspects",
     "uncovered_aspects",
 ]
 
@@ -209,6 +210,14 @@ def outcome_aspects(question: str) -> list[str]:
     # reduce overfitting when little training data ..." is the subject, not an outcome.
     low = question.lower()
     return [a for a in question_aspects(question) if low.find(a.lower()) >= found.end()]
+
+
+def subject_aspects(question: str) -> list[str]:
+    """A yes/no question's aspects other than its outcomes: what it asks the effect *of*
+    ("regular aspirin use" in "does regular aspirin use lower the risk of ..."); none when the
+    question has no outcome aspects."""
+    outcomes = outcome_aspects(question)
+    return [a for a in question_aspects(question) if a not in outcomes] if outcomes else []
 
 
 def _norm(word: str) -> str:
