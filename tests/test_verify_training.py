@@ -96,6 +96,19 @@ def test_swap_numbers_and_entities() -> None:
     assert swapped is not None and "IL-6" not in swapped
 
 
+def test_whole_entity_swaps_name_another_entity() -> None:
+    # The suite's swaps: never a fragment of a longer name, a heading word or a variant.
+    rng = random.Random(3)
+    assert perturb.swap_entity("NF-κB is active.", "TNF rises.", rng, whole=True) is None
+    assert perturb.swap_entity("NR5A2 is needed.", "Nr5a2 knockout mice.", rng, whole=True) is None
+    assert perturb.swap_entity("ALDH1 marks stem cells.", "ALDH activity", rng, whole=True) is None
+    assert perturb.swap_entity("IL-6 rises.", "MAIN OUTCOME MEASURES", rng, whole=True) is None
+    swapped = perturb.swap_entity("IL-6 rises in sepsis.", "Ca2+ and TNF levels", rng, whole=True)
+    assert swapped == "TNF rises in sepsis."
+    # Without ``whole`` (the trainer's recipe, unchanged) a fragment may still be taken.
+    assert perturb.swap_entity("NR5A2 is needed.", "Nr5a2 mice", random.Random(3)) is not None
+
+
 ABSTRACT = Abstract(
     "1",
     "Drug X and blood pressure",

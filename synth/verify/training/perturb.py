@@ -280,14 +280,53 @@ def _past_to_base(word: str) -> str:
 _ENTITY = re.compile(r"\b(?:[A-Za-z]*[A-Z][A-Za-z]*\d[\w\-]*|[A-Z][A-Z0-9\-]{1,}[a-z]?)\b")
 
 
-def swap_entity(claim: str, other: str, rng: random.Random) -> str | None:
+# Capitalised words of structured abstracts' headings ("MAIN OUTCOME MEASURES"): not names.
+_HEADING_WORDS = _wordset(
+    "BACKGROUND CONTEXT OBJECTIVE OBJECTIVES PURPOSE AIM AIMS IMPORTANCE DESIGN SETTING "
+    "SETTINGS PARTICIPANTS PATIENTS INTERVENTION INTERVENTIONS EXPOSURE EXPOSURES MAIN OUTCOME "
+    "OUTCOMES MEASURE MEASURES METHODS RESULTS FINDINGS CONCLUSION CONCLUSIONS INTERPRETATION "
+    "LIMITATIONS DATA SOURCES STUDY SELECTION EXTRACTION SYNTHESIS FUNDING"
+)
+
+
+def _whole(text: str, m: re.Match[str]) -> bool:
+    # A match inside a longer name ("NF-" of "NF-κB", "Ca2" of "Ca2+", "HAM" of "HAM/TSP")
+    # is a fragment: swapping it writes a malformed claim, not one about another entity.
+    before = text[m.start() - 1] if m.start() else " "
+    after = text[m.end()] if m.end() < len(text) else " "
+    glued = "-+/'’"
+    return not (before.isalnum() or before in glued or after.isalnum() or after in glued)
+
+
+def _variant(a: str, b: str) -> bool:
+    # "Nr5a2" for "NR5A2" or "ALDH" for "ALDH1" names the same thing (or its family).
+    x, y = a.lower(), b.lower()
+    return x == y or (min(len(x), len(y)) >= 3 and (x.startswith(y) or y.startswith(x)))
+
+
+def _names(text: str, whole: bool) -> list[re.Match[str]]:
+    found = list(_ENTITY.finditer(text))
+    if not whole:
+        return found
+    return [m for m in found if _whole(text, m) and m.group(0) not in _HEADING_WORDS]
+
+
+def swap_entity(claim: str, other: str, rng: random.Random, whole: bool = False) -> str | None:
     """One name-like token (gene, drug, acronym) replaced by a different one from another
-    sentence: the claim is then about something the source does not speak of."""
-    mine = [m for m in _ENTITY.finditer(claim)]
-    theirs = sorted({m.group(0) for m in _ENTITY.finditer(other)} - {m.group(0) for m in mine})
+    sentence: the claim is then about something the source does not speak of.
+
+    With ``whole`` (the perturbation suite) only whole names are swapped, never a heading word,
+    and never for a variant of the same name, so that every edit really names another entity.
+    """
+    mine = _names(claim, whole)
+    theirs = sorted({m.group(0) for m in _names(other, whole)} - {m.group(0) for m in mine})
     if not mine or not theirs:
         return None
     m = rng.choice(mine)
+    if whole:
+        theirs = [t for t in theirs if not _variant(t, m.group(0))]
+        if not theirs:
+            return None
     return claim[: m.start()] + rng.choice(theirs) + claim[m.end() :]
 
 

@@ -5,7 +5,8 @@ where it has a decimal number ("10.4 times" -> "about 10 times") or an integer t
 fewer significant figures within what "about" allows ("7489" -> "about 7,500"; both should
 stay supported), and perturbations that its source no
 longer supports: a number changed, the sense negated, a direction or comparison word swapped,
-an entity swapped for one from another sentence of the same abstract. The suite is for
+an entity swapped for a whole name from another sentence of the same abstract (never a
+fragment, a heading word or a variant of the same name). The suite is for
 evaluation only; training data never comes from dev claims or the abstracts they cite.
 """
 
@@ -135,7 +136,7 @@ def build_suite(
             "number": perturb.change_number(p.claim, rng),
             "negation": perturb.negate(p.claim),
             "antonym": perturb.swap_antonym(p.claim, rng),
-            "entity": perturb.swap_entity(p.claim, others, rng),
+            "entity": perturb.swap_entity(p.claim, others, rng, whole=True),
         }
         for kind, text in edits.items():
             if text and (kind == "original" or text != p.claim):
