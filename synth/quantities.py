@@ -24,14 +24,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from synth.lexical import PLURAL_FOLD, stem
+from synth.lexical import EVIDENCE, PLURAL_FOLD, stem, tokens
 
 __all__ = [
     "CATEGORY_WORDS",
+    "MEASURED_WINDOW",
     "Hedge",
     "Kind",
     "Quantity",
     "drop_numbering_label",
+    "measured_words",
     "parse_quantities",
 ]
 
@@ -414,3 +416,34 @@ def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
 def drop_numbering_label(text: str) -> str:
     """The sentence without a leading numbering label ("Finding 7: X" -> "X")."""
     return NUMBERING_LABEL.sub("", text, count=1)
+
+
+# How many content words on each side of a quantity name what it measures ("fewer parameters",
+# "all cause mortality (odds ratio 0.88").
+MEASURED_WINDOW = 3
+
+
+def measured_words(text: str, q: Quantity, window: int = MEASURED_WINDOW) -> frozenset[str]:
+    """The content words next to a quantity (``window`` on each side, numbers left out).
+
+    Two quantities measure the same thing only if these share a word: an odds ratio of hip
+    fracture and one of all-cause mortality share none.
+    """
+    words = [w for w in tokens(text[: q.start], EVIDENCE) if _names_a_thing(w)]
+    after = [w for w in tokens(text[q.end :], EVIDENCE) if _names_a_thing(w)]
+    return frozenset(words[-window:] + after[:window]) if window else frozenset()
+
+
+def _names_a_thing(word: str) -> bool:
+    return not word.isdigit() and word not in _STATISTICS_WORDS
+
+
+# Words of a statistic's frame ("adjusted odds ratio ..., 95% confidence interval"): every
+# estimate has them, so they never show that two values measure the same thing.
+_STATISTICS_WORDS = frozenset(
+    tokens(
+        "ci confidence interval intervals adjusted odds ratio ratios hazard relative "
+        "respectively versus vs",
+        EVIDENCE,
+    )
+)

@@ -21,6 +21,7 @@ from synth.verify.features import (
     entities,
     negation_count,
     number_agreement,
+    outcome_valence,
     pair_features,
     pointable_conflict,
     prefix_antonym,
@@ -162,3 +163,16 @@ def test_a_negation_cue_raised_only_by_without_is_nothing_to_point_at() -> None:
     other = "Drug X lowered blood pressure by 9 mmHg."
     typed = "Drug X lowered blood pressure by 12 mmHg without side effects."
     assert pointable_conflict(typed, other, pair_features(typed, other))  # the number
+
+
+def test_a_reduced_harm_is_a_good_outcome_not_the_reverse_of_a_benefit() -> None:
+    reduced = "Statins significantly reduced the risk of all cause mortality."
+    benefit = "In clinical trials, statins are beneficial in the prevention of heart disease."
+    assert valence(reduced) == -1  # the fitted feature reads "mortality" alone
+    assert outcome_valence(reduced) == 1 and outcome_valence(benefit) == 1
+    cues = pair_features(reduced, benefit)
+    assert cues["polarity_conflict"] > 0
+    assert not pointable_conflict(reduced, benefit, cues)
+    raised = "Statins raised all cause mortality."
+    assert outcome_valence(raised) == -1
+    assert pointable_conflict(raised, benefit, pair_features(raised, benefit))

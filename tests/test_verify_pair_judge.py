@@ -261,6 +261,39 @@ def test_a_paper_does_not_contradict_its_own_sentence_with_another_condition(
     assert by_id["typed"].label == "contradicted"
 
 
+class RelatedModel(ScriptedModel):
+    """Reads every pair as related (never "neither"), as a model may for one topic's papers."""
+
+    def probabilities(self, claims: list[str], passages: list[str]) -> np.ndarray:
+        return np.tile([0.4, 0.35, 0.25], (len(claims), 1))
+
+
+@pytest.mark.model
+def test_another_value_of_another_thing_is_no_contradiction(
+    embedder: object, tmp_path: Path
+) -> None:
+    rows = [
+        ("title", "Statins without established cardiovascular disease"),
+        ("results", "Statins reduced the risk of all cause mortality (odds ratio 0.88, 95% "
+         "confidence interval 0.81 to 0.96)."),
+    ]  # fmt: skip
+    settings = VerifySettings(sense_contrast=False)
+    pool = EvidencePool([make_doc("meta", rows)], embedder, settings, tmp_path)  # type: ignore[arg-type]
+    pj = PairJudge(pool, FeatureJudge(pool, load_model(), settings), RelatedModel(), None, settings)  # type: ignore[arg-type]
+    hip = claim("hip", "Current statin use was associated with a lower risk of hip fracture "
+                "(adjusted OR, 0.29; 95% CI, 0.10-0.81).")  # fmt: skip
+    same = claim("same", "Statins lowered all cause mortality (odds ratio 0.78, 95% CI 0.70 "
+                 "to 0.90).")  # fmt: skip
+    vecs = embedder.encode([hip.text, same.text])  # type: ignore[attr-defined]
+    by_id = {v.claim_id: v for v in pj.verdicts([hip, same], vecs)}
+    # An odds ratio of hip fracture says nothing against one of all-cause mortality...
+    assert by_id["hip"].label != "contradicted"
+    assert all(e.stance != "contradicts" for e in by_id["hip"].evidence)
+    # ...while another odds ratio of all-cause mortality does contradict.
+    assert by_id["same"].label == "contradicted"
+    assert "0.78" in (by_id["same"].evidence[0].note or "")
+
+
 @pytest.mark.model
 def test_a_passage_presenting_the_paper_is_never_support(embedder: object, tmp_path: Path) -> None:
     rows = [

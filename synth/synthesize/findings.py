@@ -62,8 +62,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from synth.embed import Embedder
-from synth.lexical import EVIDENCE, tokens
-from synth.quantities import Quantity, parse_quantities
+from synth.quantities import MEASURED_WINDOW, Quantity, measured_words, parse_quantities
 from synth.records import Claim, Finding, FindingQuantity, Verdict
 from synth.settings import SynthesizeSettings
 from synth.synthesize.answer import question_form
@@ -80,7 +79,7 @@ __all__ = [
 
 UNVERIFIED_WEIGHT = 0.25
 CONTRADICTED_WEIGHT = 0.1
-THING_WINDOW = 3
+THING_WINDOW = MEASURED_WINDOW
 _WEIGHT = {"supported": 1.0, "unverified": UNVERIFIED_WEIGHT, "contradicted": CONTRADICTED_WEIGHT}
 _AFTER_NAME = re.compile(r"\b[A-Z][\w-]*\s$")
 _RANK = {"supported": 0, "unverified": 1, "contradicted": 2}
@@ -112,12 +111,6 @@ def key_quantities(text: str) -> list[Quantity]:
     ]
 
 
-def _things(text: str, q: Quantity) -> frozenset[str]:
-    before = tokens(text[: q.start], EVIDENCE)[-THING_WINDOW:]
-    after = tokens(text[q.end :], EVIDENCE)[:THING_WINDOW]
-    return frozenset(w for w in before + after if not w.isdigit())
-
-
 def _item(index: int, claim: Claim, verdict: Verdict | None) -> _Item:
     qs = tuple(key_quantities(claim.text))
     return _Item(
@@ -125,7 +118,7 @@ def _item(index: int, claim: Claim, verdict: Verdict | None) -> _Item:
         claim=claim,
         verdict=verdict or Verdict(claim_id=claim.claim_id, label="unverified", confidence=0.0),
         quantities=qs,
-        things=tuple(_things(claim.text, q) for q in qs),
+        things=tuple(measured_words(claim.text, q, THING_WINDOW) for q in qs),
     )
 
 

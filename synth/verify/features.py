@@ -92,7 +92,12 @@ def pointable_conflict(claim: str, evidence: str, cues: dict[str, float]) -> boo
     """
     if cues.get("num_conflict", 0.0) > 0 or cues.get("dir_mismatch", 0.0) > 0:
         return True
-    if not (cues.get("neg_mismatch", 0.0) > 0 or cues.get("polarity_conflict", 0.0) > 0):
+    negated = cues.get("neg_mismatch", 0.0) > 0 or cues.get("neg_scoped_mismatch", 0.0) > 0
+    if not (negated or cues.get("polarity_conflict", 0.0) > 0):
+        return False
+    if not negated and not outcome_reversed(claim, evidence):
+        # The polarity cue read bad-outcome words alone: "reduced the risk of mortality" is a
+        # good outcome, not the reverse of "statins are beneficial".
         return False
     words_c, words_e = _words(claim), _words(evidence)
     if "without" not in words_c and "without" not in words_e:
@@ -130,6 +135,31 @@ def valence(text: str) -> int:
     good = sum(1 for w in words if w in GOOD_WORDS)
     bad = sum(1 for w in words if w in BAD_WORDS)
     return (good > bad) - (bad > good)
+
+
+# A decrease word turns the outcome words after it around ("reduced mortality" is good news).
+OUTCOME_SCOPE = 8
+
+
+def outcome_valence(text: str) -> int:
+    """Like :func:`valence`, but an outcome word within ``OUTCOME_SCOPE`` words after a
+    decrease word ("reduced the risk of all cause mortality") counts as its opposite."""
+    words = _words(text)
+    score = 0
+    for i, word in enumerate(words):
+        sign = 1 if word in GOOD_WORDS else -1 if word in BAD_WORDS else 0
+        if not sign:
+            continue
+        before = words[max(0, i - OUTCOME_SCOPE) : i]
+        if any(light_stem(w) in _DOWN_STEMS for w in before):
+            sign = -sign
+        score += sign
+    return (score > 0) - (score < 0)
+
+
+def outcome_reversed(claim: str, evidence: str) -> bool:
+    """Whether two texts speak of opposite outcomes once decreases are read (or antonyms)."""
+    return outcome_valence(claim) * outcome_valence(evidence) < 0 or prefix_antonym(claim, evidence)
 
 
 def prefix_antonym(claim: str, evidence: str) -> bool:

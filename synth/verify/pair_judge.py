@@ -9,6 +9,9 @@ turns those readings into a calibrated P(supported); then the rules:
   states it (within the precision the claim gives: rounding is agreement);
 - a near-restatement (the model does not read it as unrelated, or cosine >= 0.8) giving another
   value for the same quantity makes the claim ``contradicted``, with both spans in the note;
+  the same quantity of the same thing: unless the passage is that close a restatement, the
+  words next to the two values must share one (``quantities.measured_words``: an odds ratio
+  of hip fracture does not contradict an odds ratio of all-cause mortality);
 - a near-paraphrase with the sense reversed (the feature rule) makes it ``contradicted``, and
   so does a passage that restates it reversed lexically (:mod:`synth.verify.reversal`: sides of
   a comparison swapped, an opposite in place; :mod:`synth.verify.exclusivity`: "only X" where
@@ -44,6 +47,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from synth.quantities import measured_words
 from synth.records import Claim, Evidence, Stance, Verdict, VerdictLabel
 from synth.settings import VerifySettings
 from synth.verify.contrast import reversals
@@ -82,6 +86,7 @@ class Reading:
     stance: Stance
     note: str | None = None
     text: str | None = None  # what the model read when it was a window, not the passage alone
+    read: str = ""  # the text the model and the number rule read (the alignment's spans)
 
 
 @dataclass
@@ -231,11 +236,13 @@ class PairJudge:
             note = None
             if stance == "supports" and presents_only(self.pool.texts[cand.row]):
                 stance, note = "neutral", "presents the paper's contents; states no finding"
-            reading = Reading(cand, p, align(prep.claim.text, text), stance, note, text=window)
+            reading = Reading(
+                cand, p, align(prep.claim.text, text), stance, note, text=window, read=text
+            )
             readings.append(reading)
         return readings
 
-    def _number_rules(self, readings: list[Reading]) -> tuple[bool, bool]:
+    def _number_rules(self, claim: str, readings: list[Reading]) -> tuple[bool, bool]:
         """(support blocked: no supporting passage states the claim's quantities, conflict)."""
         if not readings or not readings[0].alignment.claim_has_quantities:
             return False, False
@@ -253,7 +260,8 @@ class PairJudge:
             # another value is another condition's, noted but never a conflict (module
             # docstring).
             own = r.cand.same_document
-            restates = r.cand.cosine >= RESTATEMENT_COS or (not own and r.probs[2] < 0.5)
+            close = r.cand.cosine >= RESTATEMENT_COS
+            restates = close or (not own and r.probs[2] < 0.5)
             real = [
                 it
                 for i, it in enumerate(r.alignment.items)
@@ -261,6 +269,7 @@ class PairJudge:
                 and i not in stated
                 and it.evidence is not None
                 and not any(agrees(q, it.evidence) for q in claim_values)
+                and (close or _same_thing(claim, it, r.read))
             ]
             if real and restates and own:
                 r.stance = "neutral"
@@ -372,7 +381,7 @@ class PairJudge:
             probs, list(range(len(prep.cands))), prep.feature_p_support, float(cos.max(initial=0))
         )
         p_s, p_c = self._probabilities(feats)
-        blocked, num_conflict = self._number_rules(readings)
+        blocked, num_conflict = self._number_rules(prep.claim.text, readings)
         reversed_sense = self._reversal_rule(prep.claim.text, readings)
         name_blocked = self._name_rule(prep.claim.text, readings)
         label_blocked = self._label_rule(prep.claim.text, readings)
@@ -471,6 +480,13 @@ def _other_condition_note(item: QuantityAlignment) -> str:
         "claim's own paper (usually another dataset, baseline or setting), not counted as a "
         "contradiction"
     )
+
+
+def _same_thing(claim: str, item: QuantityAlignment, evidence: str) -> bool:
+    """Whether a conflicting pair of values measure the same thing (a word next to both)."""
+    if item.evidence is None:
+        return False
+    return bool(measured_words(claim, item.claim) & measured_words(evidence, item.evidence))
 
 
 def _conflict_note(item: QuantityAlignment) -> str:
