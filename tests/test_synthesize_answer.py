@@ -165,13 +165,14 @@ def test_yes_no_lead_gives_no_direction_from_findings_about_something_else() -> 
 
 
 def test_yes_no_lead_needs_the_outcome_stated_of_the_question_s_subject() -> None:
-    question = "Do statins reduce the risk of dementia?"
+    question = "Do statins reduce the risk of dementia or Alzheimer's disease?"
     cvd = claim("C14", "Statins substantially decrease cardiovascular morbidity.", "docA")
     chol = claim("C15", "Even moderately elevated cholesterol increased dementia risk.", "docB")
     findings = [finding("F1", cvd), finding("F2", chol)]
     lead = extractive_answer(question, findings, [cvd, chol], [], SETTINGS).sentences[0]
     assert lead.text.startswith(
-        "No verified finding links statins to risk or dementia, so the sources give no yes or no"
+        "No verified finding links statins to dementia or Alzheimer's disease, so the sources "
+        "give no yes or no"
     )
     direct = claim("C16", "Statin use lowered the risk of dementia in older adults.", "docC")
     both = [finding("F1", direct), *findings]
@@ -325,6 +326,9 @@ def test_to_clause_strips_framing_citations_and_the_stop() -> None:
         "In adults, statin use was associated with longer survival"
     )
     assert to_clause(C2.text) == "the student runs 3 times faster than the teacher"
+    assert to_clause("Firstly, evidence suggests that statins decrease CVD morbidity.") == (
+        "evidence suggests that statins decrease CVD morbidity"
+    )
     assert to_clause("Curated Skills (beige) improve performance (Fig. 2).") == (
         "Curated Skills improve performance"
     )

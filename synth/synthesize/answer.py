@@ -118,7 +118,8 @@ _CONNECTIVE = re.compile(
     r"^(?:however|moreover|furthermore|in addition|additionally|overall|importantly|notably|"
     r"finally|thus|therefore|hence|also|indeed|in fact|in particular|for example|for instance|"
     r"specifically|surprisingly|interestingly|in summary|in conclusion|to summarize|"
-    r"first|second|third|as a result|consequently|in short|in practice|besides|in general),\s+",
+    r"first|second|third|firstly|secondly|thirdly|lastly|as a result|consequently|in short|"
+    r"in practice|besides|in general),\s+",
     re.IGNORECASE,
 )
 _FRAMING = re.compile(

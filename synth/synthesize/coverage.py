@@ -14,9 +14,11 @@ question and function words (``lexical.QUESTION_STOPWORDS`` plus ``BREAK_WORDS``
 * a run is cut at a word of ``QUESTION_VERBS`` inside it ("help", "reduce", "keep", ...),
   which is dropped: "does knowledge distillation *help* student networks" gives two aspects;
 * a possessive ends the possessor's run: "a large teacher network's accuracy" gives "large
-  teacher network" and "accuracy", "the Transformer's self-attention" gives two aspects.
+  teacher network" and "accuracy", "the Transformer's self-attention" gives two aspects; an
+  eponym's does not ("Alzheimer's disease" is one aspect).
 
-A leading light verb ("be *made* faster") and a trailing "one" ("a smaller *one*") are dropped.
+A leading light verb ("be *made* faster") and a trailing "one" ("a smaller *one*") are dropped,
+and so is a measure word alone before "of" ("the *risk* of dementia", ``_MEASURE_FRAMES``).
 A number alone ("over 65") is not an aspect, nor is a question verb alone ("does it work?") or a
 predicate adjective alone ("when little data is *available*").
 
@@ -80,9 +82,21 @@ QUESTION_VERBS: frozenset[str] = _words(
 # they say that the thing before them exists, not what is asked about it.
 _PREDICATES: frozenset[str] = _words("available possible present necessary needed")
 _POSSESSIVE = re.compile(r"(?<=\w)['\u2019]s\b")
+# An eponym's possessive names one thing ("Alzheimer's disease", "Student's t-test"): a
+# capitalised owner before one of these heads keeps its "'s" and its run.
+_EPONYM = re.compile(
+    r"\b[A-Z][a-z]+['\u2019]s\s+(?:disease|syndrome|lymphoma|sarcoma|palsy|disorder|ataxia|"
+    r"encephalopathy|phenomenon|law|theorem|test|t-test|rule)\b"
+)
 _OWNER = "\ue000"  # stands in for a possessive marker while the question is split
+# Words that frame the thing after "of" as a measure of it ("the risk of dementia", "the rate
+# of relapse"): every source of that outcome speaks of it in its own measure.
+_MEASURE_FRAMES = _words(
+    "risk risks rate rates incidence likelihood odds chance chances level levels frequency "
+    "prevalence occurrence"
+)
 _DETERMINERS = _words("the a an this that these those its their his her our your")
-_WORD_OR_BREAK = re.compile(r"[\w][\w@\-.]*[\w]|[\w]|[^\w\s]")
+_WORD_OR_BREAK = re.compile(r"[\w][\w@\-.]*[\w](?:['\u2019]s\b)?|[\w]|[^\w\s]")
 # Gradable adjectives whose comparative a passage may use for the question's positive form.
 COMPARATIVES = {
     "smaller": "small", "smallest": "small", "larger": "large", "largest": "large",
@@ -106,13 +120,24 @@ def _is_break(word: str) -> bool:
     return low in QUESTION_STOPWORDS or low in BREAK_WORDS or (low.endswith("ly") and len(low) > 4)
 
 
+def _mark_owners(question: str) -> str:
+    """The question with each possessive marker but an eponym's replaced by ``_OWNER``."""
+    kept = [m.start() for m in _EPONYM.finditer(question)]
+
+    def mark(m: re.Match[str]) -> str:
+        eponym = any(start < m.start() < start + 40 for start in kept)
+        return m.group(0) if eponym else f" {_OWNER} "
+
+    return _POSSESSIVE.sub(mark, question)
+
+
 def _runs(question: str) -> list[tuple[list[str], str | None]]:
     """Runs of content words, each with the break word that ends it (None at the end)."""
     runs: list[tuple[list[str], str | None]] = []
     current: list[str] = []
     # "a teacher's intermediate layers": the possessive marker ends the possessor's run (the
     # teacher and its layers are two things); it becomes a break of its own.
-    for word in _WORD_OR_BREAK.findall(_POSSESSIVE.sub(f" {_OWNER} ", question)):
+    for word in _WORD_OR_BREAK.findall(_mark_owners(question)):
         if word == _OWNER:
             if current:
                 runs.append((current, None))
@@ -181,6 +206,8 @@ def question_aspects(question: str) -> list[str]:
             words = words[:-1]  # "a student network trained with ...": a participle, no noun
         if len(words) == 1 and words[0].lower() in QUESTION_VERBS | _PREDICATES:
             continue  # "does it work?": the verb, not a thing asked about
+        if len(words) == 1 and ended_by == "of" and words[0].lower() in _MEASURE_FRAMES:
+            continue  # "the risk of dementia": what is asked about is dementia
         for part in _split_at_verbs(words):
             part = _trim(part)
             aspect = " ".join(part)
