@@ -295,6 +295,29 @@ def test_another_value_of_another_thing_is_no_contradiction(
 
 
 @pytest.mark.model
+def test_a_passage_sharing_no_content_word_is_never_support(
+    embedder: object, tmp_path: Path
+) -> None:
+    rows = [
+        ("title", "Statins in primary prevention"),
+        ("results", "Statins substantially decrease CVD morbidity, but only moderately reduce CVD "
+         "mortality."),
+        ("results", "Midlife serum cholesterol was associated with an increased risk of dementia."),
+    ]  # fmt: skip
+    settings = VerifySettings(sense_contrast=False)
+    pool = EvidencePool([make_doc("prev", rows)], embedder, settings, tmp_path)  # type: ignore[arg-type]
+    pj = PairJudge(pool, FeatureJudge(pool, load_model(), settings), RelatedModel(), None, settings)  # type: ignore[arg-type]
+    chol = claim("chol", "Even moderately elevated cholesterol increased dementia risk.")
+    vecs = embedder.encode([chol.text])  # type: ignore[attr-defined]
+    (verdict,) = pj.verdicts([chol], vecs)
+    by_text = {e.text[:10]: e for e in verdict.evidence}
+    # The model reads both as support; the CVD sentence names nothing the claim speaks of.
+    assert by_text["Statins su"].stance == "neutral"
+    assert by_text["Statins su"].note == "names none of the claim's content words"
+    assert by_text["Midlife se"].stance == "supports"
+
+
+@pytest.mark.model
 def test_a_passage_presenting_the_paper_is_never_support(embedder: object, tmp_path: Path) -> None:
     rows = [
         ("title", "Blood pressure drugs: a review"),

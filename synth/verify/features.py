@@ -174,6 +174,20 @@ def prefix_antonym(claim: str, evidence: str) -> bool:
     return False
 
 
+def shares_content(claim: str, evidence: str) -> bool:
+    """Whether the evidence names any content word of the claim (numbers and "-ly" adverbs
+    aside): a passage about other things entirely is no support, whatever a model reads."""
+    words = {w for w in to_tokens(claim) if not w.isdigit() and not w.endswith("ly")}
+    if words & set(to_tokens(evidence)):
+        return True
+    # A name is one content word however it is spelled ("Bcl2", "BCL-2").
+    return bool(_folded_names(claim) & _folded_names(evidence))
+
+
+def _folded_names(text: str) -> set[str]:
+    return {re.sub(r"[^a-z0-9]", "", t) for t in entities(text)} - {""}
+
+
 def name_tokens(text: str) -> list[str]:
     """Name-like tokens (gene and drug names, acronyms, alphanumerics) as written."""
     return [m.group(0).strip("-") for m in _ENTITY.finditer(text)]

@@ -33,6 +33,8 @@ turns those readings into a calibrated P(supported); then the rules:
   support (:mod:`synth.verify.labels`);
 - a passage that only presents its paper's contents ("In this paper, we present a review of
   ...", :mod:`synth.verify.presentation`) is never shown as support;
+- a passage that names none of the claim's content words (numbers and "-ly" adverbs aside:
+  ``features.shares_content``) is never support, whatever the model reads;
 - a claim stays ``supported`` only if its strongest supporting passage reads as support for the
   claim more than for its reversals (:mod:`synth.verify.contrast`; one more batched call, only
   for the claims that would be supported).
@@ -54,7 +56,7 @@ from synth.verify.contrast import reversals
 from synth.verify.evidence import Candidate, EvidencePool
 from synth.verify.exclusivity import exclusivity_reversal
 from synth.verify.feature_judge import FeatureJudge
-from synth.verify.features import pointable_conflict
+from synth.verify.features import pointable_conflict, shares_content
 from synth.verify.labels import other_category
 from synth.verify.names import missing_names, substituted_names
 from synth.verify.numbers import Alignment, QuantityAlignment, agrees, align
@@ -236,6 +238,8 @@ class PairJudge:
             note = None
             if stance == "supports" and presents_only(self.pool.texts[cand.row]):
                 stance, note = "neutral", "presents the paper's contents; states no finding"
+            elif stance == "supports" and not shares_content(prep.claim.text, text):
+                stance, note = "neutral", "names none of the claim's content words"
             reading = Reading(
                 cand, p, align(prep.claim.text, text), stance, note, text=window, read=text
             )
