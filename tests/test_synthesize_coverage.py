@@ -113,6 +113,14 @@ def test_a_possessive_ends_the_possessor_and_keep_is_a_verb() -> None:
     assert question_aspects("Does distillation keep accuracy?") == ["distillation", "accuracy"]
 
 
+def test_a_question_verb_opening_a_run_is_dropped() -> None:
+    assert question_aspects("Which medicines help smokers quit, and how much do they raise quit "
+                            "rates?")[-1] == "quit rates"  # fmt: skip
+    assert "teacher inference" in question_aspects(
+        "How much memory does FP8 teacher inference save in LLM distillation?"
+    )
+
+
 def test_an_eponym_s_possessive_names_one_thing() -> None:
     question = "Do statins reduce the risk of dementia or Alzheimer's disease?"
     assert question_aspects(question) == ["statins", "dementia", "Alzheimer's disease"]

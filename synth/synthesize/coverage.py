@@ -76,7 +76,7 @@ QUESTION_VERBS: frozenset[str] = _words(
     retains raise raises lower lowers accelerate accelerates degrade degrades change changes
     affect affects improve improves matter matters work works make makes cause causes depend
     depends compare compares transfer transfers keep keeps maintain maintains fail fails
-    succeed succeeds reach reaches attain attains obtain obtains"""
+    succeed succeeds reach reaches attain attains obtain obtains save saves"""
 )
 # Predicate adjectives that end a question's condition ("when little data is *available*"):
 # they say that the thing before them exists, not what is asked about it.
@@ -180,6 +180,10 @@ def _split_at_verbs(words: list[str]) -> list[list[str]]:
     networks" is two things, not one); a hyphenated or leading participle ("pre-trained
     models", "distilled students") qualifies the noun after it and stays.
     """
+    # "how much do they *raise* quit rates": a run that opens with a question verb asks about
+    # what follows it.
+    if len(words) >= 2 and words[0].lower() in QUESTION_VERBS:
+        words = words[1:]
     parts: list[list[str]] = [[]]
     for n, word in enumerate(words):
         past = (
