@@ -445,3 +445,21 @@ def test_unverified_figures_come_from_two_sources_when_two_report_one() -> None:
     assert figures.citations == ["F2", "F4"] and not figures.verified
     assert figures.text.startswith("Figures on the extent are reported but not verified: ")
     assert "80%" in figures.text and "10.4 times" in figures.text
+
+
+def test_an_extent_lead_names_what_the_question_names() -> None:
+    question = "How much GPU memory does FP8 teacher inference save in LLM distillation?"
+    speed = claim("C20", "KDFlow trains 6.36 times faster than other KD frameworks.", "docA")
+    lead = extractive_answer(
+        question, [finding("F1", speed, quantity="6.36 times")], [speed], [], SETTINGS
+    ).sentences[0]
+    assert lead.text.startswith(
+        "No verified finding quantifies the extent for GPU, FP8 or LLM; the verified findings "
+        "report that KDFlow trains"
+    )
+    assert lead.verified
+    fp8 = claim("C21", "FP8 teacher inference cuts LLM distillation GPU memory by 40%.", "docB")
+    lead = extractive_answer(
+        question, [finding("F1", fp8, quantity="40%")], [fp8], [], SETTINGS
+    ).sentences[0]
+    assert lead.text.startswith("The sources quantify the extent: FP8 teacher inference cuts")

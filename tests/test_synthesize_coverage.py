@@ -121,6 +121,10 @@ def test_a_question_verb_opening_a_run_is_dropped() -> None:
     )
 
 
+def test_a_short_name_is_covered_by_its_plural() -> None:
+    assert uncovered_aspects("How much GPU memory does it save?", ["8 GPUs use less memory."]) == []
+
+
 def test_an_eponym_s_possessive_names_one_thing() -> None:
     question = "Do statins reduce the risk of dementia or Alzheimer's disease?"
     assert question_aspects(question) == ["statins", "dementia", "Alzheimer's disease"]

@@ -76,6 +76,7 @@ from synth.records import Answer, AnswerSentence, Claim, Document, Finding, Verd
 from synth.settings import SynthesizeSettings
 from synth.synthesize.coverage import (
     outcome_aspects,
+    question_aspects,
     speaks_to_any,
     speaks_to_question,
     subject_aspects,
@@ -354,6 +355,18 @@ def _lead_picks(
     return [first, ranked[0]] if ranked else [first]
 
 
+def _unnamed(question: str, picks: Sequence[Finding]) -> list[str]:
+    """The question's named things (FP8, GPT-4, HumanEval) that no lead pick's statement names:
+    a figure that names none of what the question names does not measure it."""
+    # A metric's name ("pass@1") is how a figure is reported, not what it measures.
+    named = [
+        a
+        for a in question_aspects(question)
+        if "@" not in a and any(_is_named(word) for word in a.split())
+    ]
+    return [a for a in named if not any(speaks_to_any([a], f.statement) for f in picks)]
+
+
 def _lead(
     w: _Writer,
     picks: list[Finding],
@@ -384,7 +397,14 @@ def _lead(
         if len(every) == 1
         else "The sources report"
     )
-    if w.form == "extent":
+    if w.form == "extent" and unanswered and any(quantified):
+        # "How much memory does FP8 teacher inference save?" answered by a framework's overall
+        # speedup: a figure, but not of what the question names.
+        text = (
+            f"No verified finding quantifies the extent for {_join(list(unanswered), 'or')}; "
+            "the verified findings report that " + ", and that ".join(clauses)
+        )
+    elif w.form == "extent":
         if all(quantified):
             text = "The sources quantify the extent: " + "; ".join(clauses)
         elif quantified[0]:
@@ -675,6 +695,8 @@ def extractive_answer(
         # nothing of statins and dementia.
         answered = any(_answers(f.statement, outcomes, subjects) for f in picks)
         unanswered = [] if answered else outcomes
+        if form == "extent":
+            unanswered = _unnamed(question, picks)
         named = any(speaks_to_any(outcomes, f.statement) for f in picks)
         unlinked = subjects if unanswered and named else []
         premise = premise_conflicts(question, " ".join(f.statement for f in picks))

@@ -271,7 +271,8 @@ def _covered(aspect: str, forms: tuple[set[str], set[str]]) -> bool:
     stems, words = forms
     parts = tokens(aspect, CASED_WORDS) or [aspect]
     wanted = [_norm(p) for p in parts]
-    found = sum(w in stems for w in wanted)
+    # A short name's plural ("GPUs" for "GPU") is too short for the stemmer to fold.
+    found = sum(w in stems or f"{p.lower()}s" in words for w, p in zip(wanted, parts, strict=True))
     # A long phrase is met by a text that says all but one of its words ("a large teacher
     # model" for "large teacher network"): the head noun varies more than the qualifiers.
     if found == len(wanted) or (len(wanted) >= 3 and found >= len(wanted) - 1):
