@@ -355,6 +355,16 @@ def _lead_picks(
     return [first, ranked[0]] if ranked else [first]
 
 
+def _verified_report(clauses: Sequence[str]) -> str:
+    """ "the verified finding(s) report(s) that ..." for the lead's clauses."""
+    head = (
+        "the verified finding reports that "
+        if len(clauses) == 1
+        else ("the verified findings report that ")
+    )
+    return head + ", and that ".join(clauses)
+
+
 def _unnamed(question: str, picks: Sequence[Finding]) -> list[str]:
     """The question's named things (FP8, GPT-4, HumanEval) that no lead pick's statement names:
     a figure that names none of what the question names does not measure it."""
@@ -402,7 +412,7 @@ def _lead(
         # speedup: a figure, but not of what the question names.
         text = (
             f"No verified finding quantifies the extent for {_join(list(unanswered), 'or')}; "
-            "the verified findings report that " + ", and that ".join(clauses)
+            + _verified_report(clauses)
         )
     elif w.form == "extent":
         if all(quantified):
@@ -421,7 +431,7 @@ def _lead(
         missing = f"links {_join(list(unlinked), 'or')} to" if unlinked else "speaks to"
         text = (
             f"No verified finding {missing} {_join(list(unanswered), 'or')}, so the sources "
-            "give no yes or no; the verified findings report that " + ", and that ".join(clauses)
+            "give no yes or no; " + _verified_report(clauses)
         )
     elif w.form == "yesno":
         negative = [bool(_NEGATION.search(c)) for c in clauses]
