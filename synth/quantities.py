@@ -423,15 +423,16 @@ def drop_numbering_label(text: str) -> str:
 MEASURED_WINDOW = 3
 
 
-def measured_words(text: str, q: Quantity, window: int = MEASURED_WINDOW) -> frozenset[str]:
-    """The content words next to a quantity (``window`` on each side, numbers left out).
+def measured_words(text: str, q: Quantity) -> frozenset[str]:
+    """The content words next to a quantity (``MEASURED_WINDOW`` on each side, numbers and
+    statistics' frame words left out).
 
     Two quantities measure the same thing only if these share a word: an odds ratio of hip
     fracture and one of all-cause mortality share none.
     """
     words = [w for w in tokens(text[: q.start], EVIDENCE) if _names_a_thing(w)]
     after = [w for w in tokens(text[q.end :], EVIDENCE) if _names_a_thing(w)]
-    return frozenset(words[-window:] + after[:window]) if window else frozenset()
+    return frozenset(words[-MEASURED_WINDOW:] + after[:MEASURED_WINDOW])
 
 
 def _names_a_thing(word: str) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from synth.verify.contrast import reversals
-from synth.verify.names import missing_names, substituted_names
+from synth.verify.names import missing_names, shares_content, substituted_names
 
 
 def test_a_swapped_gene_name_is_missing() -> None:
@@ -73,3 +73,13 @@ def test_reversals_swap_direction_words_first_then_negate() -> None:
         "The model was not trained on ImageNet."
     ]
     assert len(reversals("Higher doses do not increase more side effects.", limit=1)) == 1
+
+
+def test_support_needs_a_content_word_of_the_claim() -> None:
+    claim = "Even moderately elevated cholesterol increased dementia risk."
+    other = "In primary prevention, statins substantially decrease CVD morbidity only moderately."
+    assert not shares_content(claim, other)  # "moderately" is no content word
+    assert shares_content(claim, "Midlife serum cholesterol was associated with dementia.")
+    assert shares_content("Risk rose 12%.", "The risk rose by 12%.")
+    assert not shares_content("Risk rose 12%.", "Accuracy fell by 12%.")  # numbers aside
+    assert shares_content("Silencing of Bcl2 matters.", "Eliminating BCL-2 yielded cell loss.")

@@ -9,6 +9,7 @@ in those tests and tested on its own with a model that reads sense.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -277,15 +278,13 @@ def test_another_value_of_another_thing_is_no_contradiction(
         ("results", "Statins reduced the risk of all cause mortality (odds ratio 0.88, 95% "
          "confidence interval 0.81 to 0.96)."),
     ]  # fmt: skip
-    settings = VerifySettings(sense_contrast=False)
-    pool = EvidencePool([make_doc("meta", rows)], embedder, settings, tmp_path)  # type: ignore[arg-type]
-    pj = PairJudge(pool, FeatureJudge(pool, load_model(), settings), RelatedModel(), None, settings)  # type: ignore[arg-type]
-    hip = claim("hip", "Current statin use was associated with a lower risk of hip fracture "
-                "(adjusted OR, 0.29; 95% CI, 0.10-0.81).")  # fmt: skip
-    same = claim("same", "Statins lowered all cause mortality (odds ratio 0.78, 95% CI 0.70 "
-                 "to 0.90).")  # fmt: skip
-    vecs = embedder.encode([hip.text, same.text])  # type: ignore[attr-defined]
-    by_id = {v.claim_id: v for v in pj.verdicts([hip, same], vecs)}
+    texts = {
+        "hip": "Current statin use was associated with a lower risk of hip fracture (adjusted "
+        "OR, 0.29; 95% CI, 0.10-0.81).",
+        "same": "Statins lowered all cause mortality (odds ratio 0.78, 95% CI 0.70 to 0.90).",
+    }
+    pj = _pool_judge(embedder, tmp_path, rows, RelatedModel())
+    by_id: dict[str, Any] = _judged(pj, embedder, texts)
     # An odds ratio of hip fracture says nothing against one of all-cause mortality...
     assert by_id["hip"].label != "contradicted"
     assert all(e.stance != "contradicts" for e in by_id["hip"].evidence)
@@ -304,12 +303,9 @@ def test_a_passage_sharing_no_content_word_is_never_support(
          "mortality."),
         ("results", "Midlife serum cholesterol was associated with an increased risk of dementia."),
     ]  # fmt: skip
-    settings = VerifySettings(sense_contrast=False)
-    pool = EvidencePool([make_doc("prev", rows)], embedder, settings, tmp_path)  # type: ignore[arg-type]
-    pj = PairJudge(pool, FeatureJudge(pool, load_model(), settings), RelatedModel(), None, settings)  # type: ignore[arg-type]
-    chol = claim("chol", "Even moderately elevated cholesterol increased dementia risk.")
-    vecs = embedder.encode([chol.text])  # type: ignore[attr-defined]
-    (verdict,) = pj.verdicts([chol], vecs)
+    pj = _pool_judge(embedder, tmp_path, rows, RelatedModel())
+    texts = {"chol": "Even moderately elevated cholesterol increased dementia risk."}
+    verdict: Any = _judged(pj, embedder, texts)["chol"]
     by_text = {e.text[:10]: e for e in verdict.evidence}
     # The model reads both as support; the CVD sentence names nothing the claim speaks of.
     assert by_text["Statins su"].stance == "neutral"
@@ -338,12 +334,16 @@ def test_a_passage_presenting_the_paper_is_never_support(embedder: object, tmp_p
 
 
 def _pool_judge(
-    embedder: object, tmp_path: Path, rows: list[tuple[str, str]], **overrides: object
+    embedder: object,
+    tmp_path: Path,
+    rows: list[tuple[str, str]],
+    model: object = None,
+    **overrides: object,
 ) -> PairJudge:
     settings = VerifySettings(**{"sense_contrast": False, **overrides})  # type: ignore[arg-type]
     pool = EvidencePool([make_doc("paper", rows)], embedder, settings, tmp_path)  # type: ignore[arg-type]
     return PairJudge(
-        pool, FeatureJudge(pool, load_model(), settings), ScriptedModel(), None, settings
+        pool, FeatureJudge(pool, load_model(), settings), model or ScriptedModel(), None, settings
     )  # type: ignore[arg-type]
 
 

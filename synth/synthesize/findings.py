@@ -7,7 +7,8 @@ Grouping. Two claims *state the same result* when either
   percentage, and no such pair agrees within the precision written), or
 * they state the same quantity of the same thing: a quantity with a unit agreeing within the
   precision written ("10.4 times" and "10.4 times") and a content word in common among the
-  ``THING_WINDOW`` words on either side of it ("fewer parameters", "less parameters").
+  words that name what each measures (``quantities.measured_words``: three content words on
+  either side, "fewer parameters", "less parameters").
 
 Groups are complete-link: starting from single claims, the two groups whose least similar
 pair of claims is the most similar are merged, as long as every claim of one states the same
@@ -62,7 +63,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from synth.embed import Embedder
-from synth.quantities import MEASURED_WINDOW, Quantity, measured_words, parse_quantities
+from synth.quantities import Quantity, measured_words, parse_quantities
 from synth.records import Claim, Finding, FindingQuantity, Verdict
 from synth.settings import SynthesizeSettings
 from synth.synthesize.answer import question_form
@@ -70,7 +71,6 @@ from synth.synthesize.coverage import speaks_to_question
 
 __all__ = [
     "CONTRADICTED_WEIGHT",
-    "THING_WINDOW",
     "UNVERIFIED_WEIGHT",
     "group_findings",
     "key_quantities",
@@ -79,7 +79,6 @@ __all__ = [
 
 UNVERIFIED_WEIGHT = 0.25
 CONTRADICTED_WEIGHT = 0.1
-THING_WINDOW = MEASURED_WINDOW
 _WEIGHT = {"supported": 1.0, "unverified": UNVERIFIED_WEIGHT, "contradicted": CONTRADICTED_WEIGHT}
 _AFTER_NAME = re.compile(r"\b[A-Z][\w-]*\s$")
 _RANK = {"supported": 0, "unverified": 1, "contradicted": 2}
@@ -118,7 +117,7 @@ def _item(index: int, claim: Claim, verdict: Verdict | None) -> _Item:
         claim=claim,
         verdict=verdict or Verdict(claim_id=claim.claim_id, label="unverified", confidence=0.0),
         quantities=qs,
-        things=tuple(measured_words(claim.text, q, THING_WINDOW) for q in qs),
+        things=tuple(measured_words(claim.text, q) for q in qs),
     )
 
 

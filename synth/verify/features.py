@@ -131,10 +131,7 @@ def direction(text: str) -> int:
 
 def valence(text: str) -> int:
     """+1 when a text speaks of good outcomes, -1 of bad ones, 0 when neither or both."""
-    words = _words(text)
-    good = sum(1 for w in words if w in GOOD_WORDS)
-    bad = sum(1 for w in words if w in BAD_WORDS)
-    return (good > bad) - (bad > good)
+    return _valence(text, 0)
 
 
 # A decrease word turns the outcome words after it around ("reduced mortality" is good news).
@@ -144,14 +141,20 @@ OUTCOME_SCOPE = 8
 def outcome_valence(text: str) -> int:
     """Like :func:`valence`, but an outcome word within ``OUTCOME_SCOPE`` words after a
     decrease word ("reduced the risk of all cause mortality") counts as its opposite."""
+    return _valence(text, OUTCOME_SCOPE)
+
+
+def _valence(text: str, scope: int) -> int:
+    # ``scope`` 0 reads each outcome word alone (the fitted features' ``valence``).
     words = _words(text)
     score = 0
     for i, word in enumerate(words):
         sign = 1 if word in GOOD_WORDS else -1 if word in BAD_WORDS else 0
-        if not sign:
-            continue
-        before = words[max(0, i - OUTCOME_SCOPE) : i]
-        if any(light_stem(w) in _DOWN_STEMS for w in before):
+        if (
+            sign
+            and scope
+            and any(light_stem(w) in _DOWN_STEMS for w in words[max(0, i - scope) : i])
+        ):
             sign = -sign
         score += sign
     return (score > 0) - (score < 0)
@@ -172,20 +175,6 @@ def prefix_antonym(claim: str, evidence: str) -> bool:
             if any(word.startswith(p) and word[len(p) :] in b for p in _NEGATING_PREFIXES):
                 return True
     return False
-
-
-def shares_content(claim: str, evidence: str) -> bool:
-    """Whether the evidence names any content word of the claim (numbers and "-ly" adverbs
-    aside): a passage about other things entirely is no support, whatever a model reads."""
-    words = {w for w in to_tokens(claim) if not w.isdigit() and not w.endswith("ly")}
-    if words & set(to_tokens(evidence)):
-        return True
-    # A name is one content word however it is spelled ("Bcl2", "BCL-2").
-    return bool(_folded_names(claim) & _folded_names(evidence))
-
-
-def _folded_names(text: str) -> set[str]:
-    return {re.sub(r"[^a-z0-9]", "", t) for t in entities(text)} - {""}
 
 
 def name_tokens(text: str) -> list[str]:

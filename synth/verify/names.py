@@ -33,6 +33,7 @@ import re
 
 from synth.lexical import EVIDENCE_STOPWORDS
 from synth.verify.features import name_tokens
+from synth.verify.lexical import to_tokens
 
 _WORD = re.compile(r"[A-Za-z0-9]+")
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-/]*")
@@ -142,3 +143,14 @@ def substituted_names(claim: str, passage: str) -> list[tuple[str, str]]:
                 out.append((word, other))
                 break
     return out
+
+
+def shares_content(claim: str, evidence: str) -> bool:
+    """Whether the evidence names any content word of the claim (numbers and "-ly" adverbs
+    aside) or any of its names as :func:`missing_names` reads them ("BCL-2" for "Bcl2"): a
+    passage about other things entirely is no support, whatever a model reads."""
+    words = {w for w in to_tokens(claim) if not w.isdigit() and not w.endswith("ly")}
+    if words & set(to_tokens(evidence)):
+        return True
+    names = claim_names(claim)
+    return bool(names) and len(missing_names(claim, evidence)) < len(names)

@@ -34,7 +34,7 @@ turns those readings into a calibrated P(supported); then the rules:
 - a passage that only presents its paper's contents ("In this paper, we present a review of
   ...", :mod:`synth.verify.presentation`) is never shown as support;
 - a passage that names none of the claim's content words (numbers and "-ly" adverbs aside:
-  ``features.shares_content``) is never support, whatever the model reads;
+  ``names.shares_content``) is never support, whatever the model reads;
 - a claim stays ``supported`` only if its strongest supporting passage reads as support for the
   claim more than for its reversals (:mod:`synth.verify.contrast`; one more batched call, only
   for the claims that would be supported).
@@ -56,9 +56,9 @@ from synth.verify.contrast import reversals
 from synth.verify.evidence import Candidate, EvidencePool
 from synth.verify.exclusivity import exclusivity_reversal
 from synth.verify.feature_judge import FeatureJudge
-from synth.verify.features import pointable_conflict, shares_content
+from synth.verify.features import pointable_conflict
 from synth.verify.labels import other_category
-from synth.verify.names import missing_names, substituted_names
+from synth.verify.names import missing_names, shares_content, substituted_names
 from synth.verify.numbers import Alignment, QuantityAlignment, agrees, align
 from synth.verify.pair_model import PairModel
 from synth.verify.presentation import presents_only
