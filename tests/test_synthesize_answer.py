@@ -463,3 +463,10 @@ def test_an_extent_lead_names_what_the_question_names() -> None:
         question, [finding("F1", fp8, quantity="40%")], [fp8], [], SETTINGS
     ).sentences[0]
     assert lead.text.startswith("The sources quantify the extent: FP8 teacher inference cuts")
+
+
+def test_a_finding_on_the_setting_alone_gives_no_yes() -> None:
+    question = "Does metformin lower the risk of cancer in people with type 2 diabetes?"
+    rats = claim("C22", "Metformin normalizes neuroblast differentiation in type 2 diabetes.", "d")
+    lead = extractive_answer(question, [finding("F1", rats)], [rats], [], SETTINGS).sentences[0]
+    assert lead.text.startswith("No verified finding speaks to cancer, so the sources give no")

@@ -113,6 +113,12 @@ def test_a_possessive_ends_the_possessor_and_keep_is_a_verb() -> None:
     assert question_aspects("Does distillation keep accuracy?") == ["distillation", "accuracy"]
 
 
+def test_outcomes_stop_where_the_question_names_its_setting() -> None:
+    question = "Does metformin lower the risk of cancer in people with type 2 diabetes?"
+    assert outcome_aspects(question) == ["cancer"]
+    assert subject_aspects(question) == ["metformin"]  # "people" and "diabetes" are the setting
+
+
 def test_a_question_verb_opening_a_run_is_dropped() -> None:
     assert question_aspects("Which medicines help smokers quit, and how much do they raise quit "
                             "rates?")[-1] == "quit rates"  # fmt: skip

@@ -28,7 +28,9 @@ Sentences, in order (at most ``max_answer_sentences``, the coverage sentence not
    first in report order. It is joined by a second supported finding, from another source
    where possible, chosen to bring a quantity when the first has none. The lead rests on
    supported findings only: when none of them carries a quantity, an extent question's lead
-   says so ("No verified finding quantifies the extent; ..."). Yes/no questions ("Does",
+   says so ("No verified finding quantifies the extent; ..."), and when their figures name
+   none of the question's named things it says that too ("No verified finding quantifies the
+   extent for FP8; ..."). Yes/no questions ("Does",
    "Can", "Is" ...) lead with the direction the two top supported findings point to
    (negations decide), but only when the statement of one of them names what the question
    asks the effect on (``outcome_aspects``: "overfitting" in "does X reduce overfitting ...";
@@ -41,8 +43,9 @@ Sentences, in order (at most ``max_answer_sentences``, the coverage sentence not
    does (and the first of another source, if any), as a sentence of its own that says it is
    not verified ("A figure on the extent is reported but not verified: ..."); a reader asking
    how far should see the numbers the sources give, but not as the answer. Likewise for a
-   yes/no question whose lead names its outcomes as unaddressed by verified findings: the
-   most relevant unverified finding that speaks to them ("A finding on task pass rates is
+   yes/no question whose lead names its outcomes as unaddressed by verified findings (or an
+   extent question's lead its named things): the most relevant unverified finding that speaks
+   to them ("A finding on task pass rates is
    reported but not verified: curated Skills raise average pass rate by 16.2 percentage
    points ...").
 3. Agreement: supported findings reported or corroborated by two or more sources.
@@ -357,12 +360,8 @@ def _lead_picks(
 
 def _verified_report(clauses: Sequence[str]) -> str:
     """ "the verified finding(s) report(s) that ..." for the lead's clauses."""
-    head = (
-        "the verified finding reports that "
-        if len(clauses) == 1
-        else ("the verified findings report that ")
-    )
-    return head + ", and that ".join(clauses)
+    head = "the verified finding reports" if len(clauses) == 1 else "the verified findings report"
+    return f"{head} that " + ", and that ".join(clauses)
 
 
 def _unnamed(question: str, picks: Sequence[Finding]) -> list[str]:
@@ -385,7 +384,9 @@ def _lead(
     unlinked: Sequence[str] = (),
 ) -> AnswerSentence:
     """The first sentence; ``unanswered`` are a yes/no question's outcomes that no pick states
-    of the question's subject (no direction is then given), ``unlinked`` that subject when a
+    of the question's subject (no direction is then given), or an extent question's named
+    things that no pick names (its figures then measure something else), ``unlinked`` that
+    subject when a
     pick names an outcome without it; ``premise`` the question's configuration words that the
     picks name the opposite of, and those opposites (``premise_conflicts``)."""
     quantified = [_has_quantity(f) for f in picks]
@@ -486,8 +487,9 @@ def _unverified_outcome(
     unanswered: Sequence[str],
     subjects: Sequence[str] = (),
 ) -> AnswerSentence | None:
-    """For a yes/no question whose lead found no verified word on its outcomes: the most
-    relevant unverified finding that states them of its subject, flagged as not verified."""
+    """For a yes/no question whose lead found no verified word on its outcomes (or an extent
+    question whose lead names none of its named things): the most relevant unverified finding
+    that states them (of its subject), flagged as not verified."""
     if not unanswered:
         return None
     target = next(
@@ -703,10 +705,10 @@ def extractive_answer(
         # may be associated with better health outcomes" a finding about fractures in older
         # adults, and "even moderately elevated cholesterol increased dementia risk" says
         # nothing of statins and dementia.
-        answered = any(_answers(f.statement, outcomes, subjects) for f in picks)
-        unanswered = [] if answered else outcomes
         if form == "extent":
             unanswered = _unnamed(question, picks)
+        elif not any(_answers(f.statement, outcomes, subjects) for f in picks):
+            unanswered = outcomes
         named = any(speaks_to_any(outcomes, f.statement) for f in picks)
         unlinked = subjects if unanswered and named else []
         premise = premise_conflicts(question, " ".join(f.statement for f in picks))

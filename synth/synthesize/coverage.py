@@ -122,10 +122,10 @@ def _is_break(word: str) -> bool:
 
 def _mark_owners(question: str) -> str:
     """The question with each possessive marker but an eponym's replaced by ``_OWNER``."""
-    kept = [m.start() for m in _EPONYM.finditer(question)]
+    kept = [m.span() for m in _EPONYM.finditer(question)]
 
     def mark(m: re.Match[str]) -> str:
-        eponym = any(start < m.start() < start + 40 for start in kept)
+        eponym = any(start <= m.start() < end for start, end in kept)
         return m.group(0) if eponym else f" {_OWNER} "
 
     return _POSSESSIVE.sub(mark, question)
@@ -229,26 +229,53 @@ _QUESTION_VERB = re.compile(
 )
 
 
-def outcome_aspects(question: str) -> list[str]:
-    """The aspects a yes/no question asks its subject's effect on: those after its first
-    question verb ("does X *reduce* overfitting ..." gives "overfitting", ...); none when the
-    question has no such verb."""
+# Prepositions that name where or in whom an effect is asked about, after its outcome.
+_SETTING = re.compile(r"\b(?:in|among|amongst|within|for)\b", re.IGNORECASE)
+
+
+def _placed(question: str) -> tuple[int, list[tuple[int, str]]] | None:
+    """Where the first question verb ends, and each aspect with where the question first
+    names it; None when the question has no such verb."""
     # The opening auxiliary ("Does", "Do") is no question verb; the search starts after it.
     found = _QUESTION_VERB.search(question, question.find(" ") + 1)
     if found is None:
+        return None
+    low = question.lower()
+    return found.end(), sorted((low.find(a.lower()), a) for a in question_aspects(question))
+
+
+def outcome_aspects(question: str) -> list[str]:
+    """The aspects a yes/no question asks its subject's effect on: those after its first
+    question verb ("does X *reduce* overfitting ..." gives "overfitting", ...) up to one that
+    names a setting ("... *in* people with type 2 diabetes"); none when the question has no
+    such verb."""
+    placed = _placed(question)
+    if placed is None:
         return []
+    verb_end, aspects = placed
+    outcomes: list[str] = []
     # An aspect is placed where the question first names it: "training" of "Does training ...
     # reduce overfitting when little training data ..." is the subject, not an outcome.
-    low = question.lower()
-    return [a for a in question_aspects(question) if low.find(a.lower()) >= found.end()]
+    for pos, aspect in aspects:
+        if pos < verb_end:
+            continue
+        # "lower the risk of cancer *in* people with type 2 diabetes": who or where the effect
+        # is asked about, not another effect.
+        if outcomes and _SETTING.search(question, verb_end, pos):
+            break
+        outcomes.append(aspect)
+    return outcomes
 
 
 def subject_aspects(question: str) -> list[str]:
-    """A yes/no question's aspects other than its outcomes: what it asks the effect *of*
+    """What a yes/no question asks the effect *of*: its aspects before its first question verb
     ("regular aspirin use" in "does regular aspirin use lower the risk of ..."); none when the
     question has no outcome aspects."""
-    outcomes = outcome_aspects(question)
-    return [a for a in question_aspects(question) if a not in outcomes] if outcomes else []
+    placed = _placed(question)
+    if placed is None or not outcome_aspects(question):
+        return []
+    verb_end, aspects = placed
+    return [a for pos, a in aspects if pos < verb_end]
 
 
 def _norm(word: str) -> str:
@@ -271,7 +298,7 @@ def _covered(aspect: str, forms: tuple[set[str], set[str]]) -> bool:
     stems, words = forms
     parts = tokens(aspect, CASED_WORDS) or [aspect]
     wanted = [_norm(p) for p in parts]
-    # A short name's plural ("GPUs" for "GPU") is too short for the stemmer to fold.
+    # A plural the stemmer leaves whole ("GPUs" for "GPU": too short for it) still counts.
     found = sum(w in stems or f"{p.lower()}s" in words for w, p in zip(wanted, parts, strict=True))
     # A long phrase is met by a text that says all but one of its words ("a large teacher
     # model" for "large teacher network"): the head noun varies more than the qualifiers.
