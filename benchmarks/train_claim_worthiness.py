@@ -14,7 +14,7 @@ The label words are stripped from the sentence text. The abstracts of the benchm
 not chosen on training data. 20 % of the abstracts (sha256 of the doc id) are held out; the
 classes are balanced by down-sampling the larger one in each split, and the training split is
 capped. Features: the packaged MiniLM sentence embedding (cached on disk) and
-``synth.extract.claims.worthiness_features``: the cue counts of ``count_cues``, a few discourse
+``synth.extract.cues.worthiness_features``: the cue counts of ``count_cues``, a few discourse
 cues (present perfect, "we", past passive, modal, purpose clause, "is/are"), each capped at 3,
 and three 0/1 flags (background truism, definition, set-up phrasing). Model: L2 logistic regression (scikit-learn),
 its C picked by 5-fold cross-validation on the training split. Writes
@@ -164,7 +164,7 @@ def balance(rows: list[dict[str, Any]], cap: int, rng: random.Random) -> list[di
 
 def features(texts: list[str], embedder: Any) -> np.ndarray:
     """[embedding, capped cue counts] per sentence (the same features claims.py computes)."""
-    from synth.extract.claims import WORTHINESS_FEATURES, worthiness_features
+    from synth.extract.cues import WORTHINESS_FEATURES, worthiness_features
 
     vecs = np.asarray(embedder.encode(texts), dtype=np.float64)
     extra = [worthiness_features(t) for t in texts]
@@ -209,7 +209,7 @@ def main() -> None:
     from sklearn.metrics import accuracy_score, roc_auc_score
 
     from synth.embed import build_embedder
-    from synth.extract.claims import CUE_CAP, WORTHINESS_FEATURES
+    from synth.extract.cues import CUE_CAP, WORTHINESS_FEATURES
     from synth.settings import load_settings
 
     rng = random.Random(SEED)

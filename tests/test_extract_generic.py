@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from synth.extract.claims import count_cues, is_candidate
+from synth.extract.cues import count_cues, is_candidate
 from synth.settings import ExtractSettings
 from tests.doc_factory import always_prose, make_passage
 

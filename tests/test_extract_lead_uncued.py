@@ -5,14 +5,9 @@ from __future__ import annotations
 import pytest
 
 from synth.embed import Embedder
-from synth.extract.claims import (
-    UNCUED_WORTHINESS,
-    extract_claims,
-    has_finding_cue,
-    is_candidate,
-    load_worthiness_model,
-    score_worthiness,
-)
+from synth.extract.claims import extract_claims
+from synth.extract.cues import has_finding_cue, is_candidate
+from synth.extract.worthiness import UNCUED_WORTHINESS, load_worthiness_model, score_worthiness
 from synth.settings import ExtractSettings
 from tests.doc_factory import always_prose, make_document, make_passage
 

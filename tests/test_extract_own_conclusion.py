@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 from synth.embed import Embedder
-from synth.extract.claims import (
+from synth.extract.claims import extract_claims
+from synth.extract.cues import states_own_conclusion
+from synth.extract.worthiness import (
     OWN_CONCLUSION_WORTHINESS,
-    extract_claims,
     load_worthiness_model,
     score_worthiness,
-    states_own_conclusion,
 )
 from synth.settings import ExtractSettings
 from tests.doc_factory import make_document

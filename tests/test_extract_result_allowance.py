@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from synth.embed import Embedder
-from synth.extract.claims import (
+from synth.extract.claims import extract_claims
+from synth.extract.result_allowance import (
     asks_for_extent,
-    extract_claims,
     is_result_claim,
     question_terms,
     shared_terms,

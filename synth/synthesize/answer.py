@@ -73,7 +73,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from synth.extract.claims import asks_for_extent
+from synth.extract.result_allowance import asks_for_extent
 from synth.quantities import drop_numbering_label, parse_quantities
 from synth.records import Answer, AnswerSentence, Claim, Document, Finding, Verdict
 from synth.settings import SynthesizeSettings
