@@ -143,8 +143,8 @@ def test_yes_no_lead_gives_no_direction_from_findings_about_something_else() -> 
     lead = answer.sentences[0]
     assert lead.text == (
         "No verified finding speaks to overfitting, so the sources give no yes or no; the "
-        "verified finding reports that hints from a teacher's middle layer help thin deep "
-        "students."
+        "closest verified finding reports, instead, that hints from a teacher's middle layer "
+        "help thin deep students."
     )
     assert lead.citations == ["F1"] and lead.verified
     # An unverified finding that does speak to overfitting is shown, flagged, after the lead.
@@ -454,8 +454,8 @@ def test_an_extent_lead_names_what_the_question_names() -> None:
         question, [finding("F1", speed, quantity="6.36 times")], [speed], [], SETTINGS
     ).sentences[0]
     assert lead.text.startswith(
-        "No verified finding quantifies the extent for GPU, FP8 or LLM; the verified finding "
-        "reports that KDFlow trains"
+        "No verified finding quantifies the extent for GPU, FP8 or LLM; the closest verified "
+        "finding reports, instead, that KDFlow trains"
     )
     assert lead.verified
     fp8 = claim("C21", "FP8 teacher inference cuts LLM distillation GPU memory by 40%.", "docB")

@@ -198,3 +198,21 @@ def test_fail_is_a_question_verb() -> None:
         "large language models",
         "counting letters",
     ]
+
+
+def test_a_bare_number_inside_a_name_belongs_to_it() -> None:
+    question = "Does metformin lower the risk of cancer in people with type 2 diabetes?"
+    assert "type 2 diabetes" in question_aspects(question)
+    assert question_aspects("Is a phase 3 trial needed?") == ["phase 3 trial"]
+    # A number after a break word is still no aspect of its own.
+    assert question_aspects("Do people over 65 benefit from the vaccine?") == ["people", "vaccine"]
+
+
+def test_umbrella_words_are_covered_by_their_kinds() -> None:
+    question = "Does metformin lower the risk of cancer in people with type 2 diabetes?"
+    trial = "Metformin might influence tumourigenesis in patients with type 2 diabetes."
+    assert uncovered_aspects(question, [trial]) == []
+    rats = "Metformin lowers blood glucose in rats with type 2 diabetes."
+    assert uncovered_aspects(question, [rats]) == ["cancer", "people"]
+    # Only the umbrella word widens: "tumour" in a question is not met by "cancer".
+    assert uncovered_aspects("Does aspirin shrink a tumour?", ["Aspirin and cancer."]) == ["tumour"]

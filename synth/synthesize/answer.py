@@ -358,10 +358,16 @@ def _lead_picks(
     return [first, ranked[0]] if ranked else [first]
 
 
-def _verified_report(clauses: Sequence[str]) -> str:
-    """ "the verified finding(s) report(s) that ..." for the lead's clauses."""
-    head = "the verified finding reports" if len(clauses) == 1 else "the verified findings report"
-    return f"{head} that " + ", and that ".join(clauses)
+def _instead_report(clauses: Sequence[str]) -> str:
+    """ "the closest verified finding(s) report(s), instead, that ..." for the lead's clauses:
+    they come after a lead that says the question is not answered, so they must not read as
+    its answer."""
+    head = (
+        "the closest verified finding reports"
+        if len(clauses) == 1
+        else "the closest verified findings report"
+    )
+    return f"{head}, instead, that " + ", and that ".join(clauses)
 
 
 def _unnamed(question: str, picks: Sequence[Finding]) -> list[str]:
@@ -413,7 +419,7 @@ def _lead(
         # speedup: a figure, but not of what the question names.
         text = (
             f"No verified finding quantifies the extent for {_join(list(unanswered), 'or')}; "
-            + _verified_report(clauses)
+            + _instead_report(clauses)
         )
     elif w.form == "extent":
         if all(quantified):
@@ -432,7 +438,7 @@ def _lead(
         missing = f"links {_join(list(unlinked), 'or')} to" if unlinked else "speaks to"
         text = (
             f"No verified finding {missing} {_join(list(unanswered), 'or')}, so the sources "
-            "give no yes or no; " + _verified_report(clauses)
+            "give no yes or no; " + _instead_report(clauses)
         )
     elif w.form == "yesno":
         negative = [bool(_NEGATION.search(c)) for c in clauses]

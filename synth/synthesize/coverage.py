@@ -7,7 +7,8 @@ question and function words (``lexical.QUESTION_STOPWORDS`` plus ``BREAK_WORDS``
 "-ly". Two rules split what a run would wrongly join:
 
 * a named token (inner capitals, digits or "@": "HumanEval", "DS-1000", "pass@k", "GPT-4") is
-  an aspect of its own;
+  an aspect of its own, but a bare number after a content word belongs to its run ("type 2
+  diabetes");
 * a run of two or more words right before a determiner ("the", "a", ...) ends in a verb, which
   is dropped: "can knowledge distillation *transfer* the generalization" gives "knowledge
   distillation";
@@ -35,13 +36,15 @@ Matching. An aspect is covered when one text holds all of its words (all but one
 of three words or more, whose head noun varies: "large teacher model"), compared as light stems
 (``lexical.light_stem``) with comparatives folded ("smaller" meets "small") and a verb's
 "-ation" noun folded onto the verb ("generalization" meets "generalizes", "distillation" meets
-"distilled"), or holds its
-acronym ("LLM" or "LLMs" for "large language models"); "pass@k" is also covered by "pass@1"
-and any other "pass@" form. Aspects are returned in question order, without repeats.
+"distilled"), or holds its acronym ("LLM" or "LLMs" for "large language models"); "pass@k" is
+also covered by "pass@1" and any other "pass@" form. A few umbrella words are also covered by
+their kinds (``_KINDS_OF``: "people" by "patients" or "participants", "cancer" by "tumour" or
+"carcinoma"). Aspects are returned in question order, without repeats.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 
 from synth.lexical import CASED_WORDS, QUESTION_STOPWORDS, WORDS, light_stem, tokens
@@ -146,6 +149,9 @@ def _runs(question: str) -> list[tuple[list[str], str | None]]:
             if current:
                 runs.append((current, word.lower()))
             current = []
+        elif word.isdigit() and current:
+            # "type 2 diabetes", "phase 3 trial": a bare number inside a name belongs to it.
+            current.append(word)
         elif _is_named(word):
             if current:
                 runs.append((current, None))
@@ -288,6 +294,29 @@ def _norm(word: str) -> str:
     return stem[:-1] if stem.endswith("e") and len(stem) > 5 else stem
 
 
+# Umbrella words a question uses for what papers name by kind: "people with type 2 diabetes"
+# are the "patients" or "participants" of a trial, "cancer" is the "tumour" or "carcinoma" a
+# paper studies. A question word here is met by any of its kinds (compared as ``_norm`` stems).
+_KINDS_OF = {
+    "people": """people person persons individuals humans patients participants subjects adults
+        children adolescents men women volunteers population""",
+    "cancer": """cancer cancers tumour tumours tumor tumors tumourigenesis tumorigenesis
+        carcinoma carcinomas carcinogenesis neoplasm neoplasms neoplasia malignancy
+        malignancies malignant oncogenic leukemia leukaemia lymphoma melanoma sarcoma""",
+    "dementia": "dementia alzheimer",
+}
+
+
+@functools.lru_cache(maxsize=1)
+def _kinds() -> dict[str, frozenset[str]]:
+    return {_norm(word): frozenset(map(_norm, kinds.split())) for word, kinds in _KINDS_OF.items()}
+
+
+def _word_found(stem: str, stems: set[str]) -> bool:
+    """Whether a text's stems hold a question word's stem, or one of its kinds'."""
+    return stem in stems or not stems.isdisjoint(_kinds().get(stem, ()))
+
+
 def _text_forms(text: str) -> tuple[set[str], set[str]]:
     """(stems, whole lower-case words) of a text."""
     words = tokens(text, WORDS)
@@ -299,7 +328,10 @@ def _covered(aspect: str, forms: tuple[set[str], set[str]]) -> bool:
     parts = tokens(aspect, CASED_WORDS) or [aspect]
     wanted = [_norm(p) for p in parts]
     # A plural the stemmer leaves whole ("GPUs" for "GPU": too short for it) still counts.
-    found = sum(w in stems or f"{p.lower()}s" in words for w, p in zip(wanted, parts, strict=True))
+    found = sum(
+        _word_found(w, stems) or f"{p.lower()}s" in words
+        for w, p in zip(wanted, parts, strict=True)
+    )
     # A long phrase is met by a text that says all but one of its words ("a large teacher
     # model" for "large teacher network"): the head noun varies more than the qualifiers.
     if found == len(wanted) or (len(wanted) >= 3 and found >= len(wanted) - 1):
