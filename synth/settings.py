@@ -273,6 +273,13 @@ class VerifySettings(_Section):
         description="Withhold support when the strongest supporting passage reads as support "
         "for the claim's reversal (negated, direction word swapped) at least as strongly.",
     )
+    table_rule: bool = Field(
+        True,
+        description="Support an otherwise unverified claim whose specific figures (a decimal, or "
+        "three digits or more) a table of one document states, cell by cell within the claim's "
+        "precision, when the table's caption or rows share a content word with the claim and "
+        "the document names every name the claim names (synth/verify/tables.py).",
+    )
     reversal_rule: bool = Field(
         True,
         description="Contradict a claim that a passage restates with its sense reversed, read "

@@ -78,8 +78,8 @@ from synth.quantities import drop_numbering_label, parse_quantities
 from synth.records import Answer, AnswerSentence, Claim, Document, Finding, Verdict
 from synth.settings import SynthesizeSettings
 from synth.synthesize.coverage import (
+    named_aspects,
     outcome_aspects,
-    question_aspects,
     speaks_to_any,
     speaks_to_question,
     subject_aspects,
@@ -96,6 +96,7 @@ __all__ = [
     "extractive_answer",
     "question_form",
     "to_clause",
+    "unnamed_by",
 ]
 
 
@@ -373,13 +374,12 @@ def _instead_report(clauses: Sequence[str]) -> str:
 def _unnamed(question: str, picks: Sequence[Finding]) -> list[str]:
     """The question's named things (FP8, GPT-4, HumanEval) that no lead pick's statement names:
     a figure that names none of what the question names does not measure it."""
-    # A metric's name ("pass@1") is how a figure is reported, not what it measures.
-    named = [
-        a
-        for a in question_aspects(question)
-        if "@" not in a and any(_is_named(word) for word in a.split())
-    ]
-    return [a for a in named if not any(speaks_to_any([a], f.statement) for f in picks)]
+    return unnamed_by(named_aspects(question), picks)
+
+
+def unnamed_by(named: Sequence[str], findings: Sequence[Finding]) -> list[str]:
+    """The named things that no finding's statement names."""
+    return [a for a in named if not any(speaks_to_any([a], f.statement) for f in findings)]
 
 
 def _lead(
@@ -562,7 +562,12 @@ def _further(w: _Writer, findings: Sequence[Finding], room: int) -> list[AnswerS
         for f in findings
         if f.verdict == "supported" and f.finding_id not in w.used and not leans_back(f.statement)
     ]
-    frames = ("The sources also report that ", "They further find that ")
+    one = len(set().union(*(_sources(f) for f in findings))) == 1
+    frames = (
+        ("The source also reports that ", "It further finds that ")
+        if one
+        else ("The sources also report that ", "They further find that ")
+    )
     out: list[AnswerSentence] = []
     while rest and len(out) < room:
         take = 2 if len(rest) > 1 and all(_short(f) for f in rest[:2]) else 1
@@ -571,12 +576,20 @@ def _further(w: _Writer, findings: Sequence[Finding], room: int) -> list[AnswerS
         frame = frames[len(out) % 2]
         if frame == frames[0] and any(_ALSO.search(c) for c in clauses):
             frame = frames[1]  # "The sources also report that X also performs ..." says it twice
-        text = frame + ", and that ".join(clauses)
+        if len(clauses) == 1 and _REPORTS.search(clauses[0]):
+            # "They further find that ..., the authors find that ..." says it twice as well.
+            text = "Further, " + clauses[0]
+        else:
+            text = frame + ", and that ".join(clauses)
         out.append(_sentence(text + ".", cited))
     return out
 
 
 _ALSO = re.compile(r"\balso\b", re.IGNORECASE)
+# A clause that carries its own reporting verb ("the authors find that ...").
+_REPORTS = re.compile(
+    r"\bthe authors (?:\w+ )?(?:find|found|show|showed|demonstrate|observe|report|note)s? that\b"
+)
 
 
 def _short(finding: Finding) -> bool:

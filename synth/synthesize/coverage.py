@@ -53,6 +53,7 @@ __all__ = [
     "BREAK_WORDS",
     "COMPARATIVES",
     "QUESTION_VERBS",
+    "named_aspects",
     "outcome_aspects",
     "question_aspects",
     "speaks_to_any",
@@ -370,6 +371,17 @@ def uncovered_aspects(question: str, texts: list[str]) -> list[str]:
         a
         for a in question_aspects(question)
         if a.lower() not in props and not any(_covered(a, f) for f in forms)
+    ]
+
+
+def named_aspects(question: str) -> list[str]:
+    """The question's aspects that name a thing (FP8, GPT-4, HumanEval): a named token in them.
+
+    A metric's name ("pass@1") is how a figure is reported, not what it measures, so it is left
+    out.
+    """
+    return [
+        a for a in question_aspects(question) if "@" not in a and any(map(_is_named, a.split()))
     ]
 
 

@@ -51,7 +51,9 @@ Order. Findings are sorted by whether they speak to the question (those that do 
 first claim; ids F1, F2, ... follow that order, and at most ``max_findings`` are kept. A
 question asking how far ("To what extent ...", see :func:`synth.synthesize.answer.question_form`)
 needs a number: when no kept finding's statement carries a quantity, the first one further down
-whose statement does (and that the evidence does not contradict) takes the last place.
+whose statement does (and that the evidence does not contradict) takes the last place; so
+does the first quantified one that names a thing the question names ("HumanEval", "FP8") when
+no kept finding names any.
 """
 
 from __future__ import annotations
@@ -66,8 +68,8 @@ from synth.embed import Embedder
 from synth.quantities import Quantity, measured_words, parse_quantities
 from synth.records import Claim, Finding, FindingQuantity, Verdict
 from synth.settings import SynthesizeSettings
-from synth.synthesize.answer import question_form
-from synth.synthesize.coverage import speaks_to_question
+from synth.synthesize.answer import question_form, unnamed_by
+from synth.synthesize.coverage import named_aspects, speaks_to_any, speaks_to_question
 
 __all__ = [
     "CONTRADICTED_WEIGHT",
@@ -299,13 +301,17 @@ def group_findings(
 
 
 def _keep(question: str, ranked: list[Finding], limit: int) -> list[Finding]:
-    """The first ``limit`` findings, with a quantified one last if an extent question needs it."""
+    """The first ``limit`` findings, with a quantified one last if an extent question needs it:
+    one that names what the question names ("HumanEval") when no kept finding does, else any
+    quantified one when none is kept."""
     kept = ranked[:limit]
-    if question_form(question) != "extent" or any(_quantified(f) for f in kept):
+    if question_form(question) != "extent":
         return kept
-    extra = next(
-        (f for f in ranked[limit:] if _quantified(f) and f.verdict != "contradicted"), None
-    )
+    missing = unnamed_by(named_aspects(question), kept)
+    rest = [f for f in ranked[limit:] if _quantified(f) and f.verdict != "contradicted"]
+    extra = next((f for f in rest if missing and speaks_to_any(missing, f.statement)), None)
+    if extra is None and not any(_quantified(f) for f in kept):
+        extra = next(iter(rest), None)
     return kept if extra is None else [*kept[: limit - 1], extra]
 
 

@@ -17,6 +17,7 @@ from synth.records import Claim, Document, Evidence, Passage, Stance
 from synth.settings import VerifySettings
 from synth.verify.index import DenseIndex, load_or_build_index
 from synth.verify.lexical import LexicalIndex, to_tokens
+from synth.verify.tables import CAPTION_REACH, TableRow, is_caption, is_table_row
 
 # Passages that are never evidence: bibliography entries, author blocks and titles.
 NON_EVIDENCE_SECTIONS: frozenset[str] = frozenset({"references", "front", "title"})
@@ -140,6 +141,8 @@ class EvidencePool:
         self._rows = {(r.doc_id, r.passage.idx): i for i, r in enumerate(self.refs)}
         self._norm = [normalize_text(t) for t in self.texts]
         self._documents: dict[str, str] = {}  # doc_id -> document_text, filled when asked
+        self._tables: dict[str, list[TableRow]] = {}  # doc_id -> table_rows, filled when asked
+        self.doc_ids = frozenset(r.doc_id for r in self.refs)
         self.dense: DenseIndex = load_or_build_index(
             self.texts, embedder, settings, cache_dir / "index"
         )
@@ -161,6 +164,24 @@ class EvidencePool:
             texts = [t for r, t in zip(self.refs, self.texts, strict=True) if r.doc_id == doc_id]
             self._documents[doc_id] = " ".join([self.title(row), *texts])
         return self._documents[doc_id]
+
+    def table_rows(self, doc_id: str) -> list[TableRow]:
+        """The document's table rows (``tables.is_table_row``), each with its caption."""
+        if doc_id not in self._tables:
+            rows = [i for i, r in enumerate(self.refs) if r.doc_id == doc_id]
+            captions = [i for i in rows if is_caption(self.texts[i])]
+            out = []
+            for i in rows:
+                if not is_table_row(self.texts[i]):
+                    continue
+                idx = self.refs[i].passage.idx
+                near = [c for c in captions if abs(self.refs[c].passage.idx - idx) <= CAPTION_REACH]
+                caption = min(near, key=lambda c: abs(self.refs[c].passage.idx - idx), default=None)
+                out.append(
+                    TableRow(i, self.texts[i], "" if caption is None else self.texts[caption])
+                )
+            self._tables[doc_id] = out
+        return self._tables[doc_id]
 
     def context(self, row: int, width: int = 1) -> str:
         """A passage with up to ``width`` passages of its document on each side."""

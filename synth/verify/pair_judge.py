@@ -37,7 +37,10 @@ turns those readings into a calibrated P(supported); then the rules:
   ``names.shares_content``) is never support, whatever the model reads;
 - a claim stays ``supported`` only if its strongest supporting passage reads as support for the
   claim more than for its reversals (:mod:`synth.verify.contrast`; one more batched call, only
-  for the claims that would be supported).
+  for the claims that would be supported);
+- an otherwise unverified claim whose specific figures a table of one document restates
+  (:mod:`synth.verify.tables`, ``verify.table_rule``) is ``supported``, with those rows first
+  among its evidence, their stance the model's and a note naming the cells.
 
 Each passage's stance is the model's reading of it (argmax), overruled only by the number rule:
 a passage read as "neither" is never shown as support or contradiction.
@@ -65,6 +68,7 @@ from synth.verify.presentation import presents_only
 from synth.verify.reversal import closeness, compares, reversed_restatement, same_order
 from synth.verify.score import FittedModel, has_polarity_conflict
 from synth.verify.stack import aggregate_readings
+from synth.verify.tables import table_restatement
 
 _READING: tuple[Stance, ...] = ("supports", "contradicts", "neutral")
 # A passage this close restates the claim, so a different value in it is a real conflict.
@@ -190,6 +194,8 @@ class PairJudge:
         asks: list[tuple[int, int, str, str, float]] = []
         for i, (prep, verdict) in enumerate(zip(prepared, verdicts, strict=True)):
             if verdict.label != "supported" or not verdict.evidence:
+                continue
+            if verdict.features.get("table_restated"):  # the table rule, not a reading
                 continue
             best = verdict.evidence[0]
             j = next(
@@ -370,6 +376,33 @@ class PairJudge:
             changed = True
         return changed and not backed
 
+    def _table_rule(self, prep: Prepared) -> list[Evidence]:
+        """The table rows that restate the claim's specific figures (:mod:`synth.verify.tables`)
+        as evidence, from the first document whose tables do; [] when none does."""
+        if not self.settings.table_rule:
+            return []
+        claim = prep.claim
+        docs = [claim.doc_id] if claim.doc_id in self.pool.doc_ids else []
+        docs += [self.pool.refs[c.row].doc_id for c in prep.cands]
+        for doc_id in dict.fromkeys(docs):
+            rows = self.pool.table_rows(doc_id)
+            if not rows:
+                continue
+            found = table_restatement(claim.text, rows, self.pool.document_text(rows[0].row))
+            if found is None:
+                continue
+            # The rows are read too: their score and stance stay the model's.
+            probs = self.model.probabilities([claim.text] * len(found), [r.text for r, _ in found])
+            out = []
+            for (row, cells), p in zip(found, probs, strict=True):
+                caption = f" ({row.caption})" if row.caption else ""
+                note = f"a table row{caption} states " + "; ".join(cells)
+                stance: Stance = "supports" if int(np.argmax(p)) == 0 else "neutral"
+                cand = Candidate(row.row, 0.0, 0.0, doc_id == claim.doc_id, False)
+                out.append(self.pool.evidence(cand, float(p[0]), stance, note))
+            return out
+        return []
+
     def _probabilities(self, feats: dict[str, float]) -> tuple[float, float]:
         if self.stack is None:  # only while fitting the stack itself
             return feats["pair_s_max"], feats["pair_c_max"]
@@ -408,6 +441,9 @@ class PairJudge:
             blocked or name_blocked or label_blocked or sense_blocked,
             num_conflict or polarity or reversed_sense,
         )
+        table = self._table_rule(prep) if label == "unverified" else []
+        if table:
+            label = "supported"
         if self.stack is not None:
             p_s = self.stack.final_confidence(
                 p_s, label == "supported", self.settings.support_threshold
@@ -423,13 +459,14 @@ class PairJudge:
             number_conflict=float(num_conflict),
             reversal_rule=float(reversed_sense),
             polarity_conflict_rule=float(polarity),
+            table_restated=float(bool(table)),
             n_candidates=float(len(prep.cands)),
         )
         return Verdict(
             claim_id=prep.claim.claim_id,
             label=label,
             confidence=float(np.clip(p_s, 0.0, 1.0)),
-            evidence=self._evidence(readings, label),
+            evidence=(table + self._evidence(readings, label))[: self.settings.top_k],
             features={k: round(float(v), 6) for k, v in feats.items()},
         )
 
