@@ -369,12 +369,12 @@ def test_extent_lead_joins_a_supported_number_from_further_down() -> None:
         finding("F2", C1, quantity="10.4 times", relevance=0.5),  # far below: not the first
     ]
     lead = extractive_answer(EXTENT, findings, [result, C1], [], SETTINGS).sentences[0]
+    # The figure comes first: it is what "to what extent" asks for.
     assert lead.text == (
-        "The sources report that the distilled model works better than a model trained "
-        "directly; as for the extent, the student needs 10.4 times fewer parameters than the "
-        "teacher."
+        "The sources quantify the extent: the student needs 10.4 times fewer parameters than the "
+        "teacher; more generally, the distilled model works better than a model trained directly."
     )
-    assert lead.citations == ["F1", "F2"] and lead.verified
+    assert lead.citations == ["F2", "F1"] and lead.verified
 
 
 def test_coverage_reads_a_finding_with_its_support_and_its_sources_title() -> None:

@@ -427,7 +427,9 @@ def _lead(
         elif quantified[0]:
             text = f"The sources quantify the extent: {clauses[0]}; more generally, {clauses[1]}"
         elif len(clauses) > 1 and quantified[1]:  # a lone pick has no second clause
-            text = f"{who} that {clauses[0]}; as for the extent, {clauses[1]}"
+            # The figure answers "how far": it comes first, the general statement after it.
+            picks = [picks[1], picks[0]]
+            text = f"The sources quantify the extent: {clauses[1]}; more generally, {clauses[0]}"
         else:
             said = "one source reports that " if len(every) == 1 else "the sources report that "
             text = UNQUANTIFIED_LEAD + said + ", and that ".join(clauses)
