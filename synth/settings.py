@@ -273,6 +273,13 @@ class VerifySettings(_Section):
         description="Withhold support when the strongest supporting passage reads as support "
         "for the claim's reversal (negated, direction word swapped) at least as strongly.",
     )
+    acronym_rule: bool = Field(
+        True,
+        description="Withhold support from a passage whose document defines one of the claim's "
+        "acronyms otherwise: the claim's letters do not spell the words before its '(ACR)', and "
+        "the source defines ACR with other words or those words with another acronym "
+        "(synth/verify/acronyms.py).",
+    )
     table_rule: bool = Field(
         True,
         description="Support an otherwise unverified claim whose specific figures (a decimal, or "

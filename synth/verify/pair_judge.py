@@ -31,6 +31,9 @@ turns those readings into a calibrated P(supported); then the rules:
   passage's own paper gives somewhere else count;
 - a passage naming the claim's category ("grade 1", "type 2") only with other numbers is never
   support (:mod:`synth.verify.labels`);
+- a passage whose document defines an acronym of the claim otherwise (the claim's "AMP-activated
+  protein kinase (IPF)" where the source defines "idiopathic pulmonary fibrosis (IPF)") is never
+  support (:mod:`synth.verify.acronyms`, ``verify.acronym_rule``);
 - a passage that only presents its paper's contents ("In this paper, we present a review of
   ...", :mod:`synth.verify.presentation`) is never shown as support;
 - a passage that names none of the claim's content words (numbers and "-ly" adverbs aside:
@@ -55,6 +58,7 @@ import numpy as np
 from synth.quantities import measured_words
 from synth.records import Claim, Evidence, Stance, Verdict, VerdictLabel
 from synth.settings import VerifySettings
+from synth.verify.acronyms import misdefined
 from synth.verify.contrast import reversals
 from synth.verify.evidence import Candidate, EvidencePool
 from synth.verify.exclusivity import exclusivity_reversal
@@ -403,6 +407,22 @@ class PairJudge:
             return out
         return []
 
+    def _acronym_rule(self, claim: str, readings: list[Reading]) -> bool:
+        """True when support is blocked: the claim defines an acronym otherwise than every
+        supporting passage's document does (:mod:`synth.verify.acronyms`)."""
+        if not self.settings.acronym_rule or "(" not in claim:
+            return False
+        changed, backed = False, False
+        for r in readings:
+            if r.stance != "supports":
+                continue
+            notes = misdefined(claim, self.pool.document_text(r.cand.row))
+            if not notes:
+                backed = True
+                continue
+            r.stance, r.note, changed = "neutral", "; ".join(notes), True
+        return changed and not backed
+
     def _probabilities(self, feats: dict[str, float]) -> tuple[float, float]:
         if self.stack is None:  # only while fitting the stack itself
             return feats["pair_s_max"], feats["pair_c_max"]
@@ -422,6 +442,7 @@ class PairJudge:
         reversed_sense = self._reversal_rule(prep.claim.text, readings)
         name_blocked = self._name_rule(prep.claim.text, readings)
         label_blocked = self._label_rule(prep.claim.text, readings)
+        acronym_blocked = self._acronym_rule(prep.claim.text, readings)
         sense_blocked = reversal is not None
         if reversal is not None:
             for r in readings:
@@ -438,7 +459,7 @@ class PairJudge:
             p_s,
             p_c,
             readings,
-            blocked or name_blocked or label_blocked or sense_blocked,
+            blocked or name_blocked or label_blocked or acronym_blocked or sense_blocked,
             num_conflict or polarity or reversed_sense,
         )
         table = self._table_rule(prep) if label == "unverified" else []
@@ -455,6 +476,7 @@ class PairJudge:
             number_blocked=float(blocked),
             name_blocked=float(name_blocked),
             label_blocked=float(label_blocked),
+            acronym_blocked=float(acronym_blocked),
             sense_blocked=float(sense_blocked),
             number_conflict=float(num_conflict),
             reversal_rule=float(reversed_sense),
