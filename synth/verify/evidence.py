@@ -142,7 +142,10 @@ class EvidencePool:
         self._norm = [normalize_text(t) for t in self.texts]
         self._documents: dict[str, str] = {}  # doc_id -> document_text, filled when asked
         self._tables: dict[str, list[TableRow]] = {}  # doc_id -> table_rows, filled when asked
-        self.doc_ids = frozenset(r.doc_id for r in self.refs)
+        self._by_doc: dict[str, list[int]] = {}  # doc_id -> its rows, in document order
+        for i, ref in enumerate(self.refs):
+            self._by_doc.setdefault(ref.doc_id, []).append(i)
+        self.doc_ids = frozenset(self._by_doc)
         self.dense: DenseIndex = load_or_build_index(
             self.texts, embedder, settings, cache_dir / "index"
         )
@@ -161,14 +164,14 @@ class EvidencePool:
         """The title and every evidence passage of the document a passage belongs to."""
         doc_id = self.refs[row].doc_id
         if doc_id not in self._documents:
-            texts = [t for r, t in zip(self.refs, self.texts, strict=True) if r.doc_id == doc_id]
+            texts = [self.texts[i] for i in self._by_doc[doc_id]]
             self._documents[doc_id] = " ".join([self.title(row), *texts])
         return self._documents[doc_id]
 
     def table_rows(self, doc_id: str) -> list[TableRow]:
         """The document's table rows (``tables.is_table_row``), each with its caption."""
         if doc_id not in self._tables:
-            rows = [i for i, r in enumerate(self.refs) if r.doc_id == doc_id]
+            rows = self._by_doc.get(doc_id, [])
             captions = [i for i in rows if is_caption(self.texts[i])]
             out = []
             for i in rows:
