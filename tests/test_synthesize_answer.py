@@ -454,8 +454,8 @@ def test_an_extent_lead_names_what_the_question_names() -> None:
         question, [finding("F1", speed, quantity="6.36 times")], [speed], [], SETTINGS
     ).sentences[0]
     assert lead.text.startswith(
-        "No verified finding quantifies the extent for GPU, FP8 or LLM; the closest verified "
-        "finding reports, instead, that KDFlow trains"
+        "No verified finding quantifies the extent for GPU, FP8 or LLM; the verified finding "
+        "reports that KDFlow trains"
     )
     assert lead.verified
     fp8 = claim("C21", "FP8 teacher inference cuts LLM distillation GPU memory by 40%.", "docB")

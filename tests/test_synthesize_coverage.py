@@ -214,5 +214,8 @@ def test_umbrella_words_are_covered_by_their_kinds() -> None:
     assert uncovered_aspects(question, [trial]) == []
     rats = "Metformin lowers blood glucose in rats with type 2 diabetes."
     assert uncovered_aspects(question, [rats]) == ["cancer", "people"]
+    # "faster" is met by the speedup a paper reports.
+    speed = "KDFlow achieves a 1.44x to 6.36x speedup over current frameworks."
+    assert "faster" not in uncovered_aspects("How much faster does KDFlow run?", [speed])
     # Only the umbrella word widens: "tumour" in a question is not met by "cancer".
     assert uncovered_aspects("Does aspirin shrink a tumour?", ["Aspirin and cancer."]) == ["tumour"]

@@ -417,9 +417,14 @@ def _lead(
     if w.form == "extent" and unanswered and any(quantified):
         # "How much memory does FP8 teacher inference save?" answered by a framework's overall
         # speedup: a figure, but not of what the question names.
+        # Not "instead": the figure may answer another part of the question ("how much faster
+        # does KDFlow train, and does FP8 hurt the loss?").
+        head = (
+            "the verified finding reports" if len(clauses) == 1 else "the verified findings report"
+        )
         text = (
             f"No verified finding quantifies the extent for {_join(list(unanswered), 'or')}; "
-            + _instead_report(clauses)
+            f"{head} that " + ", and that ".join(clauses)
         )
     elif w.form == "extent":
         if all(quantified):

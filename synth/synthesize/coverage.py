@@ -305,6 +305,8 @@ _KINDS_OF = {
         carcinoma carcinomas carcinogenesis neoplasm neoplasms neoplasia malignancy
         malignancies malignant oncogenic leukemia leukaemia lymphoma melanoma sarcoma""",
     "dementia": "dementia alzheimer",
+    # "faster" (folded to "fast"): papers report speed as a speedup, a throughput or a time.
+    "fast": "fast faster quicker speedup speedups speed-up speed throughput accelerate",
 }
 
 
