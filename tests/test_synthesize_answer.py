@@ -470,3 +470,20 @@ def test_a_finding_on_the_setting_alone_gives_no_yes() -> None:
     rats = claim("C22", "Metformin normalizes neuroblast differentiation in type 2 diabetes.", "d")
     lead = extractive_answer(question, [finding("F1", rats)], [rats], [], SETTINGS).sentences[0]
     assert lead.text.startswith("No verified finding speaks to cancer, so the sources give no")
+
+
+def test_extent_lead_prefers_a_figure_on_what_the_question_names() -> None:
+    question = "How much does DeepSeek-Coder-V2 improve on HumanEval and MBPP?"
+    data = claim("C7", "The pre-training data of DeepSeek-Coder-V2 is 60% source code.", "docA")
+    score = claim(
+        "C8", "Further training raised HumanEval and MBPP scores to 37.2% and 54.0%.", "docA"
+    )
+    findings = [
+        finding("F1", data, quantity="60%", relevance=0.95),  # more relevant, but off the names
+        finding("F2", score, quantity="37.2%", relevance=0.9),
+    ]
+    lead = extractive_answer(question, findings, [data, score], [], SETTINGS).sentences[0]
+    assert lead.citations[0] == "F2"
+    assert lead.text.startswith(
+        "The sources quantify the extent: further training raised HumanEval"
+    )

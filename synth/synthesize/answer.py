@@ -322,9 +322,14 @@ class _Writer:
 
 
 def _lead_picks(
-    form: QuestionForm, findings: Sequence[Finding], kinds: dict[str, str], on_question: set[str]
+    form: QuestionForm,
+    findings: Sequence[Finding],
+    kinds: dict[str, str],
+    on_question: set[str],
+    named: Sequence[str] = (),
 ) -> list[Finding]:
-    """The one or two findings the first sentence rests on."""
+    """The one or two findings the first sentence rests on; ``named``: the things an extent
+    question names ("HumanEval"), which a lead figure should measure."""
     supported = [f for f in findings if f.verdict == "supported"]
     readable = [f for f in supported if not leans_back(f.statement)]
     supported = readable or supported
@@ -336,10 +341,17 @@ def _lead_picks(
     # Near the top, a result several sources state answers better than one paper's.
     close = [f for f in supported if f.relevance >= top - margin]
 
-    def lead_key(f: Finding) -> tuple[bool, bool, bool, bool, int]:
+    def names(f: Finding) -> int:
+        """How many of the named things a finding names (none counted but for an extent lead)."""
+        return sum(speaks_to_any([a], f.statement) for a in named) if want_q else 0
+
+    def lead_key(f: Finding) -> tuple[bool, int, bool, bool, bool, int]:
         result = kinds.get(f.representative) in ("number", "comparison")
         return (
             want_q and not _has_quantity(f),
+            # "How much does DeepSeek-Coder-V2 improve on HumanEval and MBPP?": a figure on
+            # HumanEval and MBPP before one on the make-up of its pre-training data.
+            -names(f),
             f.finding_id not in on_question,
             want_q and not result,
             len(_sources(f)) < 2,
@@ -351,9 +363,9 @@ def _lead_picks(
     # not bear out is shown in a sentence of its own (``_unverified_figure``), never as the lead.
     pool = [f for f in supported if f is not first]
 
-    def rank(f: Finding) -> tuple[bool, bool, int]:
+    def rank(f: Finding) -> tuple[bool, int, bool, int]:
         overlap = bool(_sources(f) & _sources(first))
-        return want_q and not _has_quantity(f), overlap, findings.index(f)
+        return want_q and not _has_quantity(f), -names(f), overlap, findings.index(f)
 
     ranked = sorted(pool, key=rank)
     return [first, ranked[0]] if ranked else [first]
@@ -719,7 +731,8 @@ def extractive_answer(
         return " ".join([f.statement, *_support(f, by_claim)])
 
     on_question = {f.finding_id for f in findings if speaks_to_question(question, read(f))}
-    picks = _lead_picks(form, findings, {c.claim_id: c.kind for c in claims}, on_question)
+    asked = named_aspects(question) if form == "extent" else []
+    picks = _lead_picks(form, findings, {c.claim_id: c.kind for c in claims}, on_question, asked)
     unanswered: list[str] = []
     if not picks:
         body = _no_support(w, findings)
