@@ -462,7 +462,8 @@ def test_an_extent_lead_names_what_the_question_names() -> None:
     lead = extractive_answer(
         question, [finding("F1", fp8, quantity="40%")], [fp8], [], SETTINGS
     ).sentences[0]
-    assert lead.text.startswith("The sources quantify the extent: FP8 teacher inference cuts")
+    # One finding of one source: "One source quantifies", not "The sources quantify".
+    assert lead.text.startswith("One source quantifies the extent: FP8 teacher inference cuts")
 
 
 def test_a_finding_on_the_setting_alone_gives_no_yes() -> None:
@@ -485,5 +486,5 @@ def test_extent_lead_prefers_a_figure_on_what_the_question_names() -> None:
     lead = extractive_answer(question, findings, [data, score], [], SETTINGS).sentences[0]
     assert lead.citations[0] == "F2"
     assert lead.text.startswith(
-        "The sources quantify the extent: further training raised HumanEval"
+        "One source quantifies the extent: further training raised HumanEval"
     )

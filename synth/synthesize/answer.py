@@ -426,6 +426,9 @@ def _lead(
         if len(every) == 1
         else "The sources report"
     )
+    quantify = (
+        "One source quantifies the extent" if len(every) == 1 else "The sources quantify the extent"
+    )
     if w.form == "extent" and unanswered and any(quantified):
         # "How much memory does FP8 teacher inference save?" answered by a framework's overall
         # speedup: a figure, but not of what the question names.
@@ -440,13 +443,13 @@ def _lead(
         )
     elif w.form == "extent":
         if all(quantified):
-            text = "The sources quantify the extent: " + "; ".join(clauses)
+            text = f"{quantify}: " + "; ".join(clauses)
         elif quantified[0]:
-            text = f"The sources quantify the extent: {clauses[0]}; more generally, {clauses[1]}"
+            text = f"{quantify}: {clauses[0]}; more generally, {clauses[1]}"
         elif len(clauses) > 1 and quantified[1]:  # a lone pick has no second clause
             # The figure answers "how far": it comes first, the general statement after it.
             picks = [picks[1], picks[0]]
-            text = f"The sources quantify the extent: {clauses[1]}; more generally, {clauses[0]}"
+            text = f"{quantify}: {clauses[1]}; more generally, {clauses[0]}"
         else:
             said = "one source reports that " if len(every) == 1 else "the sources report that "
             text = UNQUANTIFIED_LEAD + said + ", and that ".join(clauses)
