@@ -219,3 +219,11 @@ def test_umbrella_words_are_covered_by_their_kinds() -> None:
     assert "faster" not in uncovered_aspects("How much faster does KDFlow run?", [speed])
     # Only the umbrella word widens: "tumour" in a question is not met by "cancer".
     assert uncovered_aspects("Does aspirin shrink a tumour?", ["Aspirin and cancer."]) == ["tumour"]
+
+
+def test_aspects_named_keeps_the_given_order_and_reads_their_forms() -> None:
+    from synth.synthesize.coverage import aspects_named
+
+    text = "Pre-training on 2T tokens raised HumanEval scores; GPUs ran it."
+    assert aspects_named(["MBPP", "HumanEval", "GPU"], text) == ["HumanEval", "GPU"]
+    assert aspects_named([], text) == []

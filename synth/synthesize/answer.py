@@ -78,6 +78,7 @@ from synth.quantities import drop_numbering_label, parse_quantities
 from synth.records import Answer, AnswerSentence, Claim, Document, Finding, Verdict
 from synth.settings import SynthesizeSettings
 from synth.synthesize.coverage import (
+    aspects_named,
     named_aspects,
     outcome_aspects,
     speaks_to_any,
@@ -343,7 +344,7 @@ def _lead_picks(
 
     def names(f: Finding) -> int:
         """How many of the named things a finding names (none counted but for an extent lead)."""
-        return sum(speaks_to_any([a], f.statement) for a in named) if want_q else 0
+        return len(aspects_named(named, f.statement)) if want_q else 0
 
     def lead_key(f: Finding) -> tuple[bool, int, bool, bool, bool, int]:
         result = kinds.get(f.representative) in ("number", "comparison")
@@ -371,16 +372,14 @@ def _lead_picks(
     return [first, ranked[0]] if ranked else [first]
 
 
-def _instead_report(clauses: Sequence[str]) -> str:
-    """ "the closest verified finding(s) report(s), instead, that ..." for the lead's clauses:
-    they come after a lead that says the question is not answered, so they must not read as
-    its answer."""
-    head = (
-        "the closest verified finding reports"
-        if len(clauses) == 1
-        else "the closest verified findings report"
-    )
-    return f"{head}, instead, that " + ", and that ".join(clauses)
+def _report(clauses: Sequence[str], instead: bool = False) -> str:
+    """ "the verified finding(s) report(s) that ..." for the lead's clauses; with ``instead``
+    "the closest verified finding(s) report(s), instead, that ...": after a lead that says the
+    question is not answered, they must not read as its answer."""
+    one = len(clauses) == 1
+    head = f"the {'closest ' if instead else ''}verified finding{'' if one else 's'}"
+    verb = "reports" if one else "report"
+    return f"{head} {verb}{', instead,' if instead else ''} that " + ", and that ".join(clauses)
 
 
 def _unnamed(question: str, picks: Sequence[Finding]) -> list[str]:
@@ -391,7 +390,8 @@ def _unnamed(question: str, picks: Sequence[Finding]) -> list[str]:
 
 def unnamed_by(named: Sequence[str], findings: Sequence[Finding]) -> list[str]:
     """The named things that no finding's statement names."""
-    return [a for a in named if not any(speaks_to_any([a], f.statement) for f in findings)]
+    said = {a for f in findings for a in aspects_named(named, f.statement)}
+    return [a for a in named if a not in said]
 
 
 def _lead(
@@ -434,12 +434,9 @@ def _lead(
         # speedup: a figure, but not of what the question names.
         # Not "instead": the figure may answer another part of the question ("how much faster
         # does KDFlow train, and does FP8 hurt the loss?").
-        head = (
-            "the verified finding reports" if len(clauses) == 1 else "the verified findings report"
-        )
         text = (
             f"No verified finding quantifies the extent for {_join(list(unanswered), 'or')}; "
-            f"{head} that " + ", and that ".join(clauses)
+            + _report(clauses)
         )
     elif w.form == "extent":
         if all(quantified):
@@ -460,7 +457,7 @@ def _lead(
         missing = f"links {_join(list(unlinked), 'or')} to" if unlinked else "speaks to"
         text = (
             f"No verified finding {missing} {_join(list(unanswered), 'or')}, so the sources "
-            "give no yes or no; " + _instead_report(clauses)
+            "give no yes or no; " + _report(clauses, instead=True)
         )
     elif w.form == "yesno":
         negative = [bool(_NEGATION.search(c)) for c in clauses]
@@ -532,7 +529,7 @@ def _unverified_outcome(
     )
     if target is None:
         return None
-    named = [a for a in unanswered if speaks_to_any([a], target.statement)]
+    named = aspects_named(unanswered, target.statement)
     text = f"A finding on {_join(named, 'and')} is reported but not verified: {w.clause(target)}."
     return _sentence(text, [target])
 

@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 
 from synth.lexical import CASED_WORDS, QUESTION_STOPWORDS, WORDS, light_stem, tokens
 
@@ -53,6 +54,7 @@ __all__ = [
     "BREAK_WORDS",
     "COMPARATIVES",
     "QUESTION_VERBS",
+    "aspects_named",
     "named_aspects",
     "outcome_aspects",
     "question_aspects",
@@ -391,6 +393,12 @@ def speaks_to_question(question: str, text: str) -> bool:
     """Whether a text mentions at least one aspect of the question (any, when it has none)."""
     aspects = question_aspects(question)
     return speaks_to_any(aspects, text) if aspects else True
+
+
+def aspects_named(aspects: Sequence[str], text: str) -> list[str]:
+    """The given aspects a text mentions, in their order (the text is read once)."""
+    forms = _text_forms(text)
+    return [a for a in aspects if _covered(a, forms)]
 
 
 def speaks_to_any(aspects: list[str], text: str) -> bool:

@@ -81,11 +81,12 @@ def definitions(text: str) -> list[tuple[str, str | None, str]]:
 def misdefined(claim: str, document: str) -> list[str]:
     """One note per claim definition the document defines otherwise (see the module
     docstring); [] when there is none."""
+    loose = [(short, before) for short, long, before in definitions(claim) if long is None]
+    if not loose:  # the document is read only for a claim whose letters do not spell its words
+        return []
     known = [(short, long) for short, long, _ in definitions(document) if long is not None]
     notes = []
-    for short, long, before in definitions(claim):
-        if long is not None:
-            continue
+    for short, before in loose:
         tail = _norm(before)[-200:]
         near = _content(" ".join(before.split()[-(len(short) + 5) :]))
         # The same acronym for other words: none of the source's words stands before it in the

@@ -145,7 +145,6 @@ class EvidencePool:
         self._by_doc: dict[str, list[int]] = {}  # doc_id -> its rows, in document order
         for i, ref in enumerate(self.refs):
             self._by_doc.setdefault(ref.doc_id, []).append(i)
-        self.doc_ids = frozenset(self._by_doc)
         self.dense: DenseIndex = load_or_build_index(
             self.texts, embedder, settings, cache_dir / "index"
         )
@@ -167,6 +166,10 @@ class EvidencePool:
             texts = [self.texts[i] for i in self._by_doc[doc_id]]
             self._documents[doc_id] = " ".join([self.title(row), *texts])
         return self._documents[doc_id]
+
+    def has_document(self, doc_id: str) -> bool:
+        """Whether any passage of the document is in the pool."""
+        return doc_id in self._by_doc
 
     def table_rows(self, doc_id: str) -> list[TableRow]:
         """The document's table rows (``tables.is_table_row``), each with its caption."""

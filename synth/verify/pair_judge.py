@@ -386,7 +386,7 @@ class PairJudge:
         if not self.settings.table_rule:
             return []
         claim = prep.claim
-        docs = [claim.doc_id] if claim.doc_id in self.pool.doc_ids else []
+        docs = [claim.doc_id] if self.pool.has_document(claim.doc_id) else []
         docs += [self.pool.refs[c.row].doc_id for c in prep.cands]
         for doc_id in dict.fromkeys(docs):
             rows = self.pool.table_rows(doc_id)

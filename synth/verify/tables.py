@@ -129,7 +129,7 @@ def table_restatement(
     """The table rows that restate each specific figure of the claim, with the cells they
     state (one row per figure, first found), or None when the rule does not hold."""
     figures = specific_figures(claim)
-    if not figures or not rows or missing_names(claim, document):
+    if not figures or not rows:
         return None
     # Rows that share a word with the claim first ("DS-Coder-V2-Instruct" before "GPT-4o" for a
     # claim about DeepSeek-Coder-V2 that both rows' 43.4% could state), then in document order.
@@ -151,4 +151,7 @@ def table_restatement(
         entry = found.setdefault(row.row, (row, []))
         entry[1].append(f"{cell.raw} for the claim's {figure.raw!r}")
     tables = " ".join(f"{r.caption} {r.text}" for r, _ in found.values())
-    return list(found.values()) if shares_content(claim, tables) else None
+    # The whole document is read last, only for a claim whose figures the tables state.
+    if not shares_content(claim, tables) or missing_names(claim, document):
+        return None
+    return list(found.values())
