@@ -488,3 +488,19 @@ def test_extent_lead_prefers_a_figure_on_what_the_question_names() -> None:
     assert lead.text.startswith(
         "One source quantifies the extent: further training raised HumanEval"
     )
+
+
+def test_extent_lead_second_figure_names_what_the_first_leaves_out() -> None:
+    question = "What score does DeepSeek-Coder-V2 reach on LiveCodeBench, compared with GPT-4o?"
+    math = claim("C1", "DeepSeek-Coder-V2 reaches 75.7% on MATH, close to GPT-4o.", "docA")
+    other = claim("C2", "DeepSeek-Coder-V2 beats GPT-4o on Aider with 73.7%.", "docA")
+    lcb = claim("C3", "The authors reach a 43.4% score on LiveCodeBench.", "docA")
+    findings = [
+        finding("F1", math, quantity="75.7%", relevance=0.9),
+        finding("F2", other, quantity="73.7%", relevance=0.9),
+        finding("F3", lcb, quantity="43.4%", relevance=0.85),
+    ]
+    lead = extractive_answer(question, findings, [math, other, lcb], [], SETTINGS).sentences[0]
+    # A verified figure on LiveCodeBench exists: the lead cites it and never says none does.
+    assert "F3" in lead.citations
+    assert not lead.text.startswith("No verified finding")

@@ -364,9 +364,14 @@ def _lead_picks(
     # not bear out is shown in a sentence of its own (``_unverified_figure``), never as the lead.
     pool = [f for f in supported if f is not first]
 
+    said = set(aspects_named(named, first.statement)) if want_q else set()
+
     def rank(f: Finding) -> tuple[bool, int, bool, int]:
+        # The second figure names what the first leaves out ("LiveCodeBench" after a figure
+        # on MATH that names GPT-4o).
+        new = len(set(aspects_named(named, f.statement)) - said) if want_q else 0
         overlap = bool(_sources(f) & _sources(first))
-        return want_q and not _has_quantity(f), -names(f), overlap, findings.index(f)
+        return want_q and not _has_quantity(f), -new, overlap, findings.index(f)
 
     ranked = sorted(pool, key=rank)
     return [first, ranked[0]] if ranked else [first]
@@ -382,10 +387,12 @@ def _report(clauses: Sequence[str], instead: bool = False) -> str:
     return f"{head} {verb}{', instead,' if instead else ''} that " + ", and that ".join(clauses)
 
 
-def _unnamed(question: str, picks: Sequence[Finding]) -> list[str]:
-    """The question's named things (FP8, GPT-4, HumanEval) that no lead pick's statement names:
-    a figure that names none of what the question names does not measure it."""
-    return unnamed_by(named_aspects(question), picks)
+def _unnamed(question: str, findings: Sequence[Finding]) -> list[str]:
+    """The question's named things (FP8, GPT-4, HumanEval) that no supported quantified
+    finding's statement names: a figure that names none of what the question names does not
+    measure it, and the lead says so only when no verified figure anywhere does."""
+    figures = [f for f in findings if f.verdict == "supported" and _has_quantity(f)]
+    return unnamed_by(named_aspects(question), figures)
 
 
 def unnamed_by(named: Sequence[str], findings: Sequence[Finding]) -> list[str]:
@@ -745,7 +752,7 @@ def extractive_answer(
         # adults, and "even moderately elevated cholesterol increased dementia risk" says
         # nothing of statins and dementia.
         if form == "extent":
-            unanswered = _unnamed(question, picks)
+            unanswered = _unnamed(question, findings)
         elif not any(_answers(f.statement, outcomes, subjects) for f in picks):
             unanswered = outcomes
         named = any(speaks_to_any(outcomes, f.statement) for f in picks)
