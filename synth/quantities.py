@@ -2,8 +2,9 @@
 
 :func:`parse_quantities` reads numbers with their units: percentages, ratios ("10.4 times",
 "3-fold", "10x"), p-values ("p < 0.05"), effect statistics ("OR = 2.1"), measures ("12 weeks",
-"5 mg/kg"), counts of a noun ("1,200 mice", "three layers"), ranges ("5-10%", "between 3 and
-5"), ± values, rates in words ("one in five" is 20%) and multipliers ("1.5M", "2.3 billion").
+"5 mg/kg"), a metric's scores ("28.4 BLEU", "a ROUGE-L of 41.2"), counts of a noun
+("1,200 mice", "three layers"), ranges ("5-10%", "between 3 and 5"), ± values, rates in
+words ("one in five" is 20%) and multipliers ("1.5M", "2.3 billion").
 It skips numbers inside names ("CD4", "IL-6", "4-PBA", "H1N1"), years (1990-2030 as four
 digits), labels ("type 2", "phase 3", "Finding 7", "Experiment 2") and references ("Table 3",
 "[12]", "Fig. 2", "Eq. (3)").
@@ -29,6 +30,7 @@ from synth.lexical import EVIDENCE, PLURAL_FOLD, stem, tokens
 __all__ = [
     "CATEGORY_WORDS",
     "MEASURED_WINDOW",
+    "SCORE_UNITS",
     "Hedge",
     "Kind",
     "Quantity",
@@ -85,6 +87,11 @@ MEASURE_UNITS = TIME_UNITS | _aliases(
     g: gram grams; kg: kilogram kilograms; µg: microgram micrograms; ml: milliliter milliliters
     millilitre millilitres"""
 )
+# Scores of a metric, written after the number ("28.4 BLEU") or before it ("a BLEU score of
+# 28.4"); case as papers write them. "F1" is left out: it also names a key or a generation.
+# A score is a measure in its metric's unit.
+_METRICS = "BLEU sacreBLEU chrF chrF++ METEOR CIDEr ROUGE ROUGE-1 ROUGE-2 ROUGE-L"
+SCORE_UNITS: dict[str, str] = {u.lower(): u for u in _METRICS.split()}
 # Words after a number that do not name a counted thing ("12 in", "5 or more").
 NOT_NOUNS: frozenset[str] = _words(
     """a an and are as at be but by compared during each for from had has have in into is it of
@@ -244,6 +251,8 @@ def _read_unit(text: str, pos: int) -> tuple[str, Kind, int] | None:
         return "", "plain", pos
     if low in RATIO_WORDS:
         return "times", "ratio", m.end()
+    if (score := _score_unit(text, m.start("word"))) is not None:
+        return score[0], "measure", score[1]
     first, _, per = word.partition("/")
     unit = MEASURE_UNITS.get(first) or (
         MEASURE_UNITS.get(first.lower()) if len(first) > 3 else None
@@ -263,6 +272,22 @@ def _read_unit(text: str, pos: int) -> tuple[str, Kind, int] | None:
     return stem(low, PLURAL_FOLD), "count", m.end()
 
 
+_SCORE_NAME = re.compile(
+    rf"(?<![\w-])(?P<name>{_alternation(sorted(SCORE_UNITS.values()))})(?![\w+-])", re.IGNORECASE
+)
+_SCORE_BEFORE = re.compile(
+    rf"(?<![\w-])(?P<name>{_alternation(sorted(SCORE_UNITS.values()))})(?![\w+-])"
+    r"(?:\s+scores?)?\s*(?:of|=|:|was|is|reaches|reached)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _score_unit(text: str, pos: int) -> tuple[str, int] | None:
+    """(metric, end) when a metric's name starts at ``pos`` ("BLEU", "ROUGE-L")."""
+    m = _SCORE_NAME.match(text, pos)
+    return (SCORE_UNITS[m["name"].lower()], m.end()) if m else None
+
+
 def _read_prefix(text: str, start: int, kind: Kind, unit: str) -> tuple[int, Hedge, Kind, str]:
     """(start, hedge, kind, unit) after reading a hedge and a p or statistic label before it."""
     base = max(0, start - 40)
@@ -279,6 +304,8 @@ def _read_prefix(text: str, start: int, kind: Kind, unit: str) -> tuple[int, Hed
         return start, hedge, kind, unit
     if f := _FACTOR_BEFORE.search(window):
         return base + f.start(), hedge, "ratio", "times"
+    if sc := _SCORE_BEFORE.search(window):
+        return base + sc.start(), hedge, "measure", SCORE_UNITS[sc["name"].lower()]
     if p := _PVALUE_BEFORE.search(window):
         return base + p.start(), hedge, "pvalue", ""
     if s := _STAT_BEFORE.search(window):

@@ -79,6 +79,21 @@ def test_same_quantity_of_the_same_thing_groups_claims_worded_apart() -> None:
     assert grouped.quantities[0].unit == "times" and grouped.quantities[0].value == 10.4
 
 
+def test_a_metric_score_written_two_ways_is_one_finding() -> None:
+    # One paper's abstract and results section, worded apart (the Transformer paper's 28.4 BLEU).
+    a = "Our model achieves 28.4 BLEU on the translation task, improving over the best results, including ensembles, by over 2 BLEU."
+    b = "On the translation task the big model outperforms the best models (including ensembles) by more than 2.0 BLEU, establishing a BLEU score of 28.4."
+    claims = [claim("C1", a, "docA"), claim("C2", b, "docA", idx=9)]
+    findings = group_findings(
+        QUESTION, claims, [verdict("C1"), verdict("C2")], WordEmbedder(), SETTINGS
+    )
+    assert len(findings) == 1 and findings[0].claims == ["C1", "C2"]
+    assert [(q.raw, q.unit) for q in findings[0].quantities] == [
+        ("28.4 BLEU", "BLEU"),
+        ("over 2 BLEU", "BLEU"),
+    ]
+
+
 def test_conflicting_numbers_split_similar_claims_and_contrast_them() -> None:
     a = "The student network reaches 91.6% accuracy on CIFAR-10."
     b = "The student network reaches 85.8% accuracy on CIFAR-10."

@@ -216,6 +216,18 @@ def test_p_values(text: str, hedge: str, value: float) -> None:
     assert q.raw.lower().startswith(("p", "(p"))
 
 
+def test_metric_scores_carry_their_metric_before_or_after_the_number() -> None:
+    assert summary("achieves 28.4 BLEU on WMT 2014") == [(28.4, "BLEU", "measure")]
+    assert summary("a new state-of-the-art BLEU score of 28.4") == [(28.4, "BLEU", "measure")]
+    assert summary("a ROUGE-L of 41.2 and 0.9 BLEU worse") == [
+        (41.2, "ROUGE-L", "measure"),
+        (0.9, "BLEU", "measure"),
+    ]
+    # A bound keeps its hedge.
+    [q] = parse_quantities("improving by over 2 BLEU")
+    assert (q.hedge, q.raw) == ("above", "over 2 BLEU")
+
+
 def test_effect_statistics_carry_their_label() -> None:
     assert summary("OR = 2.1 (95% CI 1.3-3.4)") == [(2.1, "or", "statistic"), (2.35, "", "plain")]
     assert summary("a hazard ratio of 0.72") == [(0.72, "hr", "statistic")]
@@ -397,6 +409,13 @@ AGREE, CONFLICT, NEITHER = (True, False), (False, True), (False, False)
         ("OR = 2.1", "OR 2.1", AGREE),
         ("OR = 2.1", "OR = 3.4", CONFLICT),
         ("OR = 2.1", "HR = 3.4", NEITHER),
+        # A metric's score: the same metric clashes, a bare number agrees on value alone (a
+        # table cell under "BLEU"), another metric or another unit never meets it.
+        ("28.4 BLEU", "a BLEU score of 28.4", AGREE),
+        ("28.4 BLEU", "28.4", AGREE),
+        ("28.4 BLEU", "26.4 BLEU", CONFLICT),
+        ("28.4 BLEU", "28.4 ROUGE-L", NEITHER),
+        ("28.4 BLEU", "28.4 s", NEITHER),
     ],
 )
 def test_agreement_and_conflict(claim: str, evidence: str, expected: tuple[bool, bool]) -> None:

@@ -18,7 +18,8 @@ A claim quantity *agrees* with an evidence quantity when all the evidence states
 claim's values: "10 times" agrees with "10.4 times" and "more than 80%" with "85%", but "85%"
 does not agree with "more than 80%", which does not state it. An evidence range is the one
 exception: a single claim value anywhere in it agrees ("7%" with "5-10%"). Units must match,
-except that counts and bare numbers agree on value alone ("12 mice", "n = 12"). *Comparable*
+except that counts and bare numbers agree on value alone ("12 mice", "n = 12"), and so do a
+metric's score and a bare number ("28.4 BLEU", "28.4"). *Comparable*
 quantities (same kind and unit, so a p-value never meets an effect size; bare numbers never)
 *conflict* when their values cannot coincide, or meet only at a rounding tie ("91.6%" against
 "91.7%"); ones that overlap without agreeing ("85%" against "over 80%") do neither.
@@ -31,7 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from synth.quantities import Hedge, Kind, Quantity, parse_quantities
+from synth.quantities import SCORE_UNITS, Hedge, Kind, Quantity, parse_quantities
 
 __all__ = [
     "APPROX_TOLERANCE",
@@ -145,7 +146,13 @@ def comparable(claim_q: Quantity, evidence_q: Quantity) -> bool:
 def agrees(claim_q: Quantity, evidence_q: Quantity) -> bool:
     """True when the evidence states the claim's quantity, within the precision the claim gives."""
     # Counts name their noun freely ("12 mice", "n = 12", "12 animals"): the value decides.
-    loose = {claim_q.kind, evidence_q.kind} <= {"count", "plain"}
+    # So does a metric's score against a bare number: tables and results sentences write
+    # "28.4" under or after the metric's name ("BLEU ... 28.4").
+    kinds = {claim_q.kind, evidence_q.kind}
+    scores = set(SCORE_UNITS.values())
+    loose = kinds <= {"count", "plain"} or (
+        kinds == {"measure", "plain"} and bool({claim_q.unit, evidence_q.unit} & scores)
+    )
     if not (loose or comparable(claim_q, evidence_q)):
         return False
     cs, es = claim_q.spread, evidence_q.spread
