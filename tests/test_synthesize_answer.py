@@ -453,17 +453,48 @@ def test_an_extent_lead_names_what_the_question_names() -> None:
     lead = extractive_answer(
         question, [finding("F1", speed, quantity="6.36 times")], [speed], [], SETTINGS
     ).sentences[0]
+    # A speed-up is a figure, but not of the GPU memory the question asks the amount of.
     assert lead.text.startswith(
-        "No verified finding quantifies the extent for GPU, FP8 or LLM; the verified finding "
-        "reports that KDFlow trains"
+        "No verified finding gives a figure for GPU memory, or one that names FP8 or LLM; the "
+        "closest verified finding reports, instead, that KDFlow trains"
     )
     assert lead.verified
+    faster = "How much faster does FP8 teacher inference make LLM distillation?"
+    lead = extractive_answer(
+        faster, [finding("F1", speed, quantity="6.36 times")], [speed], [], SETTINGS
+    ).sentences[0]
+    assert lead.text.startswith(
+        "No verified finding quantifies the extent for FP8 or LLM; the verified finding "
+        "reports that KDFlow trains"
+    )
     fp8 = claim("C21", "FP8 teacher inference cuts LLM distillation GPU memory by 40%.", "docB")
     lead = extractive_answer(
         question, [finding("F1", fp8, quantity="40%")], [fp8], [], SETTINGS
     ).sentences[0]
     # One finding of one source: "One source quantifies", not "The sources quantify".
     assert lead.text.startswith("One source quantifies the extent: FP8 teacher inference cuts")
+
+
+def test_a_how_many_lead_says_when_no_verified_figure_counts_what_is_asked() -> None:
+    question = "How many attention heads work best for the Transformer on translation?"
+    bleu = claim("C30", "The Transformer reaches 28.4 BLEU on English-to-German translation.", "d")
+    heads = claim("C31", "One attention head is 0.9 BLEU worse than the best number of heads.", "d")
+    findings = [
+        finding("F1", bleu, quantity="28.4 BLEU"),
+        finding("F2", heads, "unverified", quantity="0.9 BLEU", relevance=0.7),
+    ]
+    answer = extractive_answer(question, findings, [bleu, heads], [], SETTINGS)
+    lead, flagged = answer.sentences[:2]
+    assert lead.text.startswith(
+        "No verified finding gives a figure for attention heads; the closest verified finding "
+        "reports, instead, that the Transformer reaches 28.4 BLEU"
+    )
+    assert flagged.citations == ["F2"] and not flagged.verified
+    assert flagged.text.startswith("A finding on attention heads is reported but not verified")
+    # Once a verified figure is of the heads, it leads as the extent.
+    findings[1] = finding("F2", heads, quantity="0.9 BLEU", relevance=0.7)
+    lead = extractive_answer(question, findings, [bleu, heads], [], SETTINGS).sentences[0]
+    assert lead.text.startswith("One source quantifies the extent: one attention head")
 
 
 def test_a_finding_on_the_setting_alone_gives_no_yes() -> None:

@@ -30,7 +30,11 @@ Sentences, in order (at most ``max_answer_sentences``, the coverage sentence not
    supported findings only: when none of them carries a quantity, an extent question's lead
    says so ("No verified finding quantifies the extent; ..."), and when their figures name
    none of the question's named things it says that too ("No verified finding quantifies the
-   extent for FP8; ..."). Yes/no questions ("Does",
+   extent for FP8; ..."). A "How many / How much X ..." question asks the amount of X
+   (``coverage.measured_aspects``): a figure naming X leads, and when no supported figure
+   does, the lead says so and offers the closest findings as not its answer ("No verified
+   finding gives a figure for attention heads; the closest verified finding reports, instead,
+   that ... 28.4 BLEU"). Yes/no questions ("Does",
    "Can", "Is" ...) lead with the direction the two top supported findings point to
    (negations decide), but only when the statement of one of them names what the question
    asks the effect on (``outcome_aspects``: "overfitting" in "does X reduce overfitting ...";
@@ -44,7 +48,8 @@ Sentences, in order (at most ``max_answer_sentences``, the coverage sentence not
    not verified ("A figure on the extent is reported but not verified: ..."); a reader asking
    how far should see the numbers the sources give, but not as the answer. Likewise for a
    yes/no question whose lead names its outcomes as unaddressed by verified findings (or an
-   extent question's lead its named things): the most relevant unverified finding that speaks
+   extent question's lead its named things or what it asks the amount of, those first): the
+   most relevant unverified finding that speaks
    to them ("A finding on task pass rates is
    reported but not verified: curated Skills raise average pass rate by 16.2 percentage
    points ...").
@@ -79,6 +84,7 @@ from synth.records import Answer, AnswerSentence, Claim, Document, Finding, Verd
 from synth.settings import SynthesizeSettings
 from synth.synthesize.coverage import (
     aspects_named,
+    measured_aspects,
     named_aspects,
     outcome_aspects,
     speaks_to_any,
@@ -391,8 +397,12 @@ def _unnamed(question: str, findings: Sequence[Finding]) -> list[str]:
     """The question's named things (FP8, GPT-4, HumanEval) that no supported quantified
     finding's statement names: a figure that names none of what the question names does not
     measure it, and the lead says so only when no verified figure anywhere does."""
-    figures = [f for f in findings if f.verdict == "supported" and _has_quantity(f)]
-    return unnamed_by(named_aspects(question), figures)
+    return unnamed_by(named_aspects(question), _figures(findings))
+
+
+def _figures(findings: Sequence[Finding]) -> list[Finding]:
+    """The supported findings whose statement carries a quantity."""
+    return [f for f in findings if f.verdict == "supported" and _has_quantity(f)]
 
 
 def unnamed_by(named: Sequence[str], findings: Sequence[Finding]) -> list[str]:
@@ -407,13 +417,16 @@ def _lead(
     unanswered: Sequence[str] = (),
     premise: tuple[list[str], list[str]] = ([], []),
     unlinked: Sequence[str] = (),
+    unmeasured: Sequence[str] = (),
 ) -> AnswerSentence:
     """The first sentence; ``unanswered`` are a yes/no question's outcomes that no pick states
     of the question's subject (no direction is then given), or an extent question's named
     things that no pick names (its figures then measure something else), ``unlinked`` that
     subject when a
     pick names an outcome without it; ``premise`` the question's configuration words that the
-    picks name the opposite of, and those opposites (``premise_conflicts``)."""
+    picks name the opposite of, and those opposites (``premise_conflicts``); ``unmeasured``
+    what a "How many / How much" question asks the amount of, when no verified figure is of
+    it (the picks then answer something else)."""
     quantified = [_has_quantity(f) for f in picks]
     clauses = [w.clause(f, quantity_first=w.form == "extent") for f in picks]
     asked, instead = premise
@@ -436,7 +449,18 @@ def _lead(
     quantify = (
         "One source quantifies the extent" if len(every) == 1 else "The sources quantify the extent"
     )
-    if w.form == "extent" and unanswered and any(quantified):
+    if w.form == "extent" and unmeasured:
+        # "How many attention heads work best?" answered by a 28.4 BLEU score: a figure, but
+        # not of heads; it must not read as the answer.
+        # "GPU" is named inside "GPU memory": said once.
+        within = {w for a in unmeasured for w in a.split()}
+        others = [a for a in unanswered if a not in unmeasured and a not in within]
+        names = f", or one that names {_join(others, 'or')}" if others else ""
+        text = (
+            f"No verified finding gives a figure for {_join(list(unmeasured), 'or')}{names}; "
+            + _report(clauses, instead=True)
+        )
+    elif w.form == "extent" and unanswered and any(quantified):
         # "How much memory does FP8 teacher inference save?" answered by a framework's overall
         # speedup: a figure, but not of what the question names.
         # Not "instead": the figure may answer another part of the question ("how much faster
@@ -518,19 +542,23 @@ def _unverified_outcome(
     findings: Sequence[Finding],
     unanswered: Sequence[str],
     subjects: Sequence[str] = (),
+    unmeasured: Sequence[str] = (),
 ) -> AnswerSentence | None:
     """For a yes/no question whose lead found no verified word on its outcomes (or an extent
     question whose lead names none of its named things): the most relevant unverified finding
     that states them (of its subject), flagged as not verified."""
     if not unanswered:
         return None
+    # What a "How many" question counts comes first ("attention heads" before "BERT").
+    wanted = [list(unmeasured)] if unmeasured else []
     target = next(
         (
             f
+            for aspects in [*wanted, list(unanswered)]
             for f in findings
             if f.verdict == "unverified"
             and not leans_back(f.statement)
-            and _answers(f.statement, unanswered, subjects)
+            and _answers(f.statement, aspects, subjects)
         ),
         None,
     )
@@ -738,9 +766,12 @@ def extractive_answer(
         return " ".join([f.statement, *_support(f, by_claim)])
 
     on_question = {f.finding_id for f in findings if speaks_to_question(question, read(f))}
-    asked = named_aspects(question) if form == "extent" else []
+    # "How many attention heads ...": a figure must be of the heads; then of what it names.
+    measured = measured_aspects(question) if form == "extent" else []
+    asked = list(dict.fromkeys(measured + named_aspects(question))) if form == "extent" else []
     picks = _lead_picks(form, findings, {c.claim_id: c.kind for c in claims}, on_question, asked)
     unanswered: list[str] = []
+    unmeasured: list[str] = []
     if not picks:
         body = _no_support(w, findings)
     else:
@@ -752,17 +783,18 @@ def extractive_answer(
         # adults, and "even moderately elevated cholesterol increased dementia risk" says
         # nothing of statins and dementia.
         if form == "extent":
-            unanswered = _unnamed(question, findings)
+            unmeasured = unnamed_by(measured, _figures(findings))
+            unanswered = list(dict.fromkeys(unmeasured + _unnamed(question, findings)))
         elif not any(_answers(f.statement, outcomes, subjects) for f in picks):
             unanswered = outcomes
         named = any(speaks_to_any(outcomes, f.statement) for f in picks)
         unlinked = subjects if unanswered and named else []
         premise = premise_conflicts(question, " ".join(f.statement for f in picks))
-        body = [_lead(w, picks, unanswered, premise, unlinked)]
+        body = [_lead(w, picks, unanswered, premise, unlinked, unmeasured)]
         by_id = {c.claim_id: c for c in claims}
         for extra in (
             _unverified_figure(w, findings, picks),
-            _unverified_outcome(w, findings, unanswered, subjects),
+            _unverified_outcome(w, findings, unanswered, subjects, unmeasured),
             _agreement(w, findings),
             _difference(w, findings, by_id),
         ):

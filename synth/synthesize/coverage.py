@@ -55,6 +55,7 @@ __all__ = [
     "COMPARATIVES",
     "QUESTION_VERBS",
     "aspects_named",
+    "measured_aspects",
     "named_aspects",
     "outcome_aspects",
     "question_aspects",
@@ -82,7 +83,8 @@ QUESTION_VERBS: frozenset[str] = _words(
     retains raise raises lower lowers accelerate accelerates degrade degrades change changes
     affect affects improve improves matter matters work works make makes cause causes depend
     depends compare compares transfer transfers keep keeps maintain maintains fail fails
-    succeed succeeds reach reaches attain attains obtain obtains save saves"""
+    succeed succeeds reach reaches attain attains obtain obtains save saves need needs match
+    matches"""
 )
 # Predicate adjectives that end a question's condition ("when little data is *available*"):
 # they say that the thing before them exists, not what is asked about it.
@@ -387,6 +389,28 @@ def named_aspects(question: str) -> list[str]:
     return [
         a for a in question_aspects(question) if "@" not in a and any(map(_is_named, a.split()))
     ]
+
+
+_HOW_MANY = re.compile(r"^\s*how\s+(?:many|much)\s+(?P<rest>\S.*)$", re.IGNORECASE | re.DOTALL)
+
+
+def measured_aspects(question: str) -> list[str]:
+    """What a "How many / How much X ..." question asks the amount of: the aspect X right
+    after those words ("attention heads" in "How many attention heads work best ...",
+    "memory" in "How much memory does FP8 save?"); none for "How much does X improve ...",
+    where the amount is of the verb's change, nor for any other question."""
+    m = _HOW_MANY.match(question)
+    if m is None:
+        return []
+    rest, parts = m["rest"].lower(), []
+    # A named token is an aspect of its own ("GPU" in "GPU memory"): the aspects that follow
+    # one another from the start of the words after "how much" make up one thing.
+    for aspect in question_aspects(question):
+        if not rest.startswith(aspect.lower()):
+            break
+        parts.append(aspect)
+        rest = rest[len(aspect) :].lstrip()
+    return [" ".join(parts)] if parts else []
 
 
 def speaks_to_question(question: str, text: str) -> bool:
