@@ -287,6 +287,13 @@ class VerifySettings(_Section):
         "precision, when the table's caption or rows share a content word with the claim and "
         "the document names every name the claim names (synth/verify/tables.py).",
     )
+    closer_value_rule: bool = Field(
+        True,
+        description="A claim quantity that one passage states and another gives otherwise is "
+        "decided by the passage that names more of the claim's content words: 'the big models "
+        "were trained for 100,000 steps' against 'the base models ... 100,000 steps' and 'the "
+        "big models ... 300,000 steps' is the big models' value (synth/verify/pair_judge.py).",
+    )
     reversal_rule: bool = Field(
         True,
         description="Contradict a claim that a passage restates with its sense reversed, read "

@@ -293,6 +293,41 @@ def test_another_value_of_another_thing_is_no_contradiction(
     assert "0.78" in (by_id["same"].evidence[0].note or "")
 
 
+class SupportingModel(ScriptedModel):
+    """Reads every pair as support, as a model blind to what a number is of may."""
+
+    def probabilities(self, claims: list[str], passages: list[str]) -> np.ndarray:
+        return np.tile([0.9, 0.05, 0.05], (len(claims), 1))
+
+
+@pytest.mark.model
+def test_a_closer_passage_with_another_value_decides_the_claim_s_value(
+    embedder: object, tmp_path: Path
+) -> None:
+    rows = [
+        ("title", "Training translation models"),
+        ("method", "We trained the base models for a total of 100,000 steps or 12 hours."),
+        ("method", "The big models were trained for 300,000 steps on eight GPUs."),
+    ]
+    texts = {
+        "big": "The big models were trained for 100,000 steps.",
+        "base": "The base models were trained for 100,000 steps.",
+    }
+    pj = _pool_judge(embedder, tmp_path, rows, SupportingModel())
+    by_id: dict[str, Any] = _judged(pj, embedder, texts)
+    # The base models' 100,000 steps is no support for the big models: the passage on the big
+    # models gives 300,000, with both values in the note.
+    big = by_id["big"]
+    assert big.label == "contradicted"
+    assert big.evidence[0].stance == "contradicts" and "300,000" in big.evidence[0].note
+    base_passage = next(e for e in big.evidence if "base models" in e.text)
+    assert base_passage.stance == "neutral" and "something else" in base_passage.note
+    assert by_id["base"].label == "supported"
+    # Without the rule, a value stated anywhere is stated.
+    pj = _pool_judge(embedder, tmp_path, rows, SupportingModel(), closer_value_rule=False)
+    assert _judged(pj, embedder, texts)["big"].label == "supported"  # type: ignore[attr-defined]
+
+
 @pytest.mark.model
 def test_a_passage_sharing_no_content_word_is_never_support(
     embedder: object, tmp_path: Path

@@ -12,6 +12,10 @@ turns those readings into a calibrated P(supported); then the rules:
   the same quantity of the same thing: unless the passage is that close a restatement, the
   words next to the two values must share one (``quantities.measured_words``: an odds ratio
   of hip fracture does not contradict an odds ratio of all-cause mortality);
+- a value that one passage states and another passage gives otherwise is decided by the
+  passage naming more of the claim's content words (``verify.closer_value_rule``): "the big
+  models were trained for 100,000 steps" is not supported by the base models' 100,000 steps
+  when a passage on the big models gives 300,000 (it is contradicted by that passage);
 - a near-paraphrase with the sense reversed (the feature rule) makes it ``contradicted``, and
   so does a passage that restates it reversed lexically (:mod:`synth.verify.reversal`: sides of
   a comparison swapped, an opposite in place; :mod:`synth.verify.exclusivity`: "only X" where
@@ -55,6 +59,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from synth.lexical import EVIDENCE, tokens
 from synth.quantities import measured_words
 from synth.records import Claim, Evidence, Stance, Verdict, VerdictLabel
 from synth.settings import VerifySettings
@@ -268,6 +273,10 @@ class PairJudge:
             i for r in readings for i, it in enumerate(r.alignment.items) if it.status == "matched"
         }
         claim_values = [it.claim for it in readings[0].alignment.items]
+        closer = (
+            _closer_other_value(claim, readings, stated) if self.settings.closer_value_rule else {}
+        )
+        stated -= set(closer)
         for r in readings:
             # Another source restates the claim when it is close in wording or the model does
             # not read it as unrelated; inside the claim's own paper a close restatement with
@@ -294,6 +303,17 @@ class PairJudge:
             elif r.stance == "supports" and not r.alignment.all_stated:
                 r.stance = "neutral"
                 r.note = "does not state the claim's numbers"
+            elif r.stance == "supports" and (
+                taken := [i for i, it in enumerate(r.alignment.items) if i in closer]
+            ):
+                # The value it states is another thing's: a closer passage gives the claim's
+                # thing another value.
+                item = r.alignment.items[taken[0]]
+                r.stance = "neutral"
+                r.note = (
+                    f"states {item.claim.raw!r} of something else: a passage naming more of the "
+                    f"claim's words gives {closer[taken[0]]!r}"
+                )
         backed = any(r.stance == "supports" for r in readings)
         return not backed, conflict
 
@@ -534,6 +554,41 @@ def model_candidates(
         extra = [i for i in range(k, len(cands)) if not cands[i].same_document]
         chosen += extra[: settings.foreign_candidates]
     return [cands[i] for i in chosen], [pairs[i] for i in chosen]
+
+
+def _closer_other_value(claim: str, readings: list[Reading], stated: set[int]) -> dict[int, str]:
+    """The stated claim quantities that a passage naming more of the claim's content words
+    gives another value (of the same thing, ``_same_thing``), with that value as written: the
+    passage that states the claim's value is about something else ("base models" where the
+    claim and the closer passage say "big models"). A passage of the claim's own paper never
+    decides this (another value there is another condition: module docstring)."""
+    words = _content(claim)
+
+    def shared(r: Reading) -> int:
+        return len(words & _content(r.read))
+
+    out: dict[int, str] = {}
+    for i in sorted(stated):
+        matched = max(
+            (shared(r) for r in readings if r.alignment.items[i].status == "matched"), default=0
+        )
+        for r in readings:
+            item = r.alignment.items[i]
+            if (
+                item.status == "conflict"
+                and not r.cand.same_document  # another condition of the claim's own paper
+                and item.evidence is not None
+                and _same_thing(claim, item, r.read)
+                and shared(r) > matched
+            ):
+                out[i] = item.evidence.raw
+                break
+    return out
+
+
+def _content(text: str) -> set[str]:
+    """A text's content words, numbers aside."""
+    return {w for w in tokens(text, EVIDENCE) if not any(ch.isdigit() for ch in w)}
 
 
 def _other_condition_note(item: QuantityAlignment) -> str:
