@@ -180,6 +180,20 @@ def test_yes_no_lead_needs_the_outcome_stated_of_the_question_s_subject() -> Non
     assert lead.text.startswith("The evidence points to yes: statin use lowered the risk")
 
 
+def test_let_allow_and_add_are_question_verbs_so_a_yes_needs_the_outcome() -> None:
+    # Without "let" as a question verb the question had no outcome, and a BLEU score gave "yes".
+    question = "Does self-attention let the Transformer train faster than recurrent models?"
+    bleu = claim("C17", "The Transformer reaches 28.4 BLEU on English-to-German.", "docA")
+    lead = extractive_answer(question, [finding("F1", bleu)], [bleu], [], SETTINGS).sentences[0]
+    assert lead.text.startswith("No verified finding links self-attention to ")
+    assert "so the sources give no yes or no" in lead.text
+    fast = claim(
+        "C18", "With self-attention the Transformer trains faster than recurrent models.", "d"
+    )
+    lead = extractive_answer(question, [finding("F1", fast)], [fast], [], SETTINGS).sentences[0]
+    assert lead.text.startswith("The evidence points to yes: with self-attention")
+
+
 def test_lead_flags_findings_about_the_opposite_configuration() -> None:
     thin = claim(
         "C10", "Hints let a thin and deep student outperform its teacher on CIFAR-10.", "docA"

@@ -84,7 +84,7 @@ QUESTION_VERBS: frozenset[str] = _words(
     affect affects improve improves matter matters work works make makes cause causes depend
     depends compare compares transfer transfers keep keeps maintain maintains fail fails
     succeed succeeds reach reaches attain attains obtain obtains save saves need needs match
-    matches"""
+    matches let lets allow allows add adds train trains"""
 )
 # Predicate adjectives that end a question's condition ("when little data is *available*"):
 # they say that the thing before them exists, not what is asked about it.
