@@ -194,6 +194,16 @@ def test_let_allow_and_add_are_question_verbs_so_a_yes_needs_the_outcome() -> No
     assert lead.text.startswith("The evidence points to yes: with self-attention")
 
 
+def test_a_statement_pointing_back_is_read_through_a_claim_of_its_finding_that_does_not() -> None:
+    back = claim("C40", "It also exceeds the GPT-4o agent by 30.36% in recall.", "docA")
+    whole = claim("C41", "PaSa-7b surpasses the GPT-4o agent by 30.36% in recall.", "docA")
+    f = finding("F1", back, quantity="30.36%").model_copy(update={"claims": ["C40", "C41"]})
+    lead = extractive_answer(EXTENT, [f], [back, whole], [], SETTINGS).sentences[0]
+    assert "PaSa-7b surpasses the GPT-4o agent by 30.36% in recall" in lead.text
+    assert "It also exceeds" not in lead.text and "it also exceeds" not in lead.text
+    assert lead.citations == ["F1"] and lead.verified
+
+
 def test_lead_flags_findings_about_the_opposite_configuration() -> None:
     thin = claim(
         "C10", "Hints let a thin and deep student outperform its teacher on CIFAR-10.", "docA"

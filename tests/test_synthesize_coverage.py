@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from synth.synthesize.coverage import (
+    aspects_named,
     outcome_aspects,
     question_aspects,
     speaks_to_question,
@@ -228,3 +229,10 @@ def test_aspects_named_keeps_the_given_order_and_reads_their_forms() -> None:
     text = "Pre-training on 2T tokens raised HumanEval scores; GPUs ran it."
     assert aspects_named(["MBPP", "HumanEval", "GPU"], text) == ["HumanEval", "GPU"]
     assert aspects_named([], text) == []
+
+
+def test_a_name_inside_a_hyphenated_compound_is_named() -> None:
+    text = "PaSa-7b surpasses PaSa-GPT-4o by 30.36% in recall."
+    assert aspects_named(["PaSa", "GPT-4o", "GPT-4", "Google"], text) == ["PaSa", "GPT-4o"]
+    # Only a name: a plain word inside a compound is another word ("self" in "self-attention").
+    assert aspects_named(["self"], "Self-attention layers") == []

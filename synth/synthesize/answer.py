@@ -5,11 +5,13 @@ verbatim from findings' statements. A clause is one sentence of a statement with
 show that", "Moreover,"), its author-year or bracket citations, its pointers into the paper ("(see
 Table 3 row (E))"), a figure's colour key ("(beige)"), a numbering label ("Finding 7:"), a
 structured abstract's part label ("CONCLUSION") and its final stop removed; nothing else is changed,
-so every number in the answer is written as a claim wrote it. A clause embedded after "that" or a
-colon loses its initial capital unless its first word is a name: an acronym or a word with inner
-capitals or digits ("BERT", "FitNets", "GPT-4"), a word the claims also capitalise mid-sentence
-("Hinton"), or the start of a capitalised phrase ("Knowledge Distillation (KD) has ..."). A clause
-that ends in a stop loses it before the frame's own.
+so every number in the answer is written as a claim wrote it. A finding whose statement opens by
+pointing back ("It also exceeds ...", ``leans_back``) is read through the first of its claims that
+states the same result on its own, when one does (the finding and its verdict stay). A clause
+embedded after "that" or a colon loses its initial capital unless its first word is a name: an
+acronym or a word with inner capitals or digits ("BERT", "FitNets", "GPT-4"), a word the claims
+also capitalise mid-sentence ("Hinton"), or the start of a capitalised phrase ("Knowledge
+Distillation (KD) has ..."). A clause that ends in a stop loses it before the frame's own.
 
 Sentences, in order (at most ``max_answer_sentences``, the coverage sentence not counted):
 
@@ -326,6 +328,21 @@ class _Writer:
     def clause(self, finding: Finding, quantity_first: bool = False) -> str:
         self.used.add(finding.finding_id)
         return _embedded(_clause_of(finding, quantity_first), self.names)
+
+
+def _readable(findings: Sequence[Finding], texts: dict[str, str]) -> list[Finding]:
+    """The findings as the answer reads them: a statement that points back to a sentence the
+    answer does not show ("It also exceeds PaSa-GPT-4o by 30.36% ...") is replaced by the first
+    of the finding's claims that states the same result on its own ("PaSa-7b surpasses
+    PaSa-GPT-4o by 30.36% ..."), when one does; the finding, its verdict and citation stay."""
+    out = []
+    for f in findings:
+        if leans_back(f.statement):
+            own = [texts[c] for c in f.claims if c in texts and not leans_back(texts[c])]
+            if own:
+                f = f.model_copy(update={"statement": own[0]})
+        out.append(f)
+    return out
 
 
 def _lead_picks(
@@ -760,6 +777,7 @@ def extractive_answer(
     """
     form = question_form(question)
     w = _Writer(form=form, names=_capitalised_names(claims), used=set())
+    findings = _readable(findings, {c.claim_id: c.text for c in claims})
     by_claim = {v.claim_id: v for v in verdicts}
 
     def read(f: Finding) -> str:  # a finding's statement read with the passages supporting it

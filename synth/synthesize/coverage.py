@@ -343,6 +343,12 @@ def _covered(aspect: str, forms: tuple[set[str], set[str]]) -> bool:
     # model" for "large teacher network"): the head noun varies more than the qualifiers.
     if found == len(wanted) or (len(wanted) >= 3 and found >= len(wanted) - 1):
         return True
+    if len(parts) == 1 and _is_named(parts[0]):
+        # A name inside a hyphenated compound names it too: "PaSa-7b" and "PaSa-GPT-4o" (a
+        # prompted baseline) name "PaSa", the latter also "GPT-4o".
+        name = parts[0].lower()
+        if any(_in_compound(name, w) for w in words if "-" in w):
+            return True
     if len(parts) == 1 and parts[0].lower().endswith("@k"):
         prefix = parts[0].lower()[:-1]
         return any(w.startswith(prefix) for w in words)
@@ -350,6 +356,11 @@ def _covered(aspect: str, forms: tuple[set[str], set[str]]) -> bool:
         acronym = "".join(p[0] for p in parts).lower()
         return acronym in words or acronym + "s" in words
     return False
+
+
+def _in_compound(name: str, word: str) -> bool:
+    """Whether a hyphenated word holds a name as a run of its hyphen-separated parts."""
+    return word.startswith(name + "-") or word.endswith("-" + name) or f"-{name}-" in word
 
 
 # "is it *more accurate*", "less expensive to serve": a lone adjective after a degree word is a
