@@ -12,7 +12,7 @@ import pytest
 from synth.corrections import append_correction, user_correction
 from synth.errors import ManifestError
 from synth.records import Claim
-from synth.report.manifest import Manifest, validate_manifest_file
+from synth.report.manifest import Manifest, ManifestFinding, validate_manifest_file
 from synth.report.render import md_escape, render_report, write_report
 from synth.report.synthesis import build_abstract, cite, disambiguate, reference_entry, surname
 from synth.settings import ReportSettings
@@ -221,6 +221,20 @@ def test_abstract_numbers_all_come_from_the_manifest() -> None:
     assert "(Li et al., 2023)" in abstract
     assert "4.1x" in abstract  # the main supported finding is quoted whole
     assert ".." not in abstract
+
+
+def test_abstract_quotes_one_result_once_when_two_claims_state_it() -> None:
+    m = sample_manifest()
+    # C1 and C2 grouped as one finding: the abstract quotes only the first-ranked of them.
+    finding = ManifestFinding(
+        id="F1", statement=m.claims[0].text, representative="C1", claims=["C1", "C2"],
+        reported_by=["S1", "S2"], relevance=0.9, strength=0.6, verdict="supported",
+    )  # fmt: skip
+    grouped = m.model_copy(update={"findings": [finding]})
+    abstract = build_abstract(grouped)
+    assert abstract.count("\u201c") == 2  # the question and one finding
+    assert "The main supported finding is" in abstract
+    assert "Main supported findings:" in build_abstract(m)
 
 
 def test_abstract_without_claims_says_so() -> None:

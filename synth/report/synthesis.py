@@ -148,11 +148,21 @@ def _findings(m: Manifest, limit: int) -> list[ManifestClaim]:
         supported,
         key=lambda c: (_KIND_RANK.get(c.kind, 2), -(c.relevance or 0.0), -c.confidence, _num(c.id)),
     )
-    picked: list[ManifestClaim] = []
+    # Claims of one finding state one result ("28.4 BLEU" in the abstract and the results
+    # section): the abstract quotes it once, by its best-ranked claim.
+    finding_of = {cid: f.id for f in m.findings for cid in f.claims}
+    seen: set[str] = set()
+    distinct = []
     for claim in ranked:
+        key = finding_of.get(claim.id, claim.id)
+        if key not in seen:
+            seen.add(key)
+            distinct.append(claim)
+    picked: list[ManifestClaim] = []
+    for claim in distinct:
         if claim.source not in {p.source for p in picked}:
             picked.append(claim)
-    picked += [c for c in ranked if c not in picked]
+    picked += [c for c in distinct if c not in picked]
     return sorted(picked[:limit], key=lambda c: _num(c.id))
 
 
