@@ -6,8 +6,8 @@
 ("1,200 mice", "three layers"), ranges ("5-10%", "between 3 and 5"), ± values, rates in
 words ("one in five" is 20%) and multipliers ("1.5M", "2.3 billion").
 It skips numbers inside names ("CD4", "IL-6", "4-PBA", "H1N1"), years (1990-2030 as four
-digits), labels ("type 2", "phase 3", "Finding 7", "Experiment 2") and references ("Table 3",
-"[12]", "Fig. 2", "Eq. (3)").
+digits), decades ("the 1960s"), labels ("type 2", "phase 3", "Finding 7", "Experiment 2") and
+references ("Table 3", "[12]", "Fig. 2", "Eq. (3)").
 
 Each one becomes a :class:`Quantity` as written: its precision after multipliers, its hedge
 from the words just before it (``HEDGE_PHRASES``; "over 3 years" is a duration, not a bound),
@@ -325,6 +325,15 @@ def _at(
     )
 
 
+def _is_decade(digits: str) -> bool:
+    return (
+        len(digits) == 4
+        and digits.isdigit()
+        and digits.endswith("0")
+        and 1800 <= int(digits) <= 2090
+    )
+
+
 def _is_year(digits: str) -> bool:
     return len(digits) == 4 and digits.isdigit() and 1990 <= int(digits) <= 2030
 
@@ -344,6 +353,8 @@ def _number(text: str, m: re.Match[str]) -> Quantity | None:
     unit, kind, end = tail
     if power == 0 and kind in ("plain", "count") and _is_year(m["num"]):
         return None
+    if power == 0 and _is_decade(m["num"]) and text[m.end() : end] == "s":
+        return None  # "the 1990s" is a decade, not 1,990 seconds
     # Decimal strings, not float arithmetic, so "2.3 billion" is exactly 2.3e9.
     value = float(f"{'-' if m['sign'] else ''}{digits}e{power}")
     decimals = len(digits.partition(".")[2]) - power

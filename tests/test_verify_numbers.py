@@ -216,6 +216,12 @@ def test_p_values(text: str, hedge: str, value: float) -> None:
     assert q.raw.lower().startswith(("p", "(p"))
 
 
+def test_a_decade_is_no_quantity_but_glued_seconds_are() -> None:
+    assert summary("trials since the 1960s and the 2010s") == []
+    assert summary("each step took 3s") == [(3.0, "s", "measure")]
+    assert summary("it ran for 2000 s") == [(2000.0, "s", "measure")]
+
+
 def test_metric_scores_carry_their_metric_before_or_after_the_number() -> None:
     assert summary("achieves 28.4 BLEU on WMT 2014") == [(28.4, "BLEU", "measure")]
     assert summary("a new state-of-the-art BLEU score of 28.4") == [(28.4, "BLEU", "measure")]
