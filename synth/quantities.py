@@ -272,13 +272,10 @@ def _read_unit(text: str, pos: int) -> tuple[str, Kind, int] | None:
     return stem(low, PLURAL_FOLD), "count", m.end()
 
 
-_SCORE_NAME = re.compile(
-    rf"(?<![\w-])(?P<name>{_alternation(sorted(SCORE_UNITS.values()))})(?![\w+-])", re.IGNORECASE
-)
+_METRIC_NAME = rf"(?<![\w-])(?P<name>{_alternation(sorted(SCORE_UNITS.values()))})(?![\w+-])"
+_SCORE_NAME = re.compile(_METRIC_NAME, re.IGNORECASE)
 _SCORE_BEFORE = re.compile(
-    rf"(?<![\w-])(?P<name>{_alternation(sorted(SCORE_UNITS.values()))})(?![\w+-])"
-    r"(?:\s+scores?)?\s*(?:of|=|:|was|is|reaches|reached)?\s*$",
-    re.IGNORECASE,
+    _METRIC_NAME + r"(?:\s+scores?)?\s*(?:of|=|:|was|is|reaches|reached)?\s*$", re.IGNORECASE
 )
 
 

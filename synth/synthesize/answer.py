@@ -469,9 +469,7 @@ def _lead(
     if w.form == "extent" and unmeasured:
         # "How many attention heads work best?" answered by a 28.4 BLEU score: a figure, but
         # not of heads; it must not read as the answer.
-        # "GPU" is named inside "GPU memory": said once.
-        within = {w for a in unmeasured for w in a.split()}
-        others = [a for a in unanswered if a not in unmeasured and a not in within]
+        others = [a for a in unanswered if a not in unmeasured]
         names = f", or one that names {_join(others, 'or')}" if others else ""
         text = (
             f"No verified finding gives a figure for {_join(list(unmeasured), 'or')}{names}; "
@@ -802,7 +800,10 @@ def extractive_answer(
         # nothing of statins and dementia.
         if form == "extent":
             unmeasured = unnamed_by(measured, _figures(findings))
-            unanswered = list(dict.fromkeys(unmeasured + _unnamed(question, findings)))
+            # "GPU" is named inside the unmeasured "GPU memory": said once, as part of it.
+            inside = {w for a in unmeasured for w in a.split()}
+            unnamed = [a for a in _unnamed(question, findings) if a not in inside]
+            unanswered = list(dict.fromkeys(unmeasured + unnamed))
         elif not any(_answers(f.statement, outcomes, subjects) for f in picks):
             unanswered = outcomes
         named = any(speaks_to_any(outcomes, f.statement) for f in picks)

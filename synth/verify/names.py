@@ -145,11 +145,17 @@ def substituted_names(claim: str, passage: str) -> list[tuple[str, str]]:
     return out
 
 
+def content_words(text: str) -> set[str]:
+    """A text's content words as the verifier compares them: stemmed tokens, numbers and "-ly"
+    adverbs aside."""
+    return {w for w in to_tokens(text) if not w.isdigit() and not w.endswith("ly")}
+
+
 def shares_content(claim: str, evidence: str) -> bool:
     """Whether the evidence names any content word of the claim (numbers and "-ly" adverbs
     aside) or any of its names as :func:`missing_names` reads them ("BCL-2" for "Bcl2"): a
     passage about other things entirely is no support, whatever a model reads."""
-    words = {w for w in to_tokens(claim) if not w.isdigit() and not w.endswith("ly")}
+    words = content_words(claim)
     if words & set(to_tokens(evidence)):
         return True
     names = claim_names(claim)

@@ -55,6 +55,8 @@ Status = Literal["matched", "conflict", "unstated"]
 # "about 50%" covers 47.5-52.5%: room for a paraphrase, while a changed number (the
 # perturbations the pair model is trained on) still falls outside.
 APPROX_TOLERANCE = 0.05
+# The units of a metric's scores ("BLEU", "ROUGE-L"), which a bare number may state.
+_METRICS = frozenset(SCORE_UNITS.values())
 
 
 @dataclass(frozen=True)
@@ -149,9 +151,8 @@ def agrees(claim_q: Quantity, evidence_q: Quantity) -> bool:
     # So does a metric's score against a bare number: tables and results sentences write
     # "28.4" under or after the metric's name ("BLEU ... 28.4").
     kinds = {claim_q.kind, evidence_q.kind}
-    scores = set(SCORE_UNITS.values())
     loose = kinds <= {"count", "plain"} or (
-        kinds == {"measure", "plain"} and bool({claim_q.unit, evidence_q.unit} & scores)
+        kinds == {"measure", "plain"} and not _METRICS.isdisjoint((claim_q.unit, evidence_q.unit))
     )
     if not (loose or comparable(claim_q, evidence_q)):
         return False

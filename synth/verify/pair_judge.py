@@ -59,7 +59,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from synth.lexical import EVIDENCE, tokens
 from synth.quantities import measured_words
 from synth.records import Claim, Evidence, Stance, Verdict, VerdictLabel
 from synth.settings import VerifySettings
@@ -70,7 +69,7 @@ from synth.verify.exclusivity import exclusivity_reversal
 from synth.verify.feature_judge import FeatureJudge
 from synth.verify.features import pointable_conflict
 from synth.verify.labels import other_category
-from synth.verify.names import missing_names, shares_content, substituted_names
+from synth.verify.names import content_words, missing_names, shares_content, substituted_names
 from synth.verify.numbers import Alignment, QuantityAlignment, agrees, align
 from synth.verify.pair_model import PairModel
 from synth.verify.presentation import presents_only
@@ -562,33 +561,25 @@ def _closer_other_value(claim: str, readings: list[Reading], stated: set[int]) -
     passage that states the claim's value is about something else ("base models" where the
     claim and the closer passage say "big models"). A passage of the claim's own paper never
     decides this (another value there is another condition: module docstring)."""
-    words = _content(claim)
-
-    def shared(r: Reading) -> int:
-        return len(words & _content(r.read))
-
+    if not stated:
+        return {}
+    words = content_words(claim)
+    shared = [len(words & content_words(r.read)) for r in readings]
     out: dict[int, str] = {}
     for i in sorted(stated):
-        matched = max(
-            (shared(r) for r in readings if r.alignment.items[i].status == "matched"), default=0
-        )
-        for r in readings:
-            item = r.alignment.items[i]
+        pairs = [(n, r.alignment.items[i]) for n, r in zip(shared, readings, strict=True)]
+        matched = max((n for n, it in pairs if it.status == "matched"), default=0)
+        for r, (n, it) in zip(readings, pairs, strict=True):
             if (
-                item.status == "conflict"
+                it.status == "conflict"
                 and not r.cand.same_document  # another condition of the claim's own paper
-                and item.evidence is not None
-                and _same_thing(claim, item, r.read)
-                and shared(r) > matched
+                and it.evidence is not None
+                and n > matched
+                and _same_thing(claim, it, r.read)
             ):
-                out[i] = item.evidence.raw
+                out[i] = it.evidence.raw
                 break
     return out
-
-
-def _content(text: str) -> set[str]:
-    """A text's content words, numbers aside."""
-    return {w for w in tokens(text, EVIDENCE) if not any(ch.isdigit() for ch in w)}
 
 
 def _other_condition_note(item: QuantityAlignment) -> str:
