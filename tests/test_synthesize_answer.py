@@ -521,6 +521,20 @@ def test_a_how_many_lead_says_when_no_verified_figure_counts_what_is_asked() -> 
     assert lead.text.startswith("One source quantifies the extent: one attention head")
 
 
+def test_a_how_many_question_is_answered_by_a_count_of_what_it_asks() -> None:
+    question = "How many programming languages does the code model support?"
+    langs = claim("C32", "The code model supports 338 programming languages, up from 86.", "d")
+    mix = claim("C33", "Its pre-training data is 60% source code and 30% natural language.", "d")
+    findings = [
+        finding("F1", mix, quantity="60%", relevance=0.8),
+        finding("F2", langs, quantity="338 programming languages", relevance=0.7),
+    ]
+    lead = extractive_answer(question, findings, [mix, langs], [], SETTINGS).sentences[0]
+    # A count is no extent elsewhere ("the larger 33B model"); here it is the answer, and leads.
+    assert lead.text.startswith("One source quantifies the extent: the code model supports 338")
+    assert "No verified finding gives a figure" not in lead.text
+
+
 def test_a_finding_on_the_setting_alone_gives_no_yes() -> None:
     question = "Does metformin lower the risk of cancer in people with type 2 diabetes?"
     rats = claim("C22", "Metformin normalizes neuroblast differentiation in type 2 diabetes.", "d")

@@ -272,13 +272,16 @@ def _embedded(clause: str, names: frozenset[str]) -> str:
     return first.lower() + clause[len(first) :]
 
 
-def _has_quantity(finding: Finding) -> bool:
+def _has_quantity(finding: Finding, counted: Sequence[str] = ()) -> bool:
     """Whether the finding's statement puts a number on an extent: a key quantity of its own
     that is not a mere count ("the larger 33B model", "2.4B active parameters", "10.2T tokens"
-    name a size or a setting; a percentage, a factor, a measure or a score says how far)."""
-    return any(
-        q.claim_id == finding.representative and not _is_count(q.raw) for q in finding.quantities
-    )
+    name a size or a setting; a percentage, a factor, a measure or a score says how far). A
+    count is the figure, though, in a statement naming what a "How many / How much" question
+    asks the amount of (``counted``: "from 86 to 338 programming languages")."""
+    own = [q for q in finding.quantities if q.claim_id == finding.representative]
+    if any(not _is_count(q.raw) for q in own):
+        return True
+    return bool(own) and bool(counted) and bool(aspects_named(counted, finding.statement))
 
 
 @lru_cache(maxsize=1024)
@@ -324,6 +327,7 @@ class _Writer:
     form: QuestionForm
     names: frozenset[str]
     used: set[str]
+    counted: tuple[str, ...] = ()  # what a "How many" question counts (``_has_quantity``)
 
     def clause(self, finding: Finding, quantity_first: bool = False) -> str:
         self.used.add(finding.finding_id)
@@ -351,6 +355,7 @@ def _lead_picks(
     kinds: dict[str, str],
     on_question: set[str],
     named: Sequence[str] = (),
+    counted: Sequence[str] = (),
 ) -> list[Finding]:
     """The one or two findings the first sentence rests on; ``named``: the things an extent
     question names ("HumanEval"), which a lead figure should measure."""
@@ -372,7 +377,7 @@ def _lead_picks(
     def lead_key(f: Finding) -> tuple[bool, int, bool, bool, bool, int]:
         result = kinds.get(f.representative) in ("number", "comparison")
         return (
-            want_q and not _has_quantity(f),
+            want_q and not _has_quantity(f, counted),
             # "How much does DeepSeek-Coder-V2 improve on HumanEval and MBPP?": a figure on
             # HumanEval and MBPP before one on the make-up of its pre-training data.
             -names(f),
@@ -394,7 +399,7 @@ def _lead_picks(
         # on MATH that names GPT-4o).
         new = len(set(aspects_named(named, f.statement)) - said) if want_q else 0
         overlap = bool(_sources(f) & _sources(first))
-        return want_q and not _has_quantity(f), -new, overlap, findings.index(f)
+        return want_q and not _has_quantity(f, counted), -new, overlap, findings.index(f)
 
     ranked = sorted(pool, key=rank)
     return [first, ranked[0]] if ranked else [first]
@@ -417,9 +422,9 @@ def _unnamed(question: str, findings: Sequence[Finding]) -> list[str]:
     return unnamed_by(named_aspects(question), _figures(findings))
 
 
-def _figures(findings: Sequence[Finding]) -> list[Finding]:
-    """The supported findings whose statement carries a quantity."""
-    return [f for f in findings if f.verdict == "supported" and _has_quantity(f)]
+def _figures(findings: Sequence[Finding], counted: Sequence[str] = ()) -> list[Finding]:
+    """The supported findings whose statement carries a quantity (``_has_quantity``)."""
+    return [f for f in findings if f.verdict == "supported" and _has_quantity(f, counted)]
 
 
 def unnamed_by(named: Sequence[str], findings: Sequence[Finding]) -> list[str]:
@@ -444,7 +449,7 @@ def _lead(
     picks name the opposite of, and those opposites (``premise_conflicts``); ``unmeasured``
     what a "How many / How much" question asks the amount of, when no verified figure is of
     it (the picks then answer something else)."""
-    quantified = [_has_quantity(f) for f in picks]
+    quantified = [_has_quantity(f, w.counted) for f in picks]
     clauses = [w.clause(f, quantity_first=w.form == "extent") for f in picks]
     asked, instead = premise
     if asked:
@@ -519,21 +524,23 @@ def _lead(
     return _sentence(text + ".", picks)
 
 
-def _unquantified(form: QuestionForm, picks: Sequence[Finding]) -> bool:
+def _unquantified(
+    form: QuestionForm, picks: Sequence[Finding], counted: Sequence[str] = ()
+) -> bool:
     """Whether an extent question's lead carries no quantity (it then says so itself)."""
-    return form == "extent" and bool(picks) and not any(_has_quantity(f) for f in picks)
+    return form == "extent" and bool(picks) and not any(_has_quantity(f, counted) for f in picks)
 
 
 def _unverified_figure(
     w: _Writer, findings: Sequence[Finding], picks: Sequence[Finding]
 ) -> AnswerSentence | None:
     """The first unverified quantified finding, flagged, when the lead has no number."""
-    if not _unquantified(w.form, picks):
+    if not _unquantified(w.form, picks, w.counted):
         return None
     figures = [
         f
         for f in findings
-        if f.verdict == "unverified" and _has_quantity(f) and not leans_back(f.statement)
+        if f.verdict == "unverified" and _has_quantity(f, w.counted) and not leans_back(f.statement)
     ]
     if not figures:
         return None
@@ -700,9 +707,11 @@ def _coverage(
     contexts: list[str],
     lead_said_it: bool = False,
     named: Sequence[str] = (),
+    counted: Sequence[str] = (),
 ) -> AnswerSentence | None:
     """The coverage sentence; None when all it would say is what the lead has said (``named``:
-    the outcomes a yes/no lead names as unaddressed by verified findings)."""
+    the outcomes a yes/no lead names as unaddressed by verified findings; ``counted``: what a
+    "How many" question counts)."""
     # With no supported finding the answer has already said that nothing is verified; naming
     # every part of the question again as unspoken-to would only repeat it at length.
     none_supported = not any(f.verdict == "supported" for f in findings)
@@ -710,7 +719,7 @@ def _coverage(
         form == "extent"
         and not lead_said_it
         and not none_supported
-        and not any(f.verdict == "supported" and _has_quantity(f) for f in findings)
+        and not any(f.verdict == "supported" and _has_quantity(f, counted) for f in findings)
     )
     # Parts the sources mention but no finding states anything about: a reader should know the
     # answer is silent there even though the papers are not.
@@ -774,7 +783,9 @@ def extractive_answer(
     supported finding with its support and its sources' titles and abstracts.
     """
     form = question_form(question)
-    w = _Writer(form=form, names=_capitalised_names(claims), used=set())
+    # "How many attention heads ...": a figure must be of the heads; then of what it names.
+    measured = measured_aspects(question) if form == "extent" else []
+    w = _Writer(form=form, names=_capitalised_names(claims), used=set(), counted=tuple(measured))
     findings = _readable(findings, {c.claim_id: c.text for c in claims})
     by_claim = {v.claim_id: v for v in verdicts}
 
@@ -782,10 +793,9 @@ def extractive_answer(
         return " ".join([f.statement, *_support(f, by_claim)])
 
     on_question = {f.finding_id for f in findings if speaks_to_question(question, read(f))}
-    # "How many attention heads ...": a figure must be of the heads; then of what it names.
-    measured = measured_aspects(question) if form == "extent" else []
     asked = list(dict.fromkeys(measured + named_aspects(question))) if form == "extent" else []
-    picks = _lead_picks(form, findings, {c.claim_id: c.kind for c in claims}, on_question, asked)
+    kinds = {c.claim_id: c.kind for c in claims}
+    picks = _lead_picks(form, findings, kinds, on_question, asked, measured)
     unanswered: list[str] = []
     unmeasured: list[str] = []
     if not picks:
@@ -799,7 +809,7 @@ def extractive_answer(
         # adults, and "even moderately elevated cholesterol increased dementia risk" says
         # nothing of statins and dementia.
         if form == "extent":
-            unmeasured = unnamed_by(measured, _figures(findings))
+            unmeasured = unnamed_by(measured, _figures(findings, measured))
             # "GPU" is named inside the unmeasured "GPU memory": said once, as part of it.
             inside = {w for a in unmeasured for w in a.split()}
             unnamed = [a for a in _unnamed(question, findings) if a not in inside]
@@ -821,8 +831,9 @@ def extractive_answer(
                 body.append(extra)
         body += _further(w, findings, settings.max_answer_sentences - len(body))
     contexts = _contexts(findings, verdicts, sources)
+    lead_said_it = _unquantified(form, picks, measured)
     coverage = _coverage(
-        question, form, findings, uncovered, contexts, _unquantified(form, picks), unanswered
+        question, form, findings, uncovered, contexts, lead_said_it, unanswered, measured
     )
     sentences = [*body[: settings.max_answer_sentences], *([coverage] if coverage else [])]
     return Answer(
