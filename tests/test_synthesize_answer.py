@@ -573,3 +573,40 @@ def test_extent_lead_second_figure_names_what_the_first_leaves_out() -> None:
     # A verified figure on LiveCodeBench exists: the lead cites it and never says none does.
     assert "F3" in lead.citations
     assert not lead.text.startswith("No verified finding")
+
+
+def test_a_figure_on_another_part_of_the_question_is_no_stand_in() -> None:
+    question = "How much cheaper is the Transformer to train, and how does its BLEU compare?"
+    bleu = claim("C40", "The Transformer reaches 28.4 BLEU on English-to-German.", "d")
+    cost = claim("C41", "The big model reaches 41.0 BLEU at 1/4 the training cost.", "d")
+    findings = [
+        finding("F1", bleu, quantity="28.4 BLEU"),
+        finding("F2", cost, "unverified", quantity="41.0 BLEU", relevance=0.6),
+    ]
+    lead, flagged = extractive_answer(question, findings, [bleu, cost], [], SETTINGS).sentences[:2]
+    # The comparative is named as the amount asked; the BLEU figure answers the second part,
+    # so it is reported plainly, not as the "closest" finding "instead".
+    assert lead.text.startswith(
+        "No verified finding gives a figure for how much cheaper; the verified finding reports "
+        "that the Transformer reaches 28.4 BLEU"
+    )
+    assert flagged.text.startswith("A finding on how much cheaper is reported but not verified")
+
+
+def test_a_general_statement_after_a_figure_must_speak_to_what_the_figure_does() -> None:
+    question = "How much faster can a framework make distillation of large language models?"
+    speed = claim("C42", "The framework makes LLM distillation 6.36 times faster.", "docA")
+    ensemble = claim("C43", "Distilling an ensemble into one model works very well.", "docB")
+    findings = [
+        finding("F1", speed, quantity="6.36 times", relevance=0.9),
+        finding("F2", ensemble, relevance=0.88),
+    ]
+    lead = extractive_answer(question, findings, [speed, ensemble], [], SETTINGS).sentences[0]
+    # "Distilling an ensemble ..." names distillation alone: no "more generally" clause.
+    assert lead.citations == ["F1"]
+    assert "more generally" not in lead.text
+    # One that names as much of the question as the figure follows it.
+    wide = claim("C44", "Frameworks make distillation of large language models faster.", "docB")
+    findings[1] = finding("F2", wide, relevance=0.88)
+    lead = extractive_answer(question, findings, [speed, wide], [], SETTINGS).sentences[0]
+    assert lead.citations == ["F1", "F2"] and "more generally" in lead.text

@@ -236,3 +236,26 @@ def test_a_name_inside_a_hyphenated_compound_is_named() -> None:
     assert aspects_named(["PaSa", "GPT-4o", "GPT-4", "Google"], text) == ["PaSa", "GPT-4o"]
     # Only a name: a plain word inside a compound is another word ("self" in "self-attention").
     assert aspects_named(["self"], "Self-attention layers") == []
+
+
+def test_a_closing_adjective_is_an_aspect_of_its_own() -> None:
+    question = "What makes distillation of large language models slow, and how can it be faster?"
+    aspects = question_aspects(question)
+    assert "large language models" in aspects and "slow" in aspects
+    assert "large language models slow" not in aspects
+    # A comparative closing a run qualifies its verb and stays: "translate better".
+    assert "translate better" in question_aspects("Does it translate better than RNNs?")
+    # A modifier before its noun is part of the name.
+    assert question_aspects("Are slow learners helped?") == ["slow learners"]
+
+
+def test_a_number_in_words_is_no_aspect() -> None:
+    question = "Do language models fail when a word splits into tokens in more than one way?"
+    assert "one" not in question_aspects(question)
+
+
+def test_a_cost_comparative_is_met_by_the_cost_a_paper_states() -> None:
+    question = "How much cheaper is it to train the Transformer?"
+    cost = "The Transformer trains at less than 1/4 the training cost of the previous model."
+    assert uncovered_aspects(question, [cost]) == []
+    assert uncovered_aspects(question, ["The Transformer reaches 28.4 BLEU."]) == ["cheaper"]

@@ -85,10 +85,12 @@ from synth.quantities import drop_numbering_label, parse_quantities
 from synth.records import Answer, AnswerSentence, Claim, Document, Finding, Verdict
 from synth.settings import SynthesizeSettings
 from synth.synthesize.coverage import (
+    COMPARATIVES,
     aspects_named,
     measured_aspects,
     named_aspects,
     outcome_aspects,
+    question_aspects,
     speaks_to_any,
     speaks_to_question,
     subject_aspects,
@@ -328,6 +330,9 @@ class _Writer:
     names: frozenset[str]
     used: set[str]
     counted: tuple[str, ...] = ()  # what a "How many" question counts (``_has_quantity``)
+    # The things an extent question names ("BLEU", "HumanEval"): a lead figure naming one
+    # answers that part of the question, even when it is not of what the question counts.
+    named: tuple[str, ...] = ()
 
     def clause(self, finding: Finding, quantity_first: bool = False) -> str:
         self.used.add(finding.finding_id)
@@ -356,9 +361,12 @@ def _lead_picks(
     on_question: set[str],
     named: Sequence[str] = (),
     counted: Sequence[str] = (),
+    aspects: Sequence[str] = (),
 ) -> list[Finding]:
     """The one or two findings the first sentence rests on; ``named``: the things an extent
-    question names ("HumanEval"), which a lead figure should measure."""
+    question names ("HumanEval"), which a lead figure should measure; ``aspects``: all the
+    question's aspects, of which a general statement after a lead figure must name about as
+    many as the figure does."""
     supported = [f for f in findings if f.verdict == "supported"]
     readable = [f for f in supported if not leans_back(f.statement)]
     supported = readable or supported
@@ -402,6 +410,18 @@ def _lead_picks(
         return want_q and not _has_quantity(f, counted), -new, overlap, findings.index(f)
 
     ranked = sorted(pool, key=rank)
+    if (
+        want_q
+        and ranked
+        and _has_quantity(first, counted)
+        and not _has_quantity(ranked[0], counted)
+    ):
+        # "How much faster can a framework make LLM distillation?": after KDFlow's speedup,
+        # "more generally, distilling an ensemble works better than a model of the same size"
+        # speaks to distillation alone, not to what the figure measures; a general statement
+        # must name nearly as much of the question as the figure it follows.
+        bar = len(aspects_named(aspects, first.statement)) - 1
+        ranked = [f for f in ranked if len(aspects_named(aspects, f.statement)) >= bar]
     return [first, ranked[0]] if ranked else [first]
 
 
@@ -476,9 +496,14 @@ def _lead(
         # not of heads; it must not read as the answer.
         others = [a for a in unanswered if a not in unmeasured]
         names = f", or one that names {_join(others, 'or')}" if others else ""
-        text = (
-            f"No verified finding gives a figure for {_join(list(unmeasured), 'or')}{names}; "
-            + _report(clauses, instead=True)
+        # "How much cheaper is it to train, and how does its BLEU compare?": a BLEU figure
+        # answers the second part, so it is no stand-in for an answer ("instead").
+        other_part = any(
+            a not in unmeasured and aspects_named([a], f.statement) for a in w.named for f in picks
+        )
+        amounts = [_as_asked(a) for a in unmeasured]
+        text = f"No verified finding gives a figure for {_join(amounts, 'or')}{names}; " + _report(
+            clauses, instead=not other_part
         )
     elif w.form == "extent" and unanswered and any(quantified):
         # "How much memory does FP8 teacher inference save?" answered by a framework's overall
@@ -522,6 +547,12 @@ def _lead(
     else:
         text = f"{who} that " + ", and that ".join(clauses)
     return _sentence(text + ".", picks)
+
+
+def _as_asked(aspect: str) -> str:
+    """An aspect as the answer names it: a comparative as the amount asked ("how much
+    cheaper"), not as a thing ("a figure for cheaper")."""
+    return f"how much {aspect}" if aspect.lower() in COMPARATIVES else aspect
 
 
 def _unquantified(
@@ -586,7 +617,7 @@ def _unverified_outcome(
     )
     if target is None:
         return None
-    named = aspects_named(unanswered, target.statement)
+    named = [_as_asked(a) for a in aspects_named(unanswered, target.statement)]
     text = f"A finding on {_join(named, 'and')} is reported but not verified: {w.clause(target)}."
     return _sentence(text, [target])
 
@@ -785,7 +816,13 @@ def extractive_answer(
     form = question_form(question)
     # "How many attention heads ...": a figure must be of the heads; then of what it names.
     measured = measured_aspects(question) if form == "extent" else []
-    w = _Writer(form=form, names=_capitalised_names(claims), used=set(), counted=tuple(measured))
+    w = _Writer(
+        form=form,
+        names=_capitalised_names(claims),
+        used=set(),
+        counted=tuple(measured),
+        named=tuple(named_aspects(question)) if form == "extent" else (),
+    )
     findings = _readable(findings, {c.claim_id: c.text for c in claims})
     by_claim = {v.claim_id: v for v in verdicts}
 
@@ -795,7 +832,9 @@ def extractive_answer(
     on_question = {f.finding_id for f in findings if speaks_to_question(question, read(f))}
     asked = list(dict.fromkeys(measured + named_aspects(question))) if form == "extent" else []
     kinds = {c.claim_id: c.kind for c in claims}
-    picks = _lead_picks(form, findings, kinds, on_question, asked, measured)
+    picks = _lead_picks(
+        form, findings, kinds, on_question, asked, measured, question_aspects(question)
+    )
     unanswered: list[str] = []
     unmeasured: list[str] = []
     if not picks:

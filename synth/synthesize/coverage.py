@@ -114,7 +114,17 @@ COMPARATIVES = {
     "wider": "wide", "stronger": "strong", "weaker": "weak", "fewer": "few",
     "thinnest": "thin", "widest": "wide", "shallower": "shallow", "shallowest": "shallow",
     "narrower": "narrow", "narrowest": "narrow", "denser": "dense", "sparser": "sparse",
+    "cheaper": "cheap", "cheapest": "cheap",
 }  # fmt: skip
+# A gradable adjective closing a run ("what makes distillation of large language models *slow*",
+# "keeps the student *small*") is said of the noun before it, not part of its name: English
+# puts a noun's modifiers before it. It is an aspect of its own. Comparatives are left out: one
+# closing a run qualifies the verb in it ("translate *better*", "train *faster*").
+_PREDICATE_ADJECTIVES = (frozenset(COMPARATIVES.values()) - {"good"}) | _words(
+    "cheap expensive costly accurate efficient robust stable reliable"
+)
+# "in more than *one* way", "two or three": a number spelled out counts; it names nothing.
+_NUMBER_WORDS = _words("one two three four five six seven eight nine ten twelve hundred")
 
 
 def _is_named(word: str) -> bool:
@@ -211,6 +221,17 @@ def _split_at_verbs(words: list[str]) -> list[list[str]]:
     return [p for p in parts if p]
 
 
+def _split_predicate(parts: list[list[str]]) -> list[list[str]]:
+    """Each run with a closing gradable adjective cut off as a part of its own."""
+    out: list[list[str]] = []
+    for part in parts:
+        if len(part) >= 2 and part[-1].lower() in _PREDICATE_ADJECTIVES:
+            out += [part[:-1], part[-1:]]
+        else:
+            out.append(part)
+    return out
+
+
 def question_aspects(question: str) -> list[str]:
     """The named things and terms of a question, as written, in order, without repeats."""
     aspects: list[str] = []
@@ -223,12 +244,12 @@ def question_aspects(question: str) -> list[str]:
             continue  # "does it work?": the verb, not a thing asked about
         if len(words) == 1 and ended_by == "of" and words[0].lower() in _MEASURE_FRAMES:
             continue  # "the risk of dementia": what is asked about is dementia
-        for part in _split_at_verbs(words):
-            part = _trim(part)
+        for part in _split_predicate([_trim(p) for p in _split_at_verbs(words)]):
             aspect = " ".join(part)
             if (
                 len(aspect) > 1
                 and not aspect.isdigit()
+                and aspect.lower() not in _NUMBER_WORDS
                 and aspect.lower() not in (a.lower() for a in aspects)
             ):
                 aspects.append(aspect)
@@ -311,6 +332,9 @@ _KINDS_OF = {
     "dementia": "dementia alzheimer",
     # "faster" (folded to "fast"): papers report speed as a speedup, a throughput or a time.
     "fast": "fast faster quicker speedup speedups speed-up speed throughput accelerate",
+    "slow": "slow slower slowdown slowdowns latency bottleneck bottlenecks",
+    # "cheaper" (folded to "cheap"): papers state a cost ("less than 1/4 the training cost").
+    "cheap": "cheap cheaper cost costs costly expensive inexpensive price flops",
 }
 
 
