@@ -259,3 +259,16 @@ def test_the_source_that_bears_most_on_the_question_is_never_dropped_as_off_it()
     findings = group_findings(QUESTION, claims, verdicts, WordEmbedder(), SETTINGS)
     assert off_question_sources(QUESTION, claims, verdicts, findings, keep={"docB"}) == set()
     assert off_question_sources(QUESTION, claims, verdicts, findings, keep={"docA"}) == {"docB"}
+
+
+def test_a_statement_that_points_back_does_not_represent_its_finding() -> None:
+    # PaSa's results section, worded twice: "It also exceeds ..." says nothing on its own.
+    back = "It also exceeds PaSa-GPT-4o by 30.36% in recall and 4.25% in precision."
+    whole = "PaSa-7b surpasses PaSa-GPT-4o by 30.36% in recall and 4.25% in precision."
+    claims = [claim("C1", back, "docA", relevance=0.9), claim("C2", whole, "docA", 0.6, idx=9)]
+    findings = group_findings(
+        QUESTION, claims, [verdict("C1", conf=0.9), verdict("C2", conf=0.6)], WordEmbedder(),
+        SETTINGS,
+    )  # fmt: skip
+    assert len(findings) == 1 and findings[0].statement == whole
+    assert findings[0].representative == "C2"
