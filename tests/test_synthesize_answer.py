@@ -610,3 +610,18 @@ def test_a_general_statement_after_a_figure_must_speak_to_what_the_figure_does()
     findings[1] = finding("F2", wide, relevance=0.88)
     lead = extractive_answer(question, findings, [speed, wide], [], SETTINGS).sentences[0]
     assert lead.citations == ["F1", "F2"] and "more generally" in lead.text
+
+
+def test_a_count_answers_a_question_asking_the_degree_of_a_thing() -> None:
+    question = "How long a context window does the code model support?"
+    ctx = claim("C45", "The code model extends its context length from 16K to 128K tokens.", "d")
+    lead = extractive_answer(
+        question, [finding("F1", ctx, quantity="16K to 128K tokens")], [ctx], [], SETTINGS
+    ).sentences[0]
+    assert lead.text.startswith("One source quantifies the extent: the code model extends")
+    # Elsewhere a count names a size or a setting, not how far: no extent is quantified.
+    other = "To what extent does the code model support long inputs?"
+    lead = extractive_answer(
+        other, [finding("F1", ctx, quantity="16K to 128K tokens")], [ctx], [], SETTINGS
+    ).sentences[0]
+    assert lead.text.startswith("No verified finding quantifies the extent")

@@ -259,3 +259,10 @@ def test_a_cost_comparative_is_met_by_the_cost_a_paper_states() -> None:
     cost = "The Transformer trains at less than 1/4 the training cost of the previous model."
     assert uncovered_aspects(question, [cost]) == []
     assert uncovered_aspects(question, ["The Transformer reaches 28.4 BLEU."]) == ["cheaper"]
+
+
+def test_the_degree_asked_of_a_thing_is_no_aspect() -> None:
+    question = "How long a context window does the code model support?"
+    assert question_aspects(question) == ["context window", "code model support"]
+    # With no thing after it the adjective is the property asked, and stays.
+    assert "fast" in question_aspects("How fast can PaSa answer a query?")

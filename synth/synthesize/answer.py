@@ -36,7 +36,9 @@ Sentences, in order (at most ``max_answer_sentences``, the coverage sentence not
    (``coverage.measured_aspects``): a figure naming X leads, and when no supported figure
    does, the lead says so and offers the closest findings as not its answer ("No verified
    finding gives a figure for attention heads; the closest verified finding reports, instead,
-   that ... 28.4 BLEU"). Yes/no questions ("Does",
+   that ... 28.4 BLEU"). A count ("128K tokens") is no extent figure but where the question
+   counts its thing or asks a degree of one ("how long a context window", ``asks_degree``).
+   Yes/no questions ("Does",
    "Can", "Is" ...) lead with the direction the two top supported findings point to
    (negations decide), but only when the statement of one of them names what the question
    asks the effect on (``outcome_aspects``: "overfitting" in "does X reduce overfitting ...";
@@ -86,6 +88,7 @@ from synth.records import Answer, AnswerSentence, Claim, Document, Finding, Verd
 from synth.settings import SynthesizeSettings
 from synth.synthesize.coverage import (
     COMPARATIVES,
+    asks_degree,
     aspects_named,
     measured_aspects,
     named_aspects,
@@ -279,11 +282,19 @@ def _has_quantity(finding: Finding, counted: Sequence[str] = ()) -> bool:
     that is not a mere count ("the larger 33B model", "2.4B active parameters", "10.2T tokens"
     name a size or a setting; a percentage, a factor, a measure or a score says how far). A
     count is the figure, though, in a statement naming what a "How many / How much" question
-    asks the amount of (``counted``: "from 86 to 338 programming languages")."""
+    asks the amount of (``counted``: "from 86 to 338 programming languages"), and any count
+    is when the question asks a degree (``_DEGREE``: "how long a context window" is answered
+    by "128K tokens")."""
     own = [q for q in finding.quantities if q.claim_id == finding.representative]
     if any(not _is_count(q.raw) for q in own):
         return True
+    if _DEGREE in counted:
+        return bool(own)
     return bool(own) and bool(counted) and bool(aspects_named(counted, finding.statement))
+
+
+# In ``counted``: the question asks a degree ("how long a ..."), so any count is a figure.
+_DEGREE = ""
 
 
 @lru_cache(maxsize=1024)
@@ -816,11 +827,13 @@ def extractive_answer(
     form = question_form(question)
     # "How many attention heads ...": a figure must be of the heads; then of what it names.
     measured = measured_aspects(question) if form == "extent" else []
+    degree = (_DEGREE,) if form == "extent" and asks_degree(question) else ()
+    counted = tuple(measured) or degree
     w = _Writer(
         form=form,
         names=_capitalised_names(claims),
         used=set(),
-        counted=tuple(measured),
+        counted=counted,
         named=tuple(named_aspects(question)) if form == "extent" else (),
     )
     findings = _readable(findings, {c.claim_id: c.text for c in claims})
@@ -833,7 +846,7 @@ def extractive_answer(
     asked = list(dict.fromkeys(measured + named_aspects(question))) if form == "extent" else []
     kinds = {c.claim_id: c.kind for c in claims}
     picks = _lead_picks(
-        form, findings, kinds, on_question, asked, measured, question_aspects(question)
+        form, findings, kinds, on_question, asked, counted, question_aspects(question)
     )
     unanswered: list[str] = []
     unmeasured: list[str] = []
@@ -848,7 +861,7 @@ def extractive_answer(
         # adults, and "even moderately elevated cholesterol increased dementia risk" says
         # nothing of statins and dementia.
         if form == "extent":
-            unmeasured = unnamed_by(measured, _figures(findings, measured))
+            unmeasured = unnamed_by(measured, _figures(findings, counted))
             # "GPU" is named inside the unmeasured "GPU memory": said once, as part of it.
             inside = {w for a in unmeasured for w in a.split()}
             unnamed = [a for a in _unnamed(question, findings) if a not in inside]
@@ -870,9 +883,9 @@ def extractive_answer(
                 body.append(extra)
         body += _further(w, findings, settings.max_answer_sentences - len(body))
     contexts = _contexts(findings, verdicts, sources)
-    lead_said_it = _unquantified(form, picks, measured)
+    lead_said_it = _unquantified(form, picks, counted)
     coverage = _coverage(
-        question, form, findings, uncovered, contexts, lead_said_it, unanswered, measured
+        question, form, findings, uncovered, contexts, lead_said_it, unanswered, counted
     )
     sentences = [*body[: settings.max_answer_sentences], *([coverage] if coverage else [])]
     return Answer(

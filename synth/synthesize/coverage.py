@@ -54,6 +54,7 @@ __all__ = [
     "BREAK_WORDS",
     "COMPARATIVES",
     "QUESTION_VERBS",
+    "asks_degree",
     "aspects_named",
     "measured_aspects",
     "named_aspects",
@@ -232,10 +233,25 @@ def _split_predicate(parts: list[list[str]]) -> list[list[str]]:
     return out
 
 
+# "*How long* a context window", "how large a speedup": the word after "how" is the degree
+# asked of what follows, not a thing asked about.
+# Only before "a"/"an": in "how fast can PaSa answer?" the adjective is the property asked.
+_HOW_DEGREE = re.compile(r"\bhow\s+([A-Za-z]+)\s+an?\b", re.IGNORECASE)
+
+
+def asks_degree(question: str) -> bool:
+    """Whether the question asks the degree of a thing ("how long a context window", "how large
+    a speedup"): a count of it ("128K tokens") is then its answer."""
+    return any(m.group(1).lower() not in ("many", "much") for m in _HOW_DEGREE.finditer(question))
+
+
 def question_aspects(question: str) -> list[str]:
     """The named things and terms of a question, as written, in order, without repeats."""
     aspects: list[str] = []
+    degrees = {m.group(1).lower() for m in _HOW_DEGREE.finditer(question)}
     for words, ended_by in _runs(question):
+        if len(words) == 1 and words[0].lower() in degrees:
+            continue
         if ended_by in _DETERMINERS and len(words) >= 2:
             words = words[:-1]  # "distillation transfer the ...": the last word is a verb
         if len(words) >= 2 and words[-1].lower().endswith("ed") and len(words[-1]) > 4:
