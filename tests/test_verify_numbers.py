@@ -364,7 +364,11 @@ AGREE, CONFLICT, NEITHER = (True, False), (False, True), (False, False)
         ("more than 80%", "85%", AGREE),
         ("more than 80%", "80%", NEITHER),
         ("more than 80%", "75%", CONFLICT),
-        ("more than 80%", "more than 90%", AGREE),
+        # A bound restated with another value is a changed number, though implied by it.
+        ("more than 80%", "more than 90%", CONFLICT),
+        ("over 1,100 trials", "over 11000 trials", CONFLICT),
+        ("more than 80%", "more than 80.2%", AGREE),
+        ("less than 5%", "under 4%", CONFLICT),
         ("at least 80%", "80%", AGREE),
         ("up to 30%", "30%", AGREE),
         ("less than 5%", "7%", CONFLICT),

@@ -17,7 +17,10 @@ Each quantity stands for the values it is consistent with, as written:
 A claim quantity *agrees* with an evidence quantity when all the evidence states lies in the
 claim's values: "10 times" agrees with "10.4 times" and "more than 80%" with "85%", but "85%"
 does not agree with "more than 80%", which does not state it. An evidence range is the one
-exception: a single claim value anywhere in it agrees ("7%" with "5-10%"). Units must match,
+exception: a single claim value anywhere in it agrees ("7%" with "5-10%"). Two bounds on the
+same side are a restatement, compared on value at the claim's precision: "more than 80%" agrees
+with "more than 80.2%" and conflicts with "more than 90%" (implied by it, but a changed number:
+"over 1,100 trials" written from "over 11000 trials"). Units must match,
 except that counts and bare numbers agree on value alone ("12 mice", "n = 12"), and so do a
 metric's score and a bare number ("28.4 BLEU", "28.4"). *Comparable*
 quantities (same kind and unit, so a p-value never meets an effect size; bare numbers never)
@@ -138,6 +141,16 @@ def _overlap(a: _Interval, b: _Interval) -> float:
     return min(a[1], b[1]) - max(a[0], b[0])
 
 
+_LOWER, _UPPER = frozenset({"above", "atleast"}), frozenset({"below", "atmost"})
+
+
+def _same_bound(a: Quantity, b: Quantity) -> bool:
+    """Whether both are bounds on the same side ("over 1,100" and "more than 11000")."""
+    if a.is_range or b.is_range:
+        return False
+    return (a.hedge in _LOWER and b.hedge in _LOWER) or (a.hedge in _UPPER and b.hedge in _UPPER)
+
+
 def comparable(claim_q: Quantity, evidence_q: Quantity) -> bool:
     """True when both measure the same kind of thing in the same unit, so values can clash."""
     # A bare number may be anything (a score, a dose, a day): it never clashes with another.
@@ -159,6 +172,11 @@ def agrees(claim_q: Quantity, evidence_q: Quantity) -> bool:
     cs, es = claim_q.spread, evidence_q.spread
     if cs is not None and (es is None or abs(cs - es) > _half_step(claim_q)):
         return False
+    if _same_bound(claim_q, evidence_q):
+        # "over 1,100 trials" is implied by "over 11000 trials" but is not what it says: a
+        # bound restated is the same bound, its value agreeing at the claim's precision.
+        h = _half_step(claim_q)
+        return claim_q.value - h <= evidence_q.value <= claim_q.value + h
     claimed, stated = _extent(claim_q), _stated(evidence_q)
     point = not claim_q.is_range and claim_q.hedge in ("exact", "approx", "nearly")
     if evidence_q.is_range and point:
@@ -170,6 +188,8 @@ def conflicts(claim_q: Quantity, evidence_q: Quantity) -> bool:
     """True when the evidence gives a comparable quantity whose value the claim rules out."""
     if not comparable(claim_q, evidence_q) or agrees(claim_q, evidence_q):
         return False
+    if _same_bound(claim_q, evidence_q):
+        return True  # the same bound with another value: a changed number
     # Neighbours at one precision ("91.6%", "91.7%") share only a tie point: still a clash.
     scale = max(1.0, abs(claim_q.value), abs(evidence_q.value))
     if _overlap(_extent(claim_q, False), _extent(evidence_q, False)) <= 1e-9 * scale:
