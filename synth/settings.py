@@ -287,6 +287,15 @@ class VerifySettings(_Section):
         "precision, when the table's caption or rows share a content word with the claim and "
         "the document names every name the claim names (synth/verify/tables.py).",
     )
+    restatement_share: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="Support an otherwise unverified claim through a passage that restates it: "
+        "this share of the content words of both shared (their document title's aside), "
+        "every name, every quantity stated, no conflict to point at, not read as a "
+        "contradiction (synth/verify/restatement.py); 0 turns the rule off.",
+    )
     closer_value_rule: bool = Field(
         True,
         description="A claim quantity that one passage states and another gives otherwise is "

@@ -46,7 +46,9 @@ class HalvesModel:
 def verdicts(
     embedder: object, tmp_path: Path, claims: list[Claim], window: str
 ) -> dict[str, object]:
-    settings = VerifySettings(sense_contrast=False, evidence_window=window)
+    # The restatement rule would support the claim through its first sentence and the title
+    # ("Drug X in older adults"): off here, where only the windows are under test.
+    settings = VerifySettings(sense_contrast=False, evidence_window=window, restatement_share=0.0)
     pool = EvidencePool([make_doc("split", SPLIT)], embedder, settings, tmp_path)  # type: ignore[arg-type]
     features = FeatureJudge(pool, load_model(), settings)
     judge = PairJudge(pool, features, HalvesModel(), None, settings)  # type: ignore[arg-type]

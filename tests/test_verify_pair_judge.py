@@ -509,3 +509,40 @@ def test_pair_model_windows_of_a_long_passage_fit_beside_the_claim() -> None:
     assert all(len(model.tokenizer.tokenize(p)) <= room for p in pieces[1:])
     assert all(p in long for p in pieces[1:])
     assert pieces[-1].endswith("dataset;")  # the end, which truncation would cut, is read
+
+
+class NeitherModel(ScriptedModel):
+    """Reads every pair as 'neither': a model that misses a near-verbatim restatement."""
+
+    def probabilities(self, claims: list[str], passages: list[str]) -> np.ndarray:
+        return np.array([[0.3, 0.05, 0.65]] * len(claims))
+
+
+SAME = "Adverse events were mild and occurred at similar rates in both arms."
+FIGURES = "In a randomized trial of 400 adults drug X lowered systolic blood pressure by 12 mmHg."
+
+
+@pytest.mark.model
+def test_a_passage_restating_the_claim_supports_it_though_the_model_misses_it(
+    embedder: object, tmp_path: Path
+) -> None:
+    claims = [
+        claim("same", SAME),
+        claim("figures", FIGURES),
+        claim("changed", FIGURES.replace("12 mmHg", "20 mmHg")),
+        claim("negated", "Adverse events were not mild and occurred at similar rates."),
+        claim("other", "Adverse events were severe in the placebo group of drug Y."),
+    ]
+    out = verdicts(embedder, tmp_path, claims, NeitherModel())
+    same = out["same"]
+    assert same.label == "supported"  # type: ignore[attr-defined]
+    top = same.evidence[0]  # type: ignore[attr-defined]
+    assert top.stance == "supports" and top.note.startswith("restates the claim")
+    assert same.features["restatement_rule"] == 1.0  # type: ignore[attr-defined]
+    assert out["figures"].label == "supported"  # type: ignore[attr-defined]
+    # Another figure, a negation, or a passage saying other things: no support.
+    for cid in ("changed", "negated", "other"):
+        assert out[cid].label != "supported", cid  # type: ignore[attr-defined]
+    # Turned off, the model's reading stands.
+    off = verdicts(embedder, tmp_path, claims[:1], NeitherModel(), restatement_share=0.0)
+    assert off["same"].label == "unverified"  # type: ignore[attr-defined]

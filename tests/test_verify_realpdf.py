@@ -116,7 +116,7 @@ def test_no_altered_number_claim_is_supported(real_results: tuple) -> None:  # t
 @pytest.mark.model
 @pytest.mark.xfail(
     strict=True,
-    reason="NOT MET (issue 8): the verifier gets 81% of these claims right and supports 2 "
+    reason="NOT MET (issue 8): the verifier gets 83% of these claims right and supports 2 "
     "of 15 reversed ones (data/verifier/MODEL_CARD.md, known limits)",
 )
 def test_verifier_meets_the_real_pdf_goal(real_results: tuple) -> None:  # type: ignore[type-arg]

@@ -45,6 +45,9 @@ turns those readings into a calibrated P(supported); then the rules:
 - a claim stays ``supported`` only if its strongest supporting passage reads as support for the
   claim more than for its reversals (:mod:`synth.verify.contrast`; one more batched call, only
   for the claims that would be supported);
+- an otherwise unverified claim that a passage restates in nearly its own words, names and
+  figures (:mod:`synth.verify.restatement`, ``verify.restatement_share``) is ``supported``
+  through it, unless the passage holds a conflict a reader can point at or reads as one;
 - an otherwise unverified claim whose specific figures a table of one document restates
   (:mod:`synth.verify.tables`, ``verify.table_rule``) is ``supported``, with those rows first
   among its evidence, their stance the model's and a note naming the cells.
@@ -73,6 +76,7 @@ from synth.verify.names import content_words, missing_names, shares_content, sub
 from synth.verify.numbers import Alignment, QuantityAlignment, agrees, align
 from synth.verify.pair_model import PairModel
 from synth.verify.presentation import presents_only
+from synth.verify.restatement import restates
 from synth.verify.reversal import closeness, compares, reversed_restatement, same_order
 from synth.verify.score import FittedModel, has_polarity_conflict
 from synth.verify.stack import aggregate_readings
@@ -399,6 +403,23 @@ class PairJudge:
             changed = True
         return changed and not backed
 
+    def _restatement(self, prep: Prepared, readings: list[Reading]) -> Reading | None:
+        """The first reading of a passage that restates the claim (:mod:`synth.verify.
+        restatement`): its figures stated, nothing to point at against it, not read as a
+        contradiction; None when none does."""
+        claim = prep.claim.text
+        for j, r in enumerate(readings):
+            if int(np.argmax(r.probs)) == 1 or not r.alignment.all_stated:
+                continue
+            if presents_only(self.pool.texts[r.cand.row]):
+                continue
+            title = self.pool.title(r.cand.row)
+            if not restates(claim, r.read, title, self.settings.restatement_share):
+                continue
+            if not pointable_conflict(claim, r.read, prep.pairs[j] if j < len(prep.pairs) else {}):
+                return r
+        return None
+
     def _table_rule(self, prep: Prepared) -> list[Evidence]:
         """The table rows that restate the claim's specific figures (:mod:`synth.verify.tables`)
         as evidence, from the first document whose tables do; [] when none does."""
@@ -484,6 +505,14 @@ class PairJudge:
         table = self._table_rule(prep) if label == "unverified" else []
         if table:
             label = "supported"
+        restating = None
+        if not table and label == "unverified":
+            withheld = label_blocked or acronym_blocked or sense_blocked
+            restating = None if withheld else self._restatement(prep, readings)
+            if restating is not None:
+                label = "supported"
+                restating.stance = "supports"
+                restating.note = "restates the claim: its words, names and figures"
         if self.stack is not None:
             p_s = self.stack.final_confidence(
                 p_s, label == "supported", self.settings.support_threshold
@@ -501,6 +530,7 @@ class PairJudge:
             reversal_rule=float(reversed_sense),
             polarity_conflict_rule=float(polarity),
             table_restated=float(bool(table)),
+            restatement_rule=float(restating is not None),
             n_candidates=float(len(prep.cands)),
         )
         return Verdict(
