@@ -237,6 +237,19 @@ def test_abstract_quotes_one_result_once_when_two_claims_state_it() -> None:
     assert "Main supported findings:" in build_abstract(m)
 
 
+def test_abstract_quotes_a_finding_s_whole_words_for_a_claim_that_points_back() -> None:
+    m = sample_manifest()
+    back = m.claims[0].model_copy(update={"text": "It also exceeds the baseline by 4.1x."})
+    whole = "The distilled model exceeds the baseline by 4.1x on the benchmark."
+    finding = ManifestFinding(
+        id="F1", statement=whole, representative="C1", claims=["C1"],
+        reported_by=["S1"], relevance=0.9, strength=0.6, verdict="supported",
+    )  # fmt: skip
+    pointing = m.model_copy(update={"claims": [back, *m.claims[1:]], "findings": [finding]})
+    abstract = build_abstract(pointing)
+    assert whole.rstrip(".") in abstract and "It also exceeds" not in abstract
+
+
 def test_abstract_without_claims_says_so() -> None:
     m = sample_manifest(claims=[], verdicts=[])
     abstract = build_abstract(m)

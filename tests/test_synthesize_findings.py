@@ -272,3 +272,14 @@ def test_a_statement_that_points_back_does_not_represent_its_finding() -> None:
     )  # fmt: skip
     assert len(findings) == 1 and findings[0].statement == whole
     assert findings[0].representative == "C2"
+
+
+def test_a_supported_statement_that_points_back_is_shown_in_a_member_s_words() -> None:
+    back = "It also exceeds PaSa-GPT-4o by 30.36% in recall and 4.25% in precision."
+    whole = "PaSa-7b surpasses PaSa-GPT-4o by 30.36% in recall and 4.25% in precision."
+    claims = [claim("C1", back, "docA", relevance=0.9), claim("C2", whole, "docA", 0.6, idx=9)]
+    verdicts = [verdict("C1", conf=0.9), verdict("C2", "unverified", 0.3)]
+    [finding] = group_findings(QUESTION, claims, verdicts, WordEmbedder(), SETTINGS)
+    # The supported claim represents the finding and gives its verdict; the words are whole.
+    assert finding.representative == "C1" and finding.verdict == "supported"
+    assert finding.statement == whole

@@ -128,8 +128,14 @@ class ManifestFinding(Record):
     """Claims grouped across sources that state one result."""
 
     id: str = Field(pattern=r"^F[1-9][0-9]*$")
-    statement: str = Field(description="The representative claim's text, verbatim.")
-    representative: str = Field(description="Id of the claim the statement is.")
+    statement: str = Field(
+        description="A member claim's text, verbatim: the representative's, or, when that "
+        "points back to a sentence not shown ('It also exceeds ...'), a member's stating the "
+        "result whole."
+    )
+    representative: str = Field(
+        description="Id of the claim that represents the finding and gives its verdict."
+    )
     claims: list[str] = Field(description="Ids of the claims that state it.")
     reported_by: list[str] = Field(description="Keys of the sources whose claims state it.")
     corroborated_by: list[str] = Field(

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from synth.synthesize.answer import leans_back
+
 if TYPE_CHECKING:
     from synth.report._models import Manifest, ManifestClaim, ManifestSource
 
@@ -215,7 +217,13 @@ def _findings_sentence(m: Manifest, limit: int) -> str:
     if not findings:
         return "None of the claims is supported by the evidence found." if m.claims else ""
     cites = {s.key: s.citation for s in m.sources}
-    quoted = "; ".join(f"{quote(c.text)} ({cites[c.source]})" for c in findings)
+    # "It also exceeds PaSa-GPT-4o by 30.36% ..." says nothing on its own: its finding's
+    # statement, a sentence of the same source stating the same result whole, is quoted.
+    statement = {cid: f.statement for f in m.findings for cid in f.claims}
+    texts = [statement.get(c.id, c.text) if leans_back(c.text) else c.text for c in findings]
+    quoted = "; ".join(
+        f"{quote(t)} ({cites[c.source]})" for c, t in zip(findings, texts, strict=True)
+    )
     lead = "The main supported finding is" if len(findings) == 1 else "Main supported findings:"
     return f"{lead} {quoted}."
 

@@ -108,7 +108,9 @@ __all__ = [
     "UNQUANTIFIED_LEAD",
     "QuestionForm",
     "extractive_answer",
+    "leans_back",
     "question_form",
+    "readable_statement",
     "to_clause",
     "unnamed_by",
 ]
@@ -357,12 +359,16 @@ def _readable(findings: Sequence[Finding], texts: dict[str, str]) -> list[Findin
     PaSa-GPT-4o by 30.36% ..."), when one does; the finding, its verdict and citation stay."""
     out = []
     for f in findings:
-        if leans_back(f.statement):
-            own = [texts[c] for c in f.claims if c in texts and not leans_back(texts[c])]
-            if own:
-                f = f.model_copy(update={"statement": own[0]})
-        out.append(f)
+        statement = readable_statement(f.statement, [texts[c] for c in f.claims if c in texts])
+        out.append(f if statement == f.statement else f.model_copy(update={"statement": statement}))
     return out
+
+
+def readable_statement(statement: str, members: Sequence[str]) -> str:
+    """The statement, or, when it points back and a member claim does not, that member."""
+    if not leans_back(statement):
+        return statement
+    return next((m for m in members if not leans_back(m)), statement)
 
 
 def _lead_picks(

@@ -70,7 +70,7 @@ from synth.embed import Embedder
 from synth.quantities import Quantity, measured_words, parse_quantities
 from synth.records import Claim, Finding, FindingQuantity, Verdict
 from synth.settings import SynthesizeSettings
-from synth.synthesize.answer import leans_back, question_form, unnamed_by
+from synth.synthesize.answer import leans_back, question_form, readable_statement, unnamed_by
 from synth.synthesize.coverage import named_aspects, speaks_to_any, speaks_to_question
 
 __all__ = [
@@ -251,7 +251,9 @@ def _finding(group: list[_Item], items: list[_Item], pairs: set[tuple[int, int]]
     best = max(_WEIGHT[it.verdict.label] * it.verdict.confidence for it in group)
     return Finding(
         finding_id="",
-        statement=rep.claim.text,
+        # A supported "It also exceeds ... by 30.36%" keeps the verdict; a member saying the
+        # same result whole gives the words.
+        statement=readable_statement(rep.claim.text, [it.claim.text for it in group]),
         representative=rep.claim.claim_id,
         claims=[it.claim.claim_id for it in sorted(group, key=lambda it: it.index)],
         reported_by=reported,
