@@ -233,18 +233,20 @@ class FindingQuantity(Record):
     claim_id: str = Field(description="The claim it was read from.")
 
 
+# A finding's words and the claim it rests on (the report's manifest describes them alike).
+FINDING_STATEMENT = (
+    "A member claim's text, verbatim: the representative's, or, when that points back to a "
+    "sentence not shown ('It also exceeds ...'), a member's stating the result whole."
+)
+FINDING_REPRESENTATIVE = "Id of the claim that represents the finding and gives its verdict."
+
+
 class Finding(Record):
     """Claims of one or more sources that state the same result, grouped by meaning."""
 
     finding_id: str = Field(description="F1, F2, ... in the order the report shows them.")
-    statement: str = Field(
-        description="A member claim's text, verbatim: the representative's, or, when that "
-        "points back to a sentence not shown ('It also exceeds ...'), a member's stating the "
-        "result whole."
-    )
-    representative: str = Field(
-        description="Id of the claim that represents the finding and gives its verdict."
-    )
+    statement: str = Field(description=FINDING_STATEMENT)
+    representative: str = Field(description=FINDING_REPRESENTATIVE)
     claims: list[str] = Field(description="Ids of the claims that state it (reported by).")
     reported_by: list[str] = Field(description="doc_ids of the sources whose claims state it.")
     corroborated_by: list[str] = Field(

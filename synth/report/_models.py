@@ -13,7 +13,17 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from synth.corrections import Corrections
-from synth.records import Quality, Record, Review, Stance, TextLevel, VerdictLabel, WorkUpdate
+from synth.records import (
+    FINDING_REPRESENTATIVE,
+    FINDING_STATEMENT,
+    Quality,
+    Record,
+    Review,
+    Stance,
+    TextLevel,
+    VerdictLabel,
+    WorkUpdate,
+)
 
 MANIFEST_CONTRACT: Literal["paper-manifest-v1.1"] = "paper-manifest-v1.1"
 PROVENANCE_CONTRACT: Literal["source-provenance-v1"] = "source-provenance-v1"
@@ -128,14 +138,8 @@ class ManifestFinding(Record):
     """Claims grouped across sources that state one result."""
 
     id: str = Field(pattern=r"^F[1-9][0-9]*$")
-    statement: str = Field(
-        description="A member claim's text, verbatim: the representative's, or, when that "
-        "points back to a sentence not shown ('It also exceeds ...'), a member's stating the "
-        "result whole."
-    )
-    representative: str = Field(
-        description="Id of the claim that represents the finding and gives its verdict."
-    )
+    statement: str = Field(description=FINDING_STATEMENT)
+    representative: str = Field(description=FINDING_REPRESENTATIVE)
     claims: list[str] = Field(description="Ids of the claims that state it.")
     reported_by: list[str] = Field(description="Keys of the sources whose claims state it.")
     corroborated_by: list[str] = Field(
