@@ -266,3 +266,13 @@ def test_the_degree_asked_of_a_thing_is_no_aspect() -> None:
     assert question_aspects(question) == ["context window", "code model support"]
     # With no thing after it the adjective is the property asked, and stays.
     assert "fast" in question_aspects("How fast can PaSa answer a query?")
+
+
+def test_the_writers_and_their_reporting_verb_are_no_aspects() -> None:
+    question = "Which explanation methods do the authors recommend for molecular property models?"
+    assert question_aspects(question) == ["explanation methods", "molecular property models"]
+    # A reporting verb is no question verb: the effect asked about stays the one after "lowers".
+    from synth.synthesize.coverage import outcome_aspects, subject_aspects
+
+    asked = "Does the study suggest that aspirin lowers cancer risk?"
+    assert subject_aspects(asked) == ["aspirin"] and outcome_aspects(asked) == ["cancer risk"]

@@ -71,10 +71,12 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-# Question scaffolding the shared stopword list keeps (it is tuned for retrieval).
+# Question scaffolding the shared stopword list keeps (it is tuned for retrieval), and the verbs
+# by which a question asks what its sources report ("do the authors *recommend*").
 BREAK_WORDS: frozenset[str] = _words(
     """able according across along among amongst around based degree does extent far given
-    kind kinds likely much often terms there toward towards unlike whereas versus vs"""
+    kind kinds likely much often terms there toward towards unlike whereas versus vs
+    recommend recommends suggest suggests propose proposes"""
 )
 # Verbs that join a question's subject to its object ("does X help Y"), rarely nouns there.
 QUESTION_VERBS: frozenset[str] = _words(
@@ -87,6 +89,9 @@ QUESTION_VERBS: frozenset[str] = _words(
     succeed succeeds reach reaches attain attains obtain obtains save saves need needs match
     matches let lets allow allows add adds train trains"""
 )
+# The writers a question refers to ("which methods do *the authors* recommend"): who states a
+# finding, not a thing it is about.
+_WRITERS = _words("author authors researchers investigators paper papers study studies")
 # Predicate adjectives that end a question's condition ("when little data is *available*"):
 # they say that the thing before them exists, not what is asked about it.
 _PREDICATES: frozenset[str] = _words("available possible present necessary needed")
@@ -266,6 +271,7 @@ def question_aspects(question: str) -> list[str]:
                 len(aspect) > 1
                 and not aspect.isdigit()
                 and aspect.lower() not in _NUMBER_WORDS
+                and aspect.lower() not in _WRITERS
                 and aspect.lower() not in (a.lower() for a in aspects)
             ):
                 aspects.append(aspect)
