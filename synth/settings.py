@@ -296,6 +296,13 @@ class VerifySettings(_Section):
         "every name, every quantity stated, no conflict to point at, not read as a "
         "contradiction (synth/verify/restatement.py); 0 turns the rule off.",
     )
+    aligned_reading: bool = Field(
+        True,
+        description="The pair model reads a claim's figures as the passage writes them where "
+        "the two agree ('about 10 times' as 'almost 10.4 times'), and 'less' as 'fewer' before "
+        "the same counted noun; the numbers rule still decides figures on the texts as written "
+        "(synth/verify/aligned_reading.py).",
+    )
     closer_value_rule: bool = Field(
         True,
         description="A claim quantity that one passage states and another gives otherwise is "

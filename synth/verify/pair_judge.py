@@ -66,6 +66,7 @@ from synth.quantities import measured_words
 from synth.records import Claim, Evidence, Stance, Verdict, VerdictLabel
 from synth.settings import VerifySettings
 from synth.verify.acronyms import misdefined
+from synth.verify.aligned_reading import as_read
 from synth.verify.contrast import reversals
 from synth.verify.evidence import Candidate, EvidencePool
 from synth.verify.exclusivity import exclusivity_reversal
@@ -172,7 +173,7 @@ class PairJudge:
         if not asks:
             return blocks
         probs = self.model.probabilities(
-            [prepared[i].claim.text for i, _, _ in asks], [text for _, _, text in asks]
+            *self._as_read([prepared[i].claim.text for i, _, _ in asks], [t for _, _, t in asks])
         )
         for (i, j, text), p in zip(asks, probs, strict=True):
             prep = prepared[i]
@@ -183,6 +184,13 @@ class PairJudge:
                 prep.texts[j] = text
                 blocks[i][j] = p
         return blocks
+
+    def _as_read(self, claims: list[str], passages: list[str]) -> tuple[list[str], list[str]]:
+        """The pairs as the model reads them (``verify.aligned_reading``)."""
+        if not self.settings.aligned_reading:
+            return claims, passages
+        pairs = [as_read(c, p) for c, p in zip(claims, passages, strict=True)]
+        return [c for c, _ in pairs], [p for _, p in pairs]
 
     def _windows(self, claim: Claim, row: int) -> list[str]:
         """Texts of the windows around a passage that ``verify.evidence_window`` asks for."""
@@ -226,7 +234,7 @@ class PairJudge:
         if not asks:
             return {}
         probs = self.model.probabilities(
-            [rev for _, _, _, rev, _ in asks], [text for _, _, text, _, _ in asks]
+            *self._as_read([rev for _, _, _, rev, _ in asks], [t for _, _, t, _, _ in asks])
         )
         found: dict[int, tuple[int, str]] = {}
         for (i, row, _, rev, p_claim), p in zip(asks, probs, strict=True):
@@ -436,7 +444,9 @@ class PairJudge:
             if found is None:
                 continue
             # The rows are read too: their score and stance stay the model's.
-            probs = self.model.probabilities([claim.text] * len(found), [r.text for r, _ in found])
+            probs = self.model.probabilities(
+                *self._as_read([claim.text] * len(found), [r.text for r, _ in found])
+            )
             out = []
             for (row, cells), p in zip(found, probs, strict=True):
                 caption = f" ({row.caption})" if row.caption else ""
