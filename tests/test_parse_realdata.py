@@ -157,3 +157,13 @@ def test_real_author_lists(parsed: Callable[[str], Document]) -> None:
         "Kenton Lee",
         "Kristina Toutanova",
     ]
+
+
+def test_hinton_results_sections_are_results(parsed: Callable[[str], Document]) -> None:
+    # "Preliminary experiments on MNIST" reports results, and "5.5 Results" inside "5 Training
+    # ensembles of specialists" holds them: neither is background or method.
+    doc = parsed(HINTON)
+    kinds = {s.title: s.kind for s in doc.sections}
+    assert kinds["3 Preliminary experiments on MNIST"] == "results"
+    assert kinds["5.5 Results"] == "results"
+    assert kinds["5.4 Performing inference with ensembles of specialists"] == "method"

@@ -18,6 +18,8 @@ _KIND_PATTERNS: list[tuple[re.Pattern[str], SectionKind]] = [
     (re.compile(r"\blimitations?\b|\bbroader impact|\bethic"), "limitations"),
     (re.compile(r"\bconclu|\bsummary\b|\bfuture (work|directions)\b|\bclosing\b"), "conclusion"),
     (re.compile(r"\bdiscussion\b|\boutlook\b"), "discussion"),
+    # "Preliminary experiments on MNIST" reports results; "Preliminaries" is background.
+    (re.compile(r"\bpreliminary (?:experiment|result|stud|evaluation|analys)"), "results"),
     (
         re.compile(r"\brelated\b|\bbackground\b|\bpreliminar|\bprior work\b|\bliterature\b"),
         "background",
@@ -58,6 +60,16 @@ class Heading:
     title: str
     kind: SectionKind
     number: str
+
+
+# A subsection that says it holds results is results inside any method or body section
+# ("5.5 Results" inside "5 Training ensembles of specialists").
+_RESULTS_TITLE = re.compile(r"\bresults?\b|\bfindings\b", re.IGNORECASE)
+
+
+def states_results(title: str) -> bool:
+    """Whether a heading title says its section holds results ("5.5 Results", "Main findings")."""
+    return bool(_RESULTS_TITLE.search(title))
 
 
 def kind_of(title: str) -> SectionKind:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from synth.parse.blocks import Block
+from synth.parse.sections import states_results
 from synth.parse.sentences import split_sentences
 from synth.records import PageSpan, Passage, Section, SectionKind
 
@@ -41,7 +42,8 @@ def _advance(cur: _Cursor, block: Block) -> None:
         head = block.heading
         kind = head.kind
         subsection = "." in head.number
-        if subsection and cur.top_kind != "body":
+        own_results = cur.top_kind in ("method", "body") and states_results(head.title)
+        if subsection and cur.top_kind != "body" and not own_results:
             kind = cur.top_kind  # '4.2 Model size' inside 'Results' is still results
         if cur.seen_references and kind not in _AFTER_REFERENCES_KEEP:
             kind = "appendix"
