@@ -293,6 +293,50 @@ def test_another_value_of_another_thing_is_no_contradiction(
     assert "0.78" in (by_id["same"].evidence[0].note or "")
 
 
+class ContradictingModel(ScriptedModel):
+    """Reads every pair as a contradiction, as the shipped model may for two results."""
+
+    def probabilities(self, claims: list[str], passages: list[str]) -> np.ndarray:
+        return np.tile([0.1, 0.8, 0.1], (len(claims), 1))
+
+
+@pytest.mark.model
+def test_another_papers_experiment_does_not_contradict_a_papers_sentence(
+    embedder: object, tmp_path: Path
+) -> None:
+    mnist = (
+        "If the transfer set holds only the 7s and 8s, the distilled model makes 47.3% test "
+        "errors, and this falls to 13.2% test errors once the biases are reduced."
+    )
+    settings = VerifySettings(sense_contrast=False)
+    docs = [
+        make_doc("mnist", [("title", "Distilling an ensemble"), ("results", mnist)]),
+        make_doc(
+            "hints",
+            [
+                ("title", "Hints for thin deep nets"),
+                ("results", "Trained with hints, the 7-layer network obtains a 0.7% performance "
+                 "gain on the test set, and its accuracy increases."),
+            ],
+        ),
+    ]  # fmt: skip
+    pool = EvidencePool(docs, embedder, settings, tmp_path)  # type: ignore[arg-type]
+    pj = PairJudge(
+        pool, FeatureJudge(pool, load_model(), settings), ContradictingModel(), None, settings
+    )  # type: ignore[arg-type]
+    reported = claim("reported", mnist, doc_id="mnist", passage_idx=1)
+    typed = claim("typed", mnist)
+    vecs = embedder.encode([mnist, mnist])  # type: ignore[attr-defined]
+    by_id = {v.claim_id: v for v in pj.verdicts([reported, typed], vecs)}
+    # Both name "test" and one rises where the other falls, but they share under half of the
+    # sentence's content words: another experiment, not a contradiction of the paper's result.
+    hints = [e for e in by_id["reported"].evidence if e.doc_id == "hints"]
+    assert hints and all(e.stance != "contradicts" for e in hints)
+    assert by_id["reported"].label != "contradicted"
+    # A typed claim is read as before: the model's reading with a pointable cue stands.
+    assert any(e.stance == "contradicts" for e in by_id["typed"].evidence)
+
+
 class SupportingModel(ScriptedModel):
     """Reads every pair as support, as a model blind to what a number is of may."""
 
