@@ -6,8 +6,9 @@
 ("1,200 mice", "three layers"), ranges ("5-10%", "between 3 and 5"), ± values, rates in
 words ("one in five" is 20%) and multipliers ("1.5M", "2.3 billion").
 It skips numbers inside names ("CD4", "IL-6", "4-PBA", "H1N1"), years (1990-2030 as four
-digits), decades ("the 1960s"), labels ("type 2", "phase 3", "Finding 7", "Experiment 2") and
-references ("Table 3", "[12]", "Fig. 2", "Eq. (3)").
+digits), decades ("the 1960s"), digits named in the plural ("the 7s and 8s", "the test 3s"),
+labels ("type 2", "phase 3", "Finding 7", "Experiment 2") and references ("Table 3", "[12]",
+"Fig. 2", "Eq. (3)").
 
 Each one becomes a :class:`Quantity` as written: its precision after multipliers, its hedge
 from the words just before it (``HEDGE_PHRASES``; "over 3 years" is a duration, not a bound),
@@ -322,6 +323,13 @@ def _at(
     )
 
 
+# What stands before a digit that names the digit ("only the 7s and 8s", "the test 3s"): a
+# determiner, "test", or another digit so named.
+_DIGIT_NAMED = re.compile(
+    r"\b(?:the|these|those|all|test)(?:\s+\ds,?\s+(?:and|or))?\s+$", re.IGNORECASE
+)
+
+
 def _is_decade(digits: str) -> bool:
     return (
         len(digits) == 4
@@ -352,6 +360,8 @@ def _number(text: str, m: re.Match[str]) -> Quantity | None:
         return None
     if power == 0 and _is_decade(m["num"]) and text[m.end() : end] == "s":
         return None  # "the 1990s" is a decade, not 1,990 seconds
+    if text[m.end() : end] == "s" and _DIGIT_NAMED.search(text, 0, m.start()):
+        return None  # "the 7s and 8s", "the test 3s": digits named, not seconds
     # Decimal strings, not float arithmetic, so "2.3 billion" is exactly 2.3e9.
     value = float(f"{'-' if m['sign'] else ''}{digits}e{power}")
     decimals = len(digits.partition(".")[2]) - power

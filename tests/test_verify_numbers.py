@@ -222,6 +222,15 @@ def test_a_decade_is_no_quantity_but_glued_seconds_are() -> None:
     assert summary("it ran for 2000 s") == [(2000.0, "s", "measure")]
 
 
+def test_a_digit_named_in_the_plural_is_no_quantity() -> None:
+    # Hinton et al.'s MNIST digits: "the 7s and 8s" had been key quantities in seconds.
+    assert summary("a transfer set of only the 7s and 8s gives 47.3% errors") == [
+        (47.3, "%", "percent")
+    ]
+    assert summary("it gets 98.6% of the test 3s correct") == [(98.6, "%", "percent")]
+    assert summary("it converges in 5s and 7s") == [(5.0, "s", "measure"), (7.0, "s", "measure")]
+
+
 def test_metric_scores_carry_their_metric_before_or_after_the_number() -> None:
     assert summary("achieves 28.4 BLEU on WMT 2014") == [(28.4, "BLEU", "measure")]
     assert summary("a new state-of-the-art BLEU score of 28.4") == [(28.4, "BLEU", "measure")]
