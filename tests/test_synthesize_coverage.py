@@ -238,6 +238,14 @@ def test_a_name_inside_a_hyphenated_compound_is_named() -> None:
     assert aspects_named(["self"], "Self-attention layers") == []
 
 
+def test_a_size_variant_glued_to_a_name_names_it() -> None:
+    # The BERT paper's subscripts come out of the PDF glued: "BERTLARGE", "BERTBASE".
+    text = "We find that BERTLARGE significantly outperforms BERTBASE across all tasks."
+    assert aspects_named(["BERT", "GPT"], text) == ["BERT"]
+    assert aspects_named(["BERT"], "BERTology studies what BERT-like models learn.") == ["BERT"]
+    assert aspects_named(["BERT"], "BERTology is a field.") == []
+
+
 def test_a_closing_adjective_is_an_aspect_of_its_own() -> None:
     question = "What makes distillation of large language models slow, and how can it be faster?"
     aspects = question_aspects(question)

@@ -395,6 +395,9 @@ def _covered(aspect: str, forms: tuple[set[str], set[str]]) -> bool:
         name = parts[0].lower()
         if any(_in_compound(name, w) for w in words if "-" in w):
             return True
+        # A size variant whose subscript the PDF glued on ("BERTLARGE", "BERTBASE") names it.
+        if any(w.startswith(name) and w[len(name) :] in _SIZE_VARIANTS for w in words):
+            return True
     if len(parts) == 1 and parts[0].lower().endswith("@k"):
         prefix = parts[0].lower()[:-1]
         return any(w.startswith(prefix) for w in words)
@@ -402,6 +405,9 @@ def _covered(aspect: str, forms: tuple[set[str], set[str]]) -> bool:
         acronym = "".join(p[0] for p in parts).lower()
         return acronym in words or acronym + "s" in words
     return False
+
+
+_SIZE_VARIANTS = frozenset({"base", "large", "small", "tiny", "mini", "medium", "xl", "xxl"})
 
 
 def _in_compound(name: str, word: str) -> bool:
