@@ -299,8 +299,9 @@ class VerifySettings(_Section):
     aligned_reading: bool = Field(
         True,
         description="The pair model reads a claim's figures as the passage writes them where "
-        "the two agree ('about 10 times' as 'almost 10.4 times'), and 'less' as 'fewer' before "
-        "the same counted noun; the numbers rule still decides figures on the texts as written "
+        "the two agree ('about 10 times' as 'almost 10.4 times'), 'fewer' as the passage's "
+        "'less' before the same counted noun and a same-relation verb as the passage's ('beats' "
+        "as 'outperforms'); the numbers rule still decides figures on the texts as written "
         "(synth/verify/aligned_reading.py).",
     )
     closer_value_rule: bool = Field(

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from synth.records import Claim
+from synth.records import Claim, Document
 from synth.settings import VerifySettings
 from synth.verify.evidence import Candidate, EvidencePool
 from synth.verify.feature_judge import FeatureJudge
@@ -245,11 +245,7 @@ def test_a_paper_does_not_contradict_its_own_sentence_with_another_condition(
         ("results", "In the second cohort, drug X lowered systolic blood pressure by 9 mmHg versus "
          "placebo."),
     ]  # fmt: skip
-    settings = VerifySettings(sense_contrast=False)
-    pool = EvidencePool([make_doc("cohorts", rows)], embedder, settings, tmp_path)  # type: ignore[arg-type]
-    pj = PairJudge(
-        pool, FeatureJudge(pool, load_model(), settings), ScriptedModel(), None, settings
-    )  # type: ignore[arg-type]
+    pj = _docs_judge(embedder, tmp_path, [make_doc("cohorts", rows)])
     reported = claim("reported", first, doc_id="cohorts", passage_idx=1)  # extracted from it
     typed = claim("typed", first)  # the same words, typed by a user: no sentence of its own
     vecs = embedder.encode([first, first])  # type: ignore[attr-defined]
@@ -262,11 +258,19 @@ def test_a_paper_does_not_contradict_its_own_sentence_with_another_condition(
     assert by_id["typed"].label == "contradicted"
 
 
-class RelatedModel(ScriptedModel):
-    """Reads every pair as related (never "neither"), as a model may for one topic's papers."""
+class FixedModel(ScriptedModel):
+    """Reads every pair alike: ``READING`` (supports, contradicts, neither)."""
+
+    READING = (0.05, 0.05, 0.9)
 
     def probabilities(self, claims: list[str], passages: list[str]) -> np.ndarray:
-        return np.tile([0.4, 0.35, 0.25], (len(claims), 1))
+        return np.tile(self.READING, (len(claims), 1))
+
+
+class RelatedModel(FixedModel):
+    """Reads every pair as related (never "neither"), as a model may for one topic's papers."""
+
+    READING = (0.4, 0.35, 0.25)
 
 
 @pytest.mark.model
@@ -293,11 +297,10 @@ def test_another_value_of_another_thing_is_no_contradiction(
     assert "0.78" in (by_id["same"].evidence[0].note or "")
 
 
-class ContradictingModel(ScriptedModel):
+class ContradictingModel(FixedModel):
     """Reads every pair as a contradiction, as the shipped model may for two results."""
 
-    def probabilities(self, claims: list[str], passages: list[str]) -> np.ndarray:
-        return np.tile([0.1, 0.8, 0.1], (len(claims), 1))
+    READING = (0.1, 0.8, 0.1)
 
 
 @pytest.mark.model
@@ -308,7 +311,6 @@ def test_another_papers_experiment_does_not_contradict_a_papers_sentence(
         "If the transfer set holds only the 7s and 8s, the distilled model makes 47.3% test "
         "errors, and this falls to 13.2% test errors once the biases are reduced."
     )
-    settings = VerifySettings(sense_contrast=False)
     docs = [
         make_doc("mnist", [("title", "Distilling an ensemble"), ("results", mnist)]),
         make_doc(
@@ -320,10 +322,7 @@ def test_another_papers_experiment_does_not_contradict_a_papers_sentence(
             ],
         ),
     ]  # fmt: skip
-    pool = EvidencePool(docs, embedder, settings, tmp_path)  # type: ignore[arg-type]
-    pj = PairJudge(
-        pool, FeatureJudge(pool, load_model(), settings), ContradictingModel(), None, settings
-    )  # type: ignore[arg-type]
+    pj = _docs_judge(embedder, tmp_path, docs, ContradictingModel())
     reported = claim("reported", mnist, doc_id="mnist", passage_idx=1)
     typed = claim("typed", mnist)
     vecs = embedder.encode([mnist, mnist])  # type: ignore[attr-defined]
@@ -337,11 +336,10 @@ def test_another_papers_experiment_does_not_contradict_a_papers_sentence(
     assert any(e.stance == "contradicts" for e in by_id["typed"].evidence)
 
 
-class SupportingModel(ScriptedModel):
+class SupportingModel(FixedModel):
     """Reads every pair as support, as a model blind to what a number is of may."""
 
-    def probabilities(self, claims: list[str], passages: list[str]) -> np.ndarray:
-        return np.tile([0.9, 0.05, 0.05], (len(claims), 1))
+    READING = (0.9, 0.05, 0.05)
 
 
 @pytest.mark.model
@@ -412,6 +410,20 @@ def test_a_passage_presenting_the_paper_is_never_support(embedder: object, tmp_p
     assert shown.stance == "neutral" and "states no finding" in (shown.note or "")
 
 
+def _docs_judge(
+    embedder: object,
+    tmp_path: Path,
+    docs: list[Document],
+    model: object = None,
+    **overrides: object,
+) -> PairJudge:
+    settings = VerifySettings(**{"sense_contrast": False, **overrides})  # type: ignore[arg-type]
+    pool = EvidencePool(docs, embedder, settings, tmp_path)  # type: ignore[arg-type]
+    return PairJudge(
+        pool, FeatureJudge(pool, load_model(), settings), model or ScriptedModel(), None, settings
+    )  # type: ignore[arg-type]
+
+
 def _pool_judge(
     embedder: object,
     tmp_path: Path,
@@ -419,11 +431,7 @@ def _pool_judge(
     model: object = None,
     **overrides: object,
 ) -> PairJudge:
-    settings = VerifySettings(**{"sense_contrast": False, **overrides})  # type: ignore[arg-type]
-    pool = EvidencePool([make_doc("paper", rows)], embedder, settings, tmp_path)  # type: ignore[arg-type]
-    return PairJudge(
-        pool, FeatureJudge(pool, load_model(), settings), model or ScriptedModel(), None, settings
-    )  # type: ignore[arg-type]
+    return _docs_judge(embedder, tmp_path, [make_doc("paper", rows)], model, **overrides)
 
 
 def _judged(pj: PairJudge, embedder: object, texts: dict[str, str]) -> dict[str, object]:

@@ -376,6 +376,10 @@ def _text_forms(text: str) -> tuple[set[str], set[str]]:
     return {_norm(w) for w in words}, set(words)
 
 
+# Size variants a PDF glues onto a model's name as a subscript ("BERTLARGE", "BERTBASE").
+_SIZE_VARIANTS = frozenset({"base", "large", "small", "tiny", "mini", "medium", "xl", "xxl"})
+
+
 def _covered(aspect: str, forms: tuple[set[str], set[str]]) -> bool:
     stems, words = forms
     parts = tokens(aspect, CASED_WORDS) or [aspect]
@@ -405,9 +409,6 @@ def _covered(aspect: str, forms: tuple[set[str], set[str]]) -> bool:
         acronym = "".join(p[0] for p in parts).lower()
         return acronym in words or acronym + "s" in words
     return False
-
-
-_SIZE_VARIANTS = frozenset({"base", "large", "small", "tiny", "mini", "medium", "xl", "xxl"})
 
 
 def _in_compound(name: str, word: str) -> bool:

@@ -22,6 +22,7 @@ Only what the model reads changes: verdicts, evidence and notes quote the texts 
 
 from __future__ import annotations
 
+import functools
 import re
 
 from synth.quantities import Quantity, parse_quantities
@@ -30,11 +31,15 @@ from synth.verify.numbers import agrees, comparable
 __all__ = ["as_read"]
 
 # Verbs that state one relation ("A beats B", "A outperforms B"), by form; the trainer's
-# comparison swaps taught the model that a changed verb here reverses the claim.
-_SAME_RELATION = (
-    ("outperforms", "beats", "surpasses", "exceeds"),
-    ("outperform", "beat", "surpass", "exceed"),
-    ("outperformed", "surpassed", "exceeded"),
+# comparison swaps taught the model that a changed verb here reverses the claim. Each word with
+# its pattern, compiled once: the reading runs for every claim and passage the model reads.
+_SAME_RELATION = tuple(
+    tuple((w, re.compile(rf"\b{w}\b", re.IGNORECASE)) for w in group)
+    for group in (
+        ("outperforms", "beats", "surpasses", "exceeds"),
+        ("outperform", "beat", "surpass", "exceed"),
+        ("outperformed", "surpassed", "exceeded"),
+    )
 )
 _COUNTED = re.compile(r"\b(less|fewer)\s+([a-z][a-z-]*s)\b", re.IGNORECASE)
 
@@ -50,12 +55,18 @@ def _same_range(q: Quantity, e: Quantity) -> bool:
     return abs(q.low - e.low) <= step and abs(q.high - e.high) <= step
 
 
+@functools.lru_cache(maxsize=4096)
+def _quantities(text: str) -> tuple[Quantity, ...]:
+    # A passage is read against many claims, and a claim against many passages.
+    return tuple(parse_quantities(text))
+
+
 def _figures_as_passage(claim: str, passage: str) -> str:
-    found = parse_quantities(passage)
+    found = _quantities(passage)
     if not found:
         return claim
     out = claim
-    for q in sorted(parse_quantities(claim), key=lambda q: -q.start):
+    for q in sorted(_quantities(claim), key=lambda q: -q.start):
         match = next(
             (e for e in found if comparable(q, e) and agrees(q, e) and _same_range(q, e)), None
         )
@@ -80,11 +91,12 @@ def _counted_as_passage(claim: str, passage: str) -> str:
 
 def _verbs_as_passage(claim: str, passage: str) -> str:
     for group in _SAME_RELATION:
-        used = [w for w in group if re.search(rf"\b{w}\b", passage, re.IGNORECASE)]
+        used = [w for w, pattern in group if pattern.search(passage)]
         if len(used) != 1:
             continue
-        others = "|".join(w for w in group if w != used[0])
-        claim = re.sub(rf"\b(?:{others})\b", used[0], claim, flags=re.IGNORECASE)
+        for w, pattern in group:
+            if w != used[0]:
+                claim = pattern.sub(used[0], claim)
     return claim
 
 

@@ -248,9 +248,10 @@ class PairJudge:
                 found[i] = (row, rev)
         return found
 
-    def _readings(self, prep: Prepared, probs: np.ndarray) -> list[Reading]:
+    def _readings(self, prep: Prepared, probs: np.ndarray, paper: bool) -> list[Reading]:
+        """The model's reading of each candidate, with its stance after the reading rules;
+        ``paper``: the claim is a sentence of an indexed paper."""
         readings = []
-        paper = self.pool.has_document(prep.claim.doc_id)  # the claim is a paper's sentence
         for j, (cand, p, cues) in enumerate(zip(prep.cands, probs, prep.pairs, strict=False)):
             stance = _READING[int(np.argmax(p))]
             passage = self.pool.texts[cand.row]
@@ -284,9 +285,7 @@ class PairJudge:
             readings.append(reading)
         return readings
 
-    def _number_rules(
-        self, claim: str, readings: list[Reading], paper: bool = False
-    ) -> tuple[bool, bool]:
+    def _number_rules(self, claim: str, readings: list[Reading], paper: bool) -> tuple[bool, bool]:
         """(support blocked: no supporting passage states the claim's quantities, conflict).
 
         ``paper``: the claim is a sentence of an indexed paper (module docstring)."""
@@ -499,13 +498,13 @@ class PairJudge:
     def _verdict(
         self, prep: Prepared, probs: np.ndarray, reversal: tuple[int, str] | None = None
     ) -> Verdict:
-        readings = self._readings(prep, probs)
+        paper = self.pool.has_document(prep.claim.doc_id)  # the claim is a paper's sentence
+        readings = self._readings(prep, probs, paper)
         cos = np.array([c.cosine for c in prep.cands], dtype=np.float64)
         feats = aggregate_readings(
             probs, list(range(len(prep.cands))), prep.feature_p_support, float(cos.max(initial=0))
         )
         p_s, p_c = self._probabilities(feats)
-        paper = self.pool.has_document(prep.claim.doc_id)
         blocked, num_conflict = self._number_rules(prep.claim.text, readings, paper)
         reversed_sense = self._reversal_rule(prep.claim.text, readings)
         name_blocked = self._name_rule(prep.claim.text, readings)
