@@ -360,6 +360,13 @@ class LibrarySettings(_Section):
         "the question lies within this margin of the best one's (the others are listed as left "
         "out by the first stage).",
     )
+    always_read: int = Field(
+        3,
+        ge=0,
+        description="The shortlist's best documents by fused score read in full whatever their "
+        "cosine: BM25 over the full text finds a paper whose abstract does not name what is "
+        "asked (Hinton et al.'s on classes never seen in training).",
+    )
     lexical_weight: float = Field(
         0.3, ge=0.0, le=1.0, description="Weight of BM25 in the first stage's z-score fusion."
     )

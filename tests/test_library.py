@@ -90,7 +90,8 @@ def test_first_stage_ranks_the_matching_document_first(corpus: Path, real_pdfs: 
 
 
 def test_cosine_margin_sets_far_documents_aside(corpus: Path) -> None:
-    settings, embedder = _settings(candidates=3, cosine_margin=0.05), WordEmbedder(dim=128)
+    settings = _settings(candidates=3, cosine_margin=0.05, always_read=0)
+    embedder = WordEmbedder(dim=128)
     selection = select_documents(
         scan_corpus([corpus]), "Does sleep deprivation impair working memory?", settings, embedder
     )
@@ -189,7 +190,8 @@ def test_only_candidates_are_parsed_and_embedded(
         return real_parse(record, origin)
 
     monkeypatch.setattr(record_module, "parse_record", counting_parse)
-    settings = _settings(candidates=3)
+    # One document read whatever its cosine (the best); the filler shortlisted after it is not.
+    settings = _settings(candidates=3, always_read=1)
     inner = WordEmbedder(dim=128)
     embedder = CachedEmbedder(inner, settings.cache_dir("embeddings"))
     request = ReportRequest(
@@ -290,3 +292,17 @@ def test_new_vectors_are_embedded_and_stored_a_chunk_at_a_time(
     assert not first_chunk & set(embedder.seen)
     assert library.embedded == 6
     assert library.index is not None and len(library.index) == 10
+
+
+def test_the_best_ranked_documents_are_read_whatever_their_cosine(corpus: Path) -> None:
+    question = "Does sleep deprivation impair working memory?"
+    scan = scan_corpus([corpus])
+    embedder = WordEmbedder(dim=128)
+    one = select_documents(
+        scan, question, _settings(candidates=3, cosine_margin=0.0, always_read=1), embedder
+    )
+    assert [r.id for r in one.scan.records] == ["sleep"]
+    three = select_documents(
+        scan, question, _settings(candidates=3, cosine_margin=0.0, always_read=3), embedder
+    )
+    assert len(three.scan.records) == 3 and not three.set_aside

@@ -4,7 +4,11 @@ score = w × z(BM25) + (1 − w) × z(cosine) over the union of the BM25 and FAI
 (z-scores within that pool, w = ``LibrarySettings.lexical_weight``), the same fusion the
 verifier uses for passages. The ``candidates`` best form the shortlist; of those, a document is
 read in full only when its document cosine is within ``cosine_margin`` of the best one's, so a
-small library of mixed topics reads only the papers near the question.
+small library of mixed topics reads only the papers near the question, or when it is among the
+``always_read`` best by fused score: BM25 reads the full text, where a paper may answer what its
+abstract never names ("Can a student trained on soft targets recognise classes it never saw?":
+Hinton et al.'s abstract speaks of ensembles and MNIST, its body of the 3s the student never
+saw, and its document cosine is 0.23 below the best).
 """
 
 from __future__ import annotations
@@ -29,7 +33,10 @@ class Ranked(BaseModel):
     score: float = Field(description="Fused z-score (higher is better).")
     cosine: float = Field(description="Cosine of the document vector to the question.")
     bm25: float = Field(description="BM25 of the document's text for the question.")
-    read: bool = Field(True, description="False when the cosine margin sets it aside.")
+    read: bool = Field(
+        True,
+        description="False when the cosine margin sets it aside (and it ranks below always_read).",
+    )
 
 
 def _z(values: np.ndarray) -> np.ndarray:
@@ -74,7 +81,7 @@ def rank_documents(
             score=round(float(fused[i]), 4),
             cosine=round(float(cosines[i]), 4),
             bm25=round(float(lexical[rows[i]]), 4),
-            read=float(cosines[i]) >= best - settings.cosine_margin,
+            read=rank < settings.always_read or float(cosines[i]) >= best - settings.cosine_margin,
         )
-        for i in order
+        for rank, i in enumerate(order)
     ]
