@@ -625,3 +625,18 @@ def test_a_count_answers_a_question_asking_the_degree_of_a_thing() -> None:
         other, [finding("F1", ctx, quantity="16K to 128K tokens")], [ctx], [], SETTINGS
     ).sentences[0]
     assert lead.text.startswith("No verified finding quantifies the extent")
+
+
+def test_a_how_can_it_be_made_faster_lead_rests_on_a_finding_about_speed() -> None:
+    question = "How can knowledge distillation of a large language model be made faster to train?"
+    general = claim(
+        "C20", "Knowledge distillation of a large language model works better than training.", "a"
+    )
+    speed = claim("C21", "KDFlow trains a distilled student 3 times faster than before.", "b")
+    findings = [finding("F1", general, relevance=0.9), finding("F2", speed, relevance=0.5)]
+    lead = extractive_answer(question, findings, [general, speed], [], SETTINGS).sentences[0]
+    assert lead.text.startswith("One source reports that KDFlow trains")
+    assert "works better" not in lead.text
+    lead = extractive_answer(question, findings[:1], [general], [], SETTINGS).sentences[0]
+    assert lead.text.startswith("No verified finding says what makes it faster; ")
+    assert "instead" in lead.text

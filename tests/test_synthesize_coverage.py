@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from synth.synthesize.coverage import (
     aspects_named,
+    made_property,
     outcome_aspects,
     question_aspects,
     speaks_to_question,
@@ -284,3 +285,29 @@ def test_the_writers_and_their_reporting_verb_are_no_aspects() -> None:
 
     asked = "Does the study suggest that aspirin lowers cancer risk?"
     assert subject_aspects(asked) == ["aspirin"] and outcome_aspects(asked) == ["cancer risk"]
+
+
+def test_ability_verbs_are_question_verbs_and_during_names_a_setting() -> None:
+    # "recognise" had joined "soft targets recognise classes" into one aspect, and the question
+    # had no outcome, so any finding about teachers could answer it with a yes.
+    question = (
+        "Can a student network trained on a teacher's soft targets recognise classes it never "
+        "saw during training?"
+    )
+    assert question_aspects(question) == [
+        "student network", "teacher", "soft targets", "classes", "never saw", "training",
+    ]  # fmt: skip
+    assert outcome_aspects(question) == ["classes", "never saw"]
+    assert subject_aspects(question) == ["student network", "teacher", "soft targets"]
+
+
+def test_made_property_is_the_comparative_a_how_can_question_asks_for() -> None:
+    question = (
+        "How can knowledge distillation from a large language model into a smaller one be "
+        "made faster to train?"
+    )
+    assert made_property(question) == ["faster"]
+    assert made_property("How can attention become cheaper?") == ["cheaper"]
+    # A bare adjective is met in the sources as a noun ("accuracy"): not read as the property.
+    assert made_property("How can a student be made more accurate?") == []
+    assert made_property("Does distillation make students faster?") == []

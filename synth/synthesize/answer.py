@@ -90,6 +90,7 @@ from synth.synthesize.coverage import (
     COMPARATIVES,
     asks_degree,
     aspects_named,
+    made_property,
     measured_aspects,
     named_aspects,
     outcome_aspects,
@@ -379,11 +380,13 @@ def _lead_picks(
     named: Sequence[str] = (),
     counted: Sequence[str] = (),
     aspects: Sequence[str] = (),
+    made: Sequence[str] = (),
 ) -> list[Finding]:
     """The one or two findings the first sentence rests on; ``named``: the things an extent
     question names ("HumanEval"), which a lead figure should measure; ``aspects``: all the
     question's aspects, of which a general statement after a lead figure must name about as
-    many as the figure does."""
+    many as the figure does; ``made``: what a "How can X be made P?" question asks (P), which
+    a lead finding names before one that does not, and a second one must name."""
     supported = [f for f in findings if f.verdict == "supported"]
     readable = [f for f in supported if not leans_back(f.statement)]
     supported = readable or supported
@@ -394,14 +397,20 @@ def _lead_picks(
     top = max(f.relevance for f in supported)
     # Near the top, a result several sources state answers better than one paper's.
     close = [f for f in supported if f.relevance >= top - margin]
+    if made:
+        # What the question asks X to become decides before closeness to the question does.
+        close = [f for f in supported if speaks_to_any(list(made), f.statement)] or close
 
     def names(f: Finding) -> int:
         """How many of the named things a finding names (none counted but for an extent lead)."""
         return len(aspects_named(named, f.statement)) if want_q else 0
 
-    def lead_key(f: Finding) -> tuple[bool, int, bool, bool, bool, int]:
+    def lead_key(f: Finding) -> tuple[bool, bool, int, bool, bool, bool, int]:
         result = kinds.get(f.representative) in ("number", "comparison")
         return (
+            # "How can distillation be made faster to train?": KDFlow's speedup answers it,
+            # Hinton et al.'s "works significantly better than a model of the same size" not.
+            bool(made) and not speaks_to_any(list(made), f.statement),
             want_q and not _has_quantity(f, counted),
             # "How much does DeepSeek-Coder-V2 improve on HumanEval and MBPP?": a figure on
             # HumanEval and MBPP before one on the make-up of its pre-training data.
@@ -427,6 +436,8 @@ def _lead_picks(
         return want_q and not _has_quantity(f, counted), -new, overlap, findings.index(f)
 
     ranked = sorted(pool, key=rank)
+    if made:
+        ranked = [f for f in ranked if speaks_to_any(list(made), f.statement)]
     if (
         want_q
         and ranked
@@ -561,6 +572,12 @@ def _lead(
             else f"The evidence points to {direction}"
         )
         text = f"{head}: " + ("; but " if direction == "mixed" else "; ").join(clauses)
+    elif unanswered:
+        # "How can distillation be made faster?" answered by findings that never speak of
+        # speed: they are the nearest verified word, not a way to make it faster.
+        text = f"No verified finding says what makes it {_join(list(unanswered), 'or')}; " + (
+            _report(clauses, instead=True)
+        )
     else:
         text = f"{who} that " + ", and that ".join(clauses)
     return _sentence(text + ".", picks)
@@ -851,8 +868,9 @@ def extractive_answer(
     on_question = {f.finding_id for f in findings if speaks_to_question(question, read(f))}
     asked = list(dict.fromkeys(measured + named_aspects(question))) if form == "extent" else []
     kinds = {c.claim_id: c.kind for c in claims}
+    made = made_property(question)
     picks = _lead_picks(
-        form, findings, kinds, on_question, asked, counted, question_aspects(question)
+        form, findings, kinds, on_question, asked, counted, question_aspects(question), made
     )
     unanswered: list[str] = []
     unmeasured: list[str] = []
@@ -872,8 +890,10 @@ def extractive_answer(
             inside = {w for a in unmeasured for w in a.split()}
             unnamed = [a for a in _unnamed(question, findings) if a not in inside]
             unanswered = list(dict.fromkeys(unmeasured + unnamed))
-        elif not any(_answers(f.statement, outcomes, subjects) for f in picks):
+        elif form == "yesno" and not any(_answers(f.statement, outcomes, subjects) for f in picks):
             unanswered = outcomes
+        elif made and not any(speaks_to_any(made, f.statement) for f in picks):
+            unanswered = made
         named = any(speaks_to_any(outcomes, f.statement) for f in picks)
         unlinked = subjects if unanswered and named else []
         premise = premise_conflicts(question, " ".join(f.statement for f in picks))

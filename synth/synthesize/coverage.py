@@ -56,6 +56,7 @@ __all__ = [
     "QUESTION_VERBS",
     "asks_degree",
     "aspects_named",
+    "made_property",
     "measured_aspects",
     "named_aspects",
     "outcome_aspects",
@@ -76,7 +77,7 @@ def _words(text: str) -> frozenset[str]:
 BREAK_WORDS: frozenset[str] = _words(
     """able according across along among amongst around based degree does extent far given
     kind kinds likely much often terms there toward towards unlike whereas versus vs
-    recommend recommends suggest suggests propose proposes"""
+    recommend recommends suggest suggests propose proposes become becomes"""
 )
 # Verbs that join a question's subject to its object ("does X help Y"), rarely nouns there.
 QUESTION_VERBS: frozenset[str] = _words(
@@ -87,7 +88,9 @@ QUESTION_VERBS: frozenset[str] = _words(
     affect affects improve improves matter matters work works make makes cause causes depend
     depends compare compares transfer transfers keep keeps maintain maintains fail fails
     succeed succeeds reach reaches attain attains obtain obtains save saves need needs match
-    matches let lets allow allows add adds train trains"""
+    matches let lets allow allows add adds train trains recognise recognises recognize
+    recognizes learn learns generalise generalises generalize generalizes detect detects
+    identify identifies classify classifies solve solves"""
 )
 # The writers a question refers to ("which methods do *the authors* recommend"): who states a
 # finding, not a thing it is about.
@@ -284,7 +287,7 @@ _QUESTION_VERB = re.compile(
 
 
 # Prepositions that name where or in whom an effect is asked about, after its outcome.
-_SETTING = re.compile(r"\b(?:in|among|amongst|within|for)\b", re.IGNORECASE)
+_SETTING = re.compile(r"\b(?:in|among|amongst|within|for|during)\b", re.IGNORECASE)
 
 
 def _placed(question: str) -> tuple[int, list[tuple[int, str]]] | None:
@@ -475,6 +478,23 @@ def measured_aspects(question: str) -> list[str]:
         parts.append(aspect)
         rest = rest[len(aspect) :].lstrip()
     return [" ".join(parts)] if parts else []
+
+
+# "How can X be made faster to train?", "... become more accurate": the property asked of X.
+_MADE = re.compile(
+    r"\b(?:be|been|become|becomes|get|gets)\s+(?:made\s+)?(?:(?:more|less)\s+)?([A-Za-z][\w-]*)",
+    re.IGNORECASE,
+)
+
+
+def made_property(question: str) -> list[str]:
+    """The aspect a "How can X be made P?" question asks X to gain ("faster" in "How can
+    distillation be made faster to train?"); none for any other question."""
+    # Only a comparative ("faster", "cheaper"): a bare adjective ("more accurate") is met in
+    # the sources as another word class ("accuracy"), which the aspect rules do not fold.
+    # A predicate comparative alone ("become cheaper?") is no aspect; it is still what is asked.
+    words = [m.group(1) for m in _MADE.finditer(question) if m.group(1).lower() in COMPARATIVES]
+    return list(dict.fromkeys(words))
 
 
 def speaks_to_question(question: str, text: str) -> bool:
