@@ -311,3 +311,12 @@ def test_made_property_is_the_comparative_a_how_can_question_asks_for() -> None:
     # A bare adjective is met in the sources as a noun ("accuracy"): not read as the property.
     assert made_property("How can a student be made more accurate?") == []
     assert made_property("Does distillation make students faster?") == []
+
+
+def test_like_and_still_are_no_part_of_an_aspect() -> None:
+    # "molecular properties, *like* solubility" gave the aspect "like solubility", which no
+    # source says; "does it *still* find information" gave "still find information".
+    q = "Can explanations make predictions of molecular properties, like solubility, clear?"
+    assert "solubility" in question_aspects(q) and "like solubility" not in question_aspects(q)
+    q = "Does the model still find information placed in long inputs?"
+    assert "find information" in question_aspects(q)

@@ -77,7 +77,7 @@ def _words(text: str) -> frozenset[str]:
 BREAK_WORDS: frozenset[str] = _words(
     """able according across along among amongst around based degree does extent far given
     kind kinds likely much often terms there toward towards unlike whereas versus vs
-    recommend recommends suggest suggests propose proposes become becomes"""
+    recommend recommends suggest suggests propose proposes become becomes like still"""
 )
 # Verbs that join a question's subject to its object ("does X help Y"), rarely nouns there.
 QUESTION_VERBS: frozenset[str] = _words(
