@@ -320,3 +320,12 @@ def test_like_and_still_are_no_part_of_an_aspect() -> None:
     assert "solubility" in question_aspects(q) and "like solubility" not in question_aspects(q)
     q = "Does the model still find information placed in long inputs?"
     assert "find information" in question_aspects(q)
+
+
+def test_a_name_written_without_its_hyphen_names_it() -> None:
+    # DeepSeek-Coder-V2's abstract compares it with "GPT4-Turbo": that names "GPT-4".
+    q = "Can an open-source model match closed-source models such as GPT-4?"
+    text = "It achieves performance comparable to GPT4-Turbo in code-specific tasks."
+    assert "GPT-4" not in uncovered_aspects(q, [text])
+    assert "GPT-4" in uncovered_aspects(q, ["It achieves performance comparable to GPT-3."])
+    assert "GPT-4" in uncovered_aspects(q, ["It achieves performance comparable to GPT40."])

@@ -405,6 +405,10 @@ def _covered(aspect: str, forms: tuple[set[str], set[str]]) -> bool:
         # A size variant whose subscript the PDF glued on ("BERTLARGE", "BERTBASE") names it.
         if any(w.startswith(name) and w[len(name) :] in _SIZE_VARIANTS for w in words):
             return True
+        # A name written without its hyphen ("GPT4-Turbo", "GPT4" for "GPT-4") names it.
+        bare = name.replace("-", "")
+        if bare != name and any(w == bare or w.startswith(bare + "-") for w in words):
+            return True
     if len(parts) == 1 and parts[0].lower().endswith("@k"):
         prefix = parts[0].lower()[:-1]
         return any(w.startswith(prefix) for w in words)
