@@ -199,7 +199,9 @@ _REFERENCE = re.compile(
 )
 _PLUS_MINUS = re.compile(r"\s*(?:±|\+/-|\+/−|\+-)\s*")
 _RANGE_LINK = re.compile(r"\s*(?:-\s*to|[-–—‒]|to)\s*")
-_AND_LINK = re.compile(r"\s+and\s+")
+_AND_LINK = re.compile(r"[-–]?\s+and\s+")
+# "55- and 65-year-old", "2-, 5- or 10-fold": a number whose hyphen waits for a later unit.
+_SUSPENDED_LINK = re.compile(r"[-–]\s*(?:,\s*|(?:and|or|&)\s+)")
 _BETWEEN_BEFORE = re.compile(r"\bbetween\s+$", re.IGNORECASE)
 _CHANGE_BEFORE = re.compile(
     rf"\b(?:{'|'.join(CHANGE_STEMS.split())})\w*\W+(?:\w+\W+){{0,4}}from\s+$", re.IGNORECASE
@@ -426,6 +428,20 @@ def _join(text: str, a: Quantity, b: Quantity) -> list[Quantity] | None:
     return [_at(text, (a.start, b.end), mid, unit, kind, decimals, low=a.value, high=b.value)]
 
 
+def _lend_units(text: str, singles: list[Quantity]) -> list[Quantity]:
+    """A number of a suspended hyphen ("55- and 65-year-old") takes the unit it waits for."""
+    out = list(singles)
+    for i in range(len(out) - 2, -1, -1):
+        a, b = out[i], out[i + 1]
+        if (
+            a.kind == "plain"
+            and b.kind != "plain"
+            and _SUSPENDED_LINK.fullmatch(text[a.end : b.start])
+        ):
+            out[i] = replace(a, unit=b.unit, kind=b.kind)
+    return out
+
+
 def _combine(text: str, singles: list[Quantity]) -> list[Quantity]:
     out: list[Quantity] = []
     i = 0
@@ -451,7 +467,7 @@ def parse_quantities(text: str) -> list[Quantity]:
         if not _inside(m.start(), blocked) and (q := read(text, m))
     ]
     found.sort(key=lambda q: q.start)
-    return sorted(rates + _combine(text, found), key=lambda q: q.start)
+    return sorted(rates + _combine(text, _lend_units(text, found)), key=lambda q: q.start)
 
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:

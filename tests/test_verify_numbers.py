@@ -136,6 +136,7 @@ def test_names_are_skipped_but_neighbours_kept() -> None:
         ("ranged from 12 to 20", 12.0, 20.0, ""),
         ("between 3 and 5 days", 3.0, 5.0, "day"),
         ("a 10- to 20-fold rise", 10.0, 20.0, "times"),
+        ("between 2- and 4-fold", 2.0, 4.0, "times"),
         ("doses of 0.5-1.5 mg", 0.5, 1.5, "mg"),
     ],
 )
@@ -143,6 +144,20 @@ def test_ranges(text: str, low: float, high: float, unit: str) -> None:
     q = one(text)
     assert (q.low, q.high, q.unit, q.is_range) == (low, high, unit, True)
     assert q.value == pytest.approx((low + high) / 2)
+
+
+def test_a_suspended_hyphen_lends_the_later_unit() -> None:
+    # "55- and 65-year-old": both are ages; the 55 had read as a bare number, so a claim about
+    # 55-year-olds found only "65-year" in the passage and was contradicted.
+    assert summary("90% in both 55- and 65-year-old participants")[1:] == [
+        (55.0, "year", "measure"),
+        (65.0, "year", "measure"),
+    ]
+    assert [q.unit for q in parse_quantities("in 10-, 15- or 20-month groups")] == ["month"] * 3
+    # A hyphen that joins two numbers is still a range, and a bare "and" lends nothing.
+    assert summary("3 and 5-fold")[0][1] == ""
+    result = align("Risk was 90% at age 55 years.", "90% in both 55- and 65-year-old people")
+    assert result.all_stated and not result.has_conflict
 
 
 def test_a_change_from_one_value_to_another_is_two_values() -> None:
