@@ -292,9 +292,16 @@ def _used(run: ReportRun) -> list[Document]:
 
 
 def _extract(run: ReportRun) -> None:
+    from synth.synthesize.coverage import made_focus
+
     with run.timer.stage("extract"):
         run.claims = extract_claims(
-            run.request.question, run.used, run.embedder, run.settings.extract, is_prose
+            run.request.question,
+            run.used,
+            run.embedder,
+            run.settings.extract,
+            is_prose,
+            made_focus(run.request.question),
         )
         # A source is used only when it gives the report at least one claim.
         run.relevance = mark_sources_without_claims(run.relevance, run.claims)

@@ -39,6 +39,15 @@ chosen on the ``tune`` and ``check`` questions, not on the ``holdout`` ones.
 lets each on-topic used source add up to ``result_claims_per_source`` measured results that name
 the question's terms though their cosine to the question is low.
 
+**Focus.** A question that asks how its subject can be made something ("How can distillation
+of a large language model be made *faster* to train?", ``synthesize.coverage.made_property``,
+handed in by the pipeline) is answered only by sentences that speak of that property: when any
+candidate does, the others are not claims. Hinton et al.'s "distilling works very well for
+transferring knowledge from an ensemble ... into a smaller, distilled model" names the
+question's subject in its own words and reads as close to the question as KDFlow's "1.44× to
+6.36× speedup", but says nothing of speed. When no candidate speaks of the property, the
+claims are chosen as for any question (and the answer says that no finding names it).
+
 Claims are ranked across all sources together, with no per-source quota, by question relevance
 plus the cue bonus and section adjustment of :mod:`synth.extract.cues`.
 
@@ -241,11 +250,14 @@ def extract_claims(
     embedder: Embedder,
     settings: ExtractSettings,
     prose_filter: Callable[[str], bool],
+    focus: Callable[[str], bool] | None = None,
 ) -> list[Claim]:
     """Claims bearing on the question from the given (passing) documents, in relevance order.
 
     ``documents`` come most relevant first (the pipeline's order): the first is the report's
     lead source, which may take an uncued abstract sentence as its claim when it has no other.
+    ``focus``: whether a sentence speaks to what the question asks its subject to become (the
+    rule of the module docstring); None for a question that asks no such thing.
     """
     question_vec = embedder.encode([question])[0]
     # The result allowance serves questions that ask for an amount; others keep the margins.
@@ -256,6 +268,8 @@ def extract_claims(
         for i, doc in enumerate(documents)
         for c in _candidates(question_vec, doc, embedder, settings, prose_filter, extent, i == 0)
     ]
+    if focus is not None:
+        pool = [c for c in pool if focus(c.passage.text)] or pool
     picked = _select(_bearing(pool, settings, terms), settings.max_claims)
     order = {doc.doc_id: i for i, doc in enumerate(documents)}
     picked.sort(key=lambda c: (order[c.doc.doc_id], c.passage.char_start))

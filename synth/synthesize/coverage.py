@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from synth.lexical import CASED_WORDS, QUESTION_STOPWORDS, WORDS, light_stem, tokens
 
@@ -56,6 +56,7 @@ __all__ = [
     "QUESTION_VERBS",
     "asks_degree",
     "aspects_named",
+    "made_focus",
     "made_property",
     "measured_aspects",
     "named_aspects",
@@ -499,6 +500,13 @@ def made_property(question: str) -> list[str]:
     # A predicate comparative alone ("become cheaper?") is no aspect; it is still what is asked.
     words = [m.group(1) for m in _MADE.finditer(question) if m.group(1).lower() in COMPARATIVES]
     return list(dict.fromkeys(words))
+
+
+def made_focus(question: str) -> Callable[[str], bool] | None:
+    """Whether a text speaks to what a "How can X be made P?" question asks (P); None for any
+    other question (the ``focus`` of ``extract.claims.extract_claims``)."""
+    made = made_property(question)
+    return (lambda text: speaks_to_any(made, text)) if made else None
 
 
 def speaks_to_question(question: str, text: str) -> bool:
