@@ -77,3 +77,25 @@ def test_own_results_about_cited_work_are_candidates(text: str) -> None:
 )
 def test_cited_work_without_an_own_result_stays_out(text: str) -> None:
     assert not is_candidate(make_passage(text, "abstract"), ExtractSettings(), always_prose)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Invented, in the manner of a tokenizer paper's results section: how a thing works.
+        "Subword vocabularies contain many short units, enabling several segmentations of one "
+        "word.",
+        "During segmentation, the encoder often picks the single vocabulary entry that matches "
+        "the whole word.",
+    ],
+)
+def test_a_mechanism_word_alone_cues_no_finding(text: str) -> None:
+    assert not is_candidate(make_passage(text, "results"), ExtractSettings(), always_prose)
+    # With a finding stated beside it, the sentence is a candidate again.
+    found = "Our results show that " + text[0].lower() + text[1:]
+    assert is_candidate(make_passage(found, "results"), ExtractSettings(), always_prose)
+    assert is_candidate(
+        make_passage("Caching enables a 3.1-fold faster decoding.", "results"),
+        ExtractSettings(),
+        always_prose,
+    )

@@ -324,10 +324,16 @@ def claim_kind(cues: dict[str, int]) -> str:
     return "finding"
 
 
+# Words that also describe how a thing works ("Tokenizers exploit morphological regularities
+# ..., enabling compositional word construction"; "the tokenizer often prefers a single entry
+# that fully matches the word"): alone they cue no finding.
+_MECHANISM = re.compile(r"\b(?:enabl\w*|matches)\b", re.IGNORECASE)
+
+
 def has_finding_cue(text: str) -> bool:
     """Whether a sentence carries a finding cue of rule 3 (a result, comparison, conclusion,
-    the authors' own result, or an effect or dependence)."""
-    cues = count_cues(text)
+    the authors' own result, or an effect or dependence); a mechanism word alone is none."""
+    cues = count_cues(_MECHANISM.sub(" ", text))
     cued = cues["result"] + cues["comparison"] + cues["conclusion"] > 0
     return cued or states_own_result(text) or _FINDING.search(text) is not None
 
