@@ -56,7 +56,7 @@ def main() -> None:
     parser.add_argument(
         "--names",
         nargs="+",
-        choices=("off", "substituted", "elsewhere", "strict"),
+        choices=("off", "substituted", "abstracts", "elsewhere", "strict"),
         default=(),
         help="also run the pair model with verify.name_rule set to each of these modes",
     )

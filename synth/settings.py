@@ -238,19 +238,20 @@ class VerifySettings(_Section):
         "max_length as overlapping windows, keeping the strongest support reading (truncation "
         "would cut its end, where a long sentence often states its finding).",
     )
-    name_rule: Literal["off", "substituted", "elsewhere", "strict"] = Field(
-        "substituted",
-        description="Names a supporting passage must give: off; substituted (the default: "
-        "withhold support when a supporting passage gives another name in the place of a "
-        "claim name it lacks, 'Blimp1 is a key determinant of ...' for 'Prdm14 is a key "
-        "determinant of ...'); elsewhere (withhold support "
-        "when a supporting passage lacks a gene, drug, acronym or model the claim names that "
-        "its document names elsewhere: the passage is about something else the paper "
-        "discusses); strict (withhold it whenever a supporting passage and its document's "
-        "title lack a name the claim gives). true/false read as strict/off. elsewhere and strict "
-        "are not the default: on real papers a result's dataset is often named only by its "
-        "section, so elsewhere withheld true claims (real-PDF claims 77.1 -> 72.9 %); "
-        "substituted withholds none of them (data/verifier/MODEL_CARD.md).",
+    name_rule: Literal["off", "substituted", "abstracts", "elsewhere", "strict"] = Field(
+        "abstracts",
+        description="Names a supporting passage must give: off; substituted (withhold "
+        "support when a supporting passage gives another name in the place of a claim name "
+        "it lacks, 'Blimp1 is a key determinant of ...' for 'Prdm14 is a key determinant of "
+        "...'); elsewhere (also withhold it when a supporting passage lacks a gene, drug, "
+        "acronym or model the claim names that its document names elsewhere: the passage is "
+        "about something else the paper discusses); abstracts (the default: substituted, and "
+        "elsewhere inside a document that is only an abstract, which names everything its "
+        "study is about within a few sentences); strict (withhold it whenever a supporting "
+        "passage and its document's title lack a name the claim gives). true/false read as "
+        "strict/off. elsewhere is not applied to full papers: there a result's dataset is "
+        "often named only by its section, so elsewhere withheld true claims (real-PDF claims "
+        "77.1 -> 72.9 %) (data/verifier/MODEL_CARD.md).",
     )
 
     @field_validator("name_rule", mode="before")

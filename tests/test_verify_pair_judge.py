@@ -495,6 +495,37 @@ def test_names_elsewhere_blocks_only_a_name_its_paper_gives_to_something_else(
 
 
 @pytest.mark.model
+def test_names_abstracts_reads_elsewhere_only_inside_an_abstract(
+    embedder: object, tmp_path: Path
+) -> None:
+    texts = {
+        "right": "AZD1234 lowered systolic blood pressure in adults.",
+        # No other name stands in LX44's place (no substitution), but the document gives LX44
+        # to another group: inside an abstract that is another thing than this result.
+        "misattributed": "AZD1234 lowered systolic blood pressure in adults given LX44.",
+        # Substituted, in either kind of document.
+        "swapped": "QP77 lowered systolic blood pressure in adults.",
+    }
+    result = "AZD1234 lowered systolic blood pressure by 12 mmHg in adults."
+    other = "LX44 was given to a second group at night."
+    title = ("title", "Two antihypertensive compounds")
+    abstract = [title, ("abstract", result), ("abstract", other)]
+    out = _judged(_pool_judge(embedder, tmp_path, abstract, name_rule="abstracts"), embedder, texts)
+    assert out["right"].label == "supported"  # type: ignore[attr-defined]
+    assert out["swapped"].label != "supported"  # type: ignore[attr-defined]
+    wrong = out["misattributed"]
+    assert wrong.label != "supported"  # type: ignore[attr-defined]
+    assert any("does not name lx44" in (e.note or "") for e in wrong.evidence)  # type: ignore[attr-defined]
+    # In a full paper the same sentences are read as by substituted: a result's subject is
+    # often named only by its section, so a name given elsewhere does not withhold support.
+    paper = [title, ("results", result), ("method", other)]
+    out = _judged(_pool_judge(embedder, tmp_path, paper, name_rule="abstracts"), embedder, texts)
+    assert out["swapped"].label != "supported"  # type: ignore[attr-defined]
+    assert out["misattributed"].label == "supported"  # type: ignore[attr-defined]
+    assert VerifySettings().name_rule == "abstracts"
+
+
+@pytest.mark.model
 def test_a_passage_naming_another_category_does_not_support(
     embedder: object, tmp_path: Path
 ) -> None:

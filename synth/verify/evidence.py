@@ -167,6 +167,12 @@ class EvidencePool:
             self._documents[doc_id] = " ".join([self.title(row), *texts])
         return self._documents[doc_id]
 
+    def is_abstract(self, row: int) -> bool:
+        """Whether the document a passage belongs to is only an abstract (a paper record
+        without its full text): every one of its evidence passages lies in the abstract."""
+        rows = self._by_doc[self.refs[row].doc_id]
+        return all(self.refs[i].passage.section_kind == "abstract" for i in rows)
+
     def has_document(self, doc_id: str) -> bool:
         """Whether any passage of the document is in the pool."""
         return doc_id in self._by_doc

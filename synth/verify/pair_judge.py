@@ -380,22 +380,29 @@ class PairJudge:
         for r in readings:
             if r.stance != "supports":
                 continue
-            if mode == "substituted":
-                # Only a name the passage replaces with another one in the same place: the
-                # passage says the same thing of something else.
+            # An abstract names every thing its study is about within a few sentences, so a
+            # name it gives elsewhere but not here is another thing (the elsewhere reading);
+            # a paper's result often takes its dataset from the section (substituted only).
+            elsewhere = mode == "elsewhere" or (
+                mode == "abstracts" and self.pool.is_abstract(r.cand.row)
+            )
+            if mode in ("substituted", "abstracts"):
+                # A name the passage replaces with another one in the same place: the passage
+                # says the same thing of something else.
                 swaps = substituted_names(claim, r.text or self.pool.texts[r.cand.row])
                 if swaps:
                     r.stance = "neutral"
                     r.note = "; ".join(
                         f"names {theirs} where the claim names {mine}" for mine, theirs in swaps
                     )
-                else:
+                    continue
+                if not elsewhere:
                     backed = True
-                continue
+                    continue
             # The sentences around a passage name what it calls "it" or "the model".
             text = self.pool.context(r.cand.row, self.settings.name_context)
             missing = missing_names(claim, text, self.pool.title(r.cand.row))
-            if missing and mode == "elsewhere":
+            if missing and elsewhere:
                 # A name its paper never gives is often the claim writer's own word for what
                 # the passage says ("Th2 cells"); one the paper gives elsewhere is another
                 # thing the paper tells apart from what this passage is about.

@@ -96,6 +96,12 @@ def _names_rule(settings: VerifySettings | None) -> str:
             "; a passage that names another gene, drug or model in the place of one the claim "
             "names does not support it"
         )
+    if mode == "abstracts":
+        return (
+            "; a passage that names another gene, drug or model in the place of one the claim "
+            "names does not support it, nor does a passage of an abstract that lacks a name the "
+            "claim gives and the abstract gives elsewhere"
+        )
     if mode in ("elsewhere", "strict"):
         return "; a passage that does not name what the claim names does not support it"
     return ""
