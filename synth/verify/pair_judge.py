@@ -33,8 +33,10 @@ turns those readings into a calibrated P(supported); then the rules:
   "contradicted" Hinton et al.'s "the distilled model makes 47.3% test errors" (both name
   "test"; the one rises, the other falls), two experiments with nothing in common. A typed
   claim is read as before;
-- with ``verify.name_rule`` substituted (the default), a passage that gives another name in
-  the place of a claim name it lacks is never support (``names.substituted_names``);
+- with ``verify.name_rule`` substituted, a passage that gives another name in the place of a
+  claim name it lacks is never support (``names.substituted_names``); with abstracts (the
+  default), neither is a passage of a document that is only an abstract when it lacks a name
+  the claim gives and the abstract gives elsewhere;
   with strict, a claim is never ``supported`` unless a passage the model
   reads as support (or its document's title) names what the claim names (genes, drugs,
   acronyms, models: :mod:`synth.verify.names`); with ``elsewhere``, only names that the
