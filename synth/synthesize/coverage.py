@@ -254,8 +254,18 @@ def asks_degree(question: str) -> bool:
     return any(m.group(1).lower() not in ("many", "much") for m in _HOW_DEGREE.finditer(question))
 
 
+# "into a smaller one", "than larger ones": a comparative before "one" stands for a noun the
+# question has named already (the model); it is no part of the question of its own.
+_COMPARATIVE_ONE = re.compile(r"\b([A-Za-z]+)\s+ones?\b", re.IGNORECASE)
+
+
 def question_aspects(question: str) -> list[str]:
     """The named things and terms of a question, as written, in order, without repeats."""
+    pronouns = {
+        m.group(1).lower()
+        for m in _COMPARATIVE_ONE.finditer(question)
+        if m.group(1).lower() in COMPARATIVES
+    }
     aspects: list[str] = []
     degrees = {m.group(1).lower() for m in _HOW_DEGREE.finditer(question)}
     for words, ended_by in _runs(question):
@@ -276,6 +286,7 @@ def question_aspects(question: str) -> list[str]:
                 and not aspect.isdigit()
                 and aspect.lower() not in _NUMBER_WORDS
                 and aspect.lower() not in _WRITERS
+                and aspect.lower() not in pronouns
                 and aspect.lower() not in (a.lower() for a in aspects)
             ):
                 aspects.append(aspect)
