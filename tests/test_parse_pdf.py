@@ -127,6 +127,41 @@ def test_unicode_is_preserved(tmp_path: Path) -> None:
     assert "r\u00e9sultats na\u00effs co\u00fbtent 5\u00b0 de plus \u2014 voil\u00e0." in doc.text
 
 
+def _two_pages(end_of_first: str, start_of_second: str) -> list[list[Text]]:
+    prose = "The student is trained on the teacher's soft targets and on the true labels."
+    first = [Text(72, 700 - 12 * k, prose) for k in range(6)] + [Text(72, 628, end_of_first)]
+    second = [Text(72, 700, start_of_second)] + [Text(72, 688 - 12 * k, prose) for k in range(6)]
+    return [first, second]
+
+
+def test_a_sentence_open_on_an_article_goes_on_past_a_page_break(tmp_path: Path) -> None:
+    # FitNets: "... and designed a" / (page 7) / "FitNet twice as deep as the teacher network".
+    path = tmp_path / "a.pdf"
+    path.write_bytes(
+        build_pdf(
+            _two_pages(
+                "We trained a teacher network of maxout layers and designed a",
+                "FitNet twice as deep as the teacher network with 8% of its parameters.",
+            )
+        )
+    )
+    doc = parse_pdf(path, ParseSettings())
+    whole = "and designed a FitNet twice as deep as the teacher network with 8% of its parameters."
+    assert any(p.text.endswith(whole) for p in doc.passages)
+    # A table's head row after the break is no continuation: "of the" stays open.
+    path = tmp_path / "b.pdf"
+    path.write_bytes(
+        build_pdf(
+            _two_pages(
+                "We add information about the position of the",
+                "Layer Type Complexity per Layer Sequential Operations",
+            )
+        )
+    )
+    doc = parse_pdf(path, ParseSettings())
+    assert not any("of the Layer Type" in p.text for p in doc.passages)
+
+
 @pytest.mark.parametrize(
     ("data", "reason"),
     [

@@ -69,6 +69,9 @@ _OPEN_END = re.compile(
 )
 
 
+_ARTICLE_END = re.compile(r"(?:^|\s)(?:a|an|the)$")
+
+
 def _starts_lower(text: str) -> bool:
     return bool(text) and (text[0].islower() or text[0] in ",;)")
 
@@ -86,6 +89,13 @@ def _carries_on(prev: str, nxt: str) -> bool:
     tail = prev.rstrip()[-300:]
     unclosed = tail.count("(") > tail.count(")") or tail.endswith((",", ";"))
     unclosed = unclosed or ends_with_abbreviation(tail)
+    # No sentence ends on an article: "... and designed a" / (page break) / "FitNet twice as
+    # deep ..." is one sentence though the next page opens with a capital, when prose follows
+    # the name (a table's head row, "Layer Type Complexity per Layer", is no continuation).
+    words = nxt.split(maxsplit=2)
+    prose_after = len(words) > 1 and words[1][:1].islower()
+    caption = _CAPTION.match(prev) is not None  # a float's caption ends at its float
+    unclosed = unclosed or (_ARTICLE_END.search(tail) is not None and prose_after and not caption)
     return _starts_lower(nxt) or unclosed or (_OPEN_END.search(tail) is not None and enumerated)
 
 
