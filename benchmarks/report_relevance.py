@@ -92,7 +92,7 @@ def run_question(
     from synth.library import Shortlist
     from synth.parse.sentences import is_prose
     from synth.records import ReportRequest
-    from synth.synthesize.coverage import made_focus, question_aspects
+    from synth.synthesize.coverage import question_aspects, question_focus
 
     request = ReportRequest(question=q["question"], corpus=corpus)
     # The library's first stage, as `synth report` runs it over a --corpus: a document it sets
@@ -104,7 +104,12 @@ def run_question(
     pairs = sorted(zip(docs, relevance, strict=True), key=lambda p: -p[1].score)
     used_docs = [d for d, r in pairs if r.used]
     claims = extract_claims(
-        q["question"], used_docs, embedder, settings.extract, is_prose, made_focus(q["question"])
+        q["question"],
+        used_docs,
+        embedder,
+        settings.extract,
+        is_prose,
+        question_focus(q["question"]),
     )
     final = mark_sources_without_claims([r for _, r in pairs], claims)
     names = {d.doc_id: _source_id(d, scifact_order) for d in docs}

@@ -292,7 +292,7 @@ def _used(run: ReportRun) -> list[Document]:
 
 
 def _extract(run: ReportRun) -> None:
-    from synth.synthesize.coverage import made_focus
+    from synth.synthesize.coverage import question_focus
 
     with run.timer.stage("extract"):
         run.claims = extract_claims(
@@ -301,7 +301,7 @@ def _extract(run: ReportRun) -> None:
             run.embedder,
             run.settings.extract,
             is_prose,
-            made_focus(run.request.question),
+            question_focus(run.request.question),
         )
         # A source is used only when it gives the report at least one claim.
         run.relevance = mark_sources_without_claims(run.relevance, run.claims)

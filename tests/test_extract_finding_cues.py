@@ -99,3 +99,14 @@ def test_a_mechanism_word_alone_cues_no_finding(text: str) -> None:
         ExtractSettings(),
         always_prose,
     )
+
+
+def test_a_pointer_to_a_figure_cues_no_finding() -> None:
+    # Invented, in the manner of BERT's method section: "as we show in Figure 1" points, it
+    # states no result.
+    pointer = "As we show in Figure 2, the first token is used for the pairing objective."
+    assert not is_candidate(make_passage(pointer, "method"), ExtractSettings(), always_prose)
+    stated = "In Table 4 we show that removing the pairing objective hurts accuracy on QNLI."
+    assert is_candidate(make_passage(stated, "results"), ExtractSettings(), always_prose)
+    shown = "As shown in Table 3, the student outperforms the teacher on every task."
+    assert is_candidate(make_passage(shown, "results"), ExtractSettings(), always_prose)

@@ -1,4 +1,5 @@
-"""A "How can X be made P?" question takes only claims that speak of P, when any does."""
+"""A question that singles out what it asks ("How can X be made P?", "Do X and Y each ...?")
+takes only claims that speak of it, when any does."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pytest
 from synth.embed import Embedder
 from synth.extract.claims import extract_claims
 from synth.settings import ExtractSettings
-from synth.synthesize.coverage import made_focus
+from synth.synthesize.coverage import each_parts, question_focus
 from tests.doc_factory import always_prose, make_document
 
 QUESTION = "How can knowledge distillation into a small student be made faster to train?"
@@ -22,12 +23,12 @@ SPEED = (
 )
 
 
-def test_made_focus_reads_the_property_the_question_asks_for() -> None:
-    focus = made_focus(QUESTION)
+def test_question_focus_reads_the_property_the_question_asks_for() -> None:
+    focus = question_focus(QUESTION)
     assert focus is not None
     assert focus(SPEED) and not focus(GENERAL)
     # Any other question has no focus.
-    assert made_focus("Does knowledge distillation improve a small student's accuracy?") is None
+    assert question_focus("Does knowledge distillation improve a small student's accuracy?") is None
 
 
 @pytest.mark.model
@@ -38,7 +39,7 @@ def test_claims_that_do_not_speak_of_the_property_are_left_out(embedder: Embedde
     plain = extract_claims(QUESTION, [general, fast], embedder, settings, always_prose)
     assert {c.text for c in plain} == {GENERAL, SPEED}  # both bear on the words of the question
     focused = extract_claims(
-        QUESTION, [general, fast], embedder, settings, always_prose, made_focus(QUESTION)
+        QUESTION, [general, fast], embedder, settings, always_prose, question_focus(QUESTION)
     )
     assert [c.text for c in focused] == [SPEED]
 
@@ -48,6 +49,23 @@ def test_without_a_sentence_on_the_property_the_claims_stay(embedder: Embedder) 
     general = make_document("Distilling knowledge into small networks", [("abstract", [GENERAL])])
     settings = ExtractSettings(min_claim_worthiness=0.0)
     claims = extract_claims(
-        QUESTION, [general], embedder, settings, always_prose, made_focus(QUESTION)
+        QUESTION, [general], embedder, settings, always_prose, question_focus(QUESTION)
     )
     assert [c.text for c in claims] == [GENERAL]
+
+
+EACH = "Do the masked language model and next sentence prediction objectives each add to accuracy?"
+
+
+def test_an_each_question_focuses_on_its_parts() -> None:
+    assert each_parts(EACH) == ["masked language model", "next sentence prediction objectives"]
+    focus = question_focus(EACH)
+    assert focus is not None
+    # An acronym of the phrase without its head noun names it ("NSP").
+    assert focus("In Table 5, we show that removing NSP hurts accuracy on QNLI and MNLI.")
+    assert focus("The LTR model performs worse than the MLM model on all tasks.")
+    # "language" and "model" alone are no sentence about the masked language model.
+    assert not focus("The pre-trained model can be fine-tuned for language inference.")
+    # Without "each", or with one part only, the question singles nothing out.
+    assert each_parts("Do the masked language model and next sentence prediction add to it?") == []
+    assert question_focus("Does the masked language model objective each time add to it?") is None

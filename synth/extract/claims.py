@@ -47,6 +47,13 @@ transferring knowledge from an ensemble ... into a smaller, distilled model" nam
 question's subject in its own words and reads as close to the question as KDFlow's "1.44× to
 6.36× speedup", but says nothing of speed. When no candidate speaks of the property, the
 claims are chosen as for any question (and the answer says that no finding names it).
+A question that asks what each of several parts of its subject does ("Do the masked language
+model and next sentence prediction objectives *each* add to BERT's accuracy?",
+``synthesize.coverage.each_parts``) is focused on sentences that name a part in full or by its
+acronym ("removing NSP hurts performance ..."): BERT's sentences on its overall results
+("BERT is the first fine-tuning based representation model that achieves state-of-the-art
+performance ...") read closer to the question than its ablations but say nothing of either
+objective. ``synthesize.coverage.question_focus`` gives the focus of either kind.
 
 Claims are ranked across all sources together, with no per-source quota, by question relevance
 plus the cue bonus and section adjustment of :mod:`synth.extract.cues`.

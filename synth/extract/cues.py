@@ -328,11 +328,20 @@ def claim_kind(cues: dict[str, int]) -> str:
 # ..., enabling compositional word construction"; "the tokenizer often prefers a single entry
 # that fully matches the word"): alone they cue no finding.
 _MECHANISM = re.compile(r"\b(?:enabl\w*|matches)\b", re.IGNORECASE)
+# "As we show in Figure 1, C is used for next sentence prediction": a pointer to a figure, not
+# a conclusion ("we show *that* ..."); what follows it is judged on its own words.
+_POINTER = re.compile(
+    r"\bas (?:we )?(?:show|shown|illustrate|illustrated|see) in (?:Figure|Fig\.|Table|Section)"
+    r"\s*[\w.]*",
+    re.IGNORECASE,
+)
 
 
 def has_finding_cue(text: str) -> bool:
     """Whether a sentence carries a finding cue of rule 3 (a result, comparison, conclusion,
-    the authors' own result, or an effect or dependence); a mechanism word alone is none."""
+    the authors' own result, or an effect or dependence); a mechanism word alone, or a pointer
+    to a figure, is none."""
+    text = _POINTER.sub(" ", text)
     cues = count_cues(_MECHANISM.sub(" ", text))
     cued = cues["result"] + cues["comparison"] + cues["conclusion"] > 0
     return cued or states_own_result(text) or _FINDING.search(text) is not None

@@ -56,12 +56,13 @@ __all__ = [
     "QUESTION_VERBS",
     "asks_degree",
     "aspects_named",
-    "made_focus",
+    "each_parts",
     "made_property",
     "measured_aspects",
     "named_aspects",
     "outcome_aspects",
     "question_aspects",
+    "question_focus",
     "speaks_to_any",
     "speaks_to_question",
     "subject_aspects",
@@ -395,7 +396,7 @@ def _text_forms(text: str) -> tuple[set[str], set[str]]:
 _SIZE_VARIANTS = frozenset({"base", "large", "small", "tiny", "mini", "medium", "xl", "xxl"})
 
 
-def _covered(aspect: str, forms: tuple[set[str], set[str]]) -> bool:
+def _covered(aspect: str, forms: tuple[set[str], set[str]], loose: bool = True) -> bool:
     stems, words = forms
     parts = tokens(aspect, CASED_WORDS) or [aspect]
     wanted = [_norm(p) for p in parts]
@@ -406,7 +407,7 @@ def _covered(aspect: str, forms: tuple[set[str], set[str]]) -> bool:
     )
     # A long phrase is met by a text that says all but one of its words ("a large teacher
     # model" for "large teacher network"): the head noun varies more than the qualifiers.
-    if found == len(wanted) or (len(wanted) >= 3 and found >= len(wanted) - 1):
+    if found == len(wanted) or (loose and len(wanted) >= 3 and found >= len(wanted) - 1):
         return True
     if len(parts) == 1 and _is_named(parts[0]):
         # A name inside a hyphenated compound names it too: "PaSa-7b" and "PaSa-GPT-4o" (a
@@ -426,7 +427,10 @@ def _covered(aspect: str, forms: tuple[set[str], set[str]]) -> bool:
         return any(w.startswith(prefix) for w in words)
     if len(parts) >= 2:
         acronym = "".join(p[0] for p in parts).lower()
-        return acronym in words or acronym + "s" in words
+        # As a written-out phrase may lack one word, a long one's acronym may lack its head
+        # noun: "NSP" names "next sentence prediction objectives".
+        short = [acronym] + ([acronym[:-1]] if len(parts) >= 3 else [])
+        return any(a in words or a + "s" in words for a in short)
     return False
 
 
@@ -513,11 +517,34 @@ def made_property(question: str) -> list[str]:
     return list(dict.fromkeys(words))
 
 
-def made_focus(question: str) -> Callable[[str], bool] | None:
-    """Whether a text speaks to what a "How can X be made P?" question asks (P); None for any
-    other question (the ``focus`` of ``extract.claims.extract_claims``)."""
+# "Do X and Y *each* add to Z?": the question asks what every part of its subject does apart.
+_EACH = re.compile(r"\beach\b", re.IGNORECASE)
+
+
+def each_parts(question: str) -> list[str]:
+    """The parts a "Do X and Y each ...?" question asks about one by one (its subject
+    aspects, when there are two or more and "each" follows them); none for any other."""
+    placed = _placed(question)
+    each = _EACH.search(question)
+    if placed is None or each is None or each.start() > placed[0]:
+        return []
+    parts = subject_aspects(question)
+    return parts if len(parts) >= 2 else []
+
+
+def question_focus(question: str) -> Callable[[str], bool] | None:
+    """Whether a text speaks to what the question singles out: the property a "How can X be
+    made P?" question asks for, or the parts a "Do X and Y each ...?" question asks about;
+    None for any other question (the ``focus`` of ``extract.claims.extract_claims``)."""
     made = made_property(question)
-    return (lambda text: speaks_to_any(made, text)) if made else None
+    if made:
+        return lambda text: speaks_to_any(made, text)
+    parts = each_parts(question)
+    if not parts:
+        return None
+    # A part is named in full (or by its acronym): "the pre-trained BERT model" says "language"
+    # and "model" but is no sentence about the masked language model.
+    return lambda text: any(_covered(p, _text_forms(text), loose=False) for p in parts)
 
 
 def speaks_to_question(question: str, text: str) -> bool:
