@@ -338,3 +338,12 @@ def test_a_comparative_before_one_is_no_aspect() -> None:
     assert "larger" not in question_aspects("Can a smaller model match a larger one on math?")
     # Before a noun the comparative stays part of the thing asked about.
     assert "smaller model" in question_aspects("Can a smaller model match a larger one on math?")
+
+
+def test_a_comparative_before_a_name_is_no_aspect() -> None:
+    q = "Does the Transformer reach a higher BLEU score than recurrent models, and at what cost?"
+    aspects = question_aspects(q)
+    assert "higher" not in aspects
+    assert "BLEU" in aspects and "recurrent models" in aspects
+    # Before a plain noun the comparative stays part of the thing asked about.
+    assert "higher accuracy" in question_aspects("Does a smaller model reach higher accuracy?")

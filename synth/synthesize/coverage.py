@@ -179,7 +179,9 @@ def _runs(question: str) -> list[tuple[list[str], str | None]]:
             # "type 2 diabetes", "phase 3 trial": a bare number inside a name belongs to it.
             current.append(word)
         elif _is_named(word):
-            if current:
+            # "a *higher* BLEU score": a comparative alone before a name is its degree, no thing
+            # of its own (the answer had said "The used sources do not address higher").
+            if current and not all(w.lower() in COMPARATIVES for w in current):
                 runs.append((current, None))
             runs.append(([word], None))
             current = []
