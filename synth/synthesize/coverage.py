@@ -546,7 +546,7 @@ def question_focus(question: str) -> Callable[[str], bool] | None:
         return None
     # A part is named in full (or by its acronym): "the pre-trained BERT model" says "language"
     # and "model" but is no sentence about the masked language model.
-    return lambda text: any(_covered(p, _text_forms(text), loose=False) for p in parts)
+    return lambda text: speaks_to_any(parts, text, loose=False)
 
 
 def speaks_to_question(question: str, text: str) -> bool:
@@ -561,7 +561,8 @@ def aspects_named(aspects: Sequence[str], text: str) -> list[str]:
     return [a for a in aspects if _covered(a, forms)]
 
 
-def speaks_to_any(aspects: list[str], text: str) -> bool:
-    """Whether a text mentions at least one of the given aspects."""
+def speaks_to_any(aspects: list[str], text: str, loose: bool = True) -> bool:
+    """Whether a text mentions at least one of the given aspects (``loose``: a long phrase may
+    lack one of its words)."""
     forms = _text_forms(text)
-    return any(_covered(a, forms) for a in aspects)
+    return any(_covered(a, forms, loose) for a in aspects)
