@@ -223,7 +223,8 @@ class VerifySettings(_Section):
         2,
         ge=0,
         description="Best passages of other sources the pair model also reads when none is "
-        "among the top pair_candidates (so another source can corroborate a claim).",
+        "among the top pair_candidates, one per other source first (so another source can "
+        "corroborate a claim).",
     )
     evidence_window: Literal["off", "next", "previous", "both"] = Field(
         "off",

@@ -224,6 +224,19 @@ def test_model_reads_the_best_other_sources_when_its_own_paper_fills_the_top() -
     assert [p["i"] for p in chosen_pairs] == [0, 1, 2, 4, 6]  # features stay aligned
 
 
+def test_the_extra_passages_come_from_different_sources_first() -> None:
+    # Ranks 4 and 5 are one other paper's, rank 7 a third paper's: that third paper, which may
+    # be the one restating the claim, is read before a second passage of the first.
+    vs = VerifySettings(pair_candidates=3, foreign_candidates=2)
+    cands = _cands([True, True, True, True, False, False, True, False])
+    docs = ["own", "own", "own", "own", "kdflow", "kdflow", "own", "fitnets"]
+    chosen, chosen_pairs = model_candidates(cands, [{"i": float(i)} for i in range(8)], vs, docs)
+    assert [c.row for c in chosen] == [0, 1, 2, 4, 7]
+    assert [p["i"] for p in chosen_pairs] == [0, 1, 2, 4, 7]
+    # Without documents, the best two whatever their source.
+    assert [c.row for c in model_candidates(cands, [{} for _ in cands], vs)[0]] == [0, 1, 2, 4, 5]
+
+
 def test_no_extra_passages_when_another_source_is_already_read() -> None:
     vs = VerifySettings(pair_candidates=3, foreign_candidates=2)
     cands = _cands([True, False, True, False, False])
