@@ -219,7 +219,8 @@ def test_model_reads_the_best_other_sources_when_its_own_paper_fills_the_top() -
     vs = VerifySettings(pair_candidates=3, foreign_candidates=2)
     cands = _cands([True, True, True, True, False, True, False, False])
     pairs = [{"i": float(i)} for i in range(len(cands))]
-    chosen, chosen_pairs = model_candidates(cands, pairs, vs)
+    docs = ["own"] * 4 + ["a", "own", "b", "c"]
+    chosen, chosen_pairs = model_candidates(cands, pairs, vs, docs)
     assert [c.row for c in chosen] == [0, 1, 2, 4, 6]
     assert [p["i"] for p in chosen_pairs] == [0, 1, 2, 4, 6]  # features stay aligned
 
@@ -233,18 +234,21 @@ def test_the_extra_passages_come_from_different_sources_first() -> None:
     chosen, chosen_pairs = model_candidates(cands, [{"i": float(i)} for i in range(8)], vs, docs)
     assert [c.row for c in chosen] == [0, 1, 2, 4, 7]
     assert [p["i"] for p in chosen_pairs] == [0, 1, 2, 4, 7]
-    # Without documents, the best two whatever their source.
-    assert [c.row for c in model_candidates(cands, [{} for _ in cands], vs)[0]] == [0, 1, 2, 4, 5]
+    # When no third paper offers a passage, the other paper's second passage is read.
+    one_other = ["own"] * 4 + ["kdflow", "kdflow", "own", "kdflow"]
+    picked = model_candidates(cands, [{} for _ in cands], vs, one_other)[0]
+    assert [c.row for c in picked] == [0, 1, 2, 4, 5]
 
 
 def test_no_extra_passages_when_another_source_is_already_read() -> None:
     vs = VerifySettings(pair_candidates=3, foreign_candidates=2)
     cands = _cands([True, False, True, False, False])
-    chosen, _ = model_candidates(cands, [{} for _ in cands], vs)
+    chosen, _ = model_candidates(cands, [{} for _ in cands], vs, ["own", "a", "own", "b", "c"])
     assert [c.row for c in chosen] == [0, 1, 2]
     # A statement of no paper (synth verify) or a single source: the plain top k.
     alone = _cands([False] * 6)
-    assert [c.row for c in model_candidates(alone, [{} for _ in alone], vs)[0]] == [0, 1, 2]
+    docs = [f"d{i}" for i in range(len(alone))]
+    assert [c.row for c in model_candidates(alone, [{} for _ in alone], vs, docs)[0]] == [0, 1, 2]
 
 
 @pytest.mark.model

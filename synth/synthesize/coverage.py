@@ -264,7 +264,7 @@ _COMPARATIVE_ONE = re.compile(r"\b([A-Za-z]+)\s+ones?\b", re.IGNORECASE)
 
 def question_aspects(question: str) -> list[str]:
     """The named things and terms of a question, as written, in order, without repeats."""
-    pronouns = {
+    before_one = {
         m.group(1).lower()
         for m in _COMPARATIVE_ONE.finditer(question)
         if m.group(1).lower() in COMPARATIVES
@@ -289,7 +289,7 @@ def question_aspects(question: str) -> list[str]:
                 and not aspect.isdigit()
                 and aspect.lower() not in _NUMBER_WORDS
                 and aspect.lower() not in _WRITERS
-                and aspect.lower() not in pronouns
+                and aspect.lower() not in before_one
                 and aspect.lower() not in (a.lower() for a in aspects)
             ):
                 aspects.append(aspect)

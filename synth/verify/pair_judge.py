@@ -613,26 +613,25 @@ def model_candidates(
     cands: list[Candidate],
     pairs: list[dict[str, float]],
     settings: VerifySettings,
-    doc_ids: list[str] | None = None,
+    doc_ids: list[str],
 ) -> tuple[list[Candidate], list[dict[str, float]]]:
     """The candidates the model reads: the top ``pair_candidates``, plus the best
     ``foreign_candidates`` of other sources when none made the top (a paper's own sentences are
     usually closest to its claim, yet only another source can corroborate it), one per other
-    source first when ``doc_ids`` (each candidate's document) are given."""
+    source first; ``doc_ids`` gives each candidate's document."""
     k = settings.pair_candidates
     chosen = list(range(min(k, len(cands))))
     if cands and cands[0].same_document and not any(not cands[i].same_document for i in chosen):
         extra = [i for i in range(k, len(cands)) if not cands[i].same_document]
-        if doc_ids is not None:
-            # The two closest passages of other papers are often one paper's (KDFlow citing
-            # Hinton et al. twice for Hinton et al.'s own conclusion) while the paper that
-            # restates the result (FitNets: "a student network could imitate the soft output
-            # of a larger teacher network or ensemble") sits a rank further down.
-            firsts: dict[str, int] = {}
-            for i in extra:
-                firsts.setdefault(doc_ids[i], i)
-            lead = set(firsts.values())
-            extra = sorted(lead) + [i for i in extra if i not in lead]
+        # The two closest passages of other papers are often one paper's (KDFlow citing
+        # Hinton et al. twice for Hinton et al.'s own conclusion) while the paper that
+        # restates the result (FitNets: "a student network could imitate the soft output of
+        # a larger teacher network or ensemble") sits a rank further down.
+        firsts: dict[str, int] = {}
+        for i in extra:
+            firsts.setdefault(doc_ids[i], i)
+        lead = set(firsts.values())
+        extra = sorted(lead) + [i for i in extra if i not in lead]
         chosen += sorted(extra[: settings.foreign_candidates])
     return [cands[i] for i in chosen], [pairs[i] for i in chosen]
 
