@@ -17,6 +17,8 @@ from tests.doc_factory import always_prose, make_passage
         "These findings reveal a second role for the protein outside the nucleus.",
         "We also determined that the mutant enzyme cannot bind its cofactor in vivo.",
         "Loss of the transporter impaired insulin secretion in isolated islets.",
+        # The authors label it a finding themselves (SkillsBench's list of findings).
+        "Finding 3: Self-generated Skills provide negligible or negative benefit.",
     ],
 )
 def test_an_effect_or_dependence_is_a_finding(text: str) -> None:
@@ -37,6 +39,11 @@ def test_an_effect_or_dependence_is_a_finding(text: str) -> None:
         "Inflammation has long been known to promote the repair of damaged tissue.",
         # The finding verb inside a presentation of the paper.
         "In this paper we describe how the protein is required for the assembly of the pore.",
+        # A review's summary of a method's reach: easy to apply across many models or tasks.
+        "Knowledge distillation can be simply realized on different deep models and model "
+        "compression of different deep models can be easily achieved by knowledge distillation.",
+        "The teacher-student knowledge transfer can easily and effectively solve many "
+        "multilingual tasks.",
     ],
 )
 def test_background_and_cited_findings_stay_out(text: str) -> None:
@@ -110,3 +117,13 @@ def test_a_pointer_to_a_figure_cues_no_finding() -> None:
     assert is_candidate(make_passage(stated, "results"), ExtractSettings(), always_prose)
     shown = "As shown in Table 3, the student outperforms the teacher on every task."
     assert is_candidate(make_passage(shown, "results"), ExtractSettings(), always_prose)
+
+
+def test_ease_alone_or_reach_alone_is_no_background() -> None:
+    # "can be easily improved" states an outcome; "on many tasks" is a finding's scope.
+    for text in (
+        "The performance of the lightweight deep models (student) can be easily improved by "
+        "the knowledge transfer from the high-capacity teacher models.",
+        "Distillation improves the student on many language tasks by 2 points.",
+    ):
+        assert is_candidate(make_passage(text, "results"), ExtractSettings(), always_prose)

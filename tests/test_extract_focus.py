@@ -8,7 +8,7 @@ import pytest
 from synth.embed import Embedder
 from synth.extract.claims import extract_claims
 from synth.settings import ExtractSettings
-from synth.synthesize.coverage import each_parts, question_focus
+from synth.synthesize.coverage import cause_aspects, each_parts, question_focus
 from tests.doc_factory import always_prose, make_document
 
 QUESTION = "How can knowledge distillation into a small student be made faster to train?"
@@ -27,8 +27,8 @@ def test_question_focus_reads_the_property_the_question_asks_for() -> None:
     focus = question_focus(QUESTION)
     assert focus is not None
     assert focus(SPEED) and not focus(GENERAL)
-    # Any other question has no focus.
-    assert question_focus("Does knowledge distillation improve a small student's accuracy?") is None
+    # Any other question has no focus (one on accuracy alone has the outcome focus below).
+    assert question_focus("Does knowledge distillation help a small student?") is None
 
 
 @pytest.mark.model
@@ -69,3 +69,38 @@ def test_an_each_question_focuses_on_its_parts() -> None:
     # Without "each", or with one part only, the question singles nothing out.
     assert each_parts("Do the masked language model and next sentence prediction add to it?") == []
     assert question_focus("Does the masked language model objective each time add to it?") is None
+
+
+CAUSE = (
+    "How does the softmax temperature of a teacher's soft targets change what a distilled "
+    "student model learns?"
+)
+
+
+def test_a_how_does_question_focuses_on_its_cause() -> None:
+    assert cause_aspects(CAUSE) == ["softmax temperature", "soft targets"]  # not "teacher"
+    focus = question_focus(CAUSE)
+    assert focus is not None
+    assert focus("At a high temperature the soft targets carry more information per case.")
+    assert not focus(
+        "The performance of the lightweight deep models (student) can be easily improved by "
+        "the knowledge transfer from the high-capacity teacher models."
+    )
+    assert cause_aspects("Does the softmax temperature change what a student learns?") == []
+
+
+def test_a_question_on_one_kind_of_outcome_leaves_out_the_other_kind() -> None:
+    question = (
+        "To what extent can knowledge distillation transfer the generalization of a large "
+        "teacher network to a smaller student network?"
+    )
+    focus = question_focus(question)
+    assert focus is not None
+    assert not focus(
+        "Moreover, the loss curves are almost overlapped for FP8 and BF16 teacher inference, "
+        "which suggests FP8 teacher inference a more efficient solution for LLM distillation."
+    )
+    assert focus("The student network generalizes better than the teacher.")
+    assert focus("A student with 10.4 times less parameters outperforms the teacher.")
+    # A speed question keeps speed: "made faster" already focuses on it.
+    assert question_focus(QUESTION)(SPEED)  # type: ignore[misc]

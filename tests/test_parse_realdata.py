@@ -85,6 +85,18 @@ def test_bert_two_columns(parsed: Callable[[str], Document]) -> None:
     )
 
 
+def test_bert_contributions_are_sentences_without_their_bullets(
+    parsed: Callable[[str], Document],
+) -> None:
+    # BERT lists its contributions as bullets; each is a prose sentence a claim can be.
+    texts = {p.text for p in parsed(BERT).passages if p.section_kind == "introduction"}
+    item = (
+        "We demonstrate the importance of bidirectional pre-training for language representations."
+    )
+    assert item in texts and is_prose(item)
+    assert not any(t.startswith("•") for t in texts)
+
+
 def test_metadata_from_info_and_file_name(parsed: Callable[[str], Document]) -> None:
     tok = parsed(TOKENIZER)
     assert tok.work.title == "Say Anything but This: When Tokenizer Betrays Reasoning in LLMs"

@@ -92,3 +92,26 @@ def test_is_prose_accepts_sentences(text: str) -> None:
 )
 def test_is_prose_rejects_debris(text: str) -> None:
     assert not is_prose(text)
+
+
+def test_a_list_bullet_opens_a_sentence_and_is_no_part_of_it() -> None:
+    # The survey's list of observations came out as one passage, its second item (a finding
+    # on the question of how far a student gains from its teacher) inside another sentence.
+    text = (
+        "From Table 5, several observations can be summarized as • Distillation can be realized "
+        "on different deep models. • The performance of the student can be easily improved by "
+        "the knowledge transfer from the teacher. Through the comparison, it is clear. •"
+    )
+    assert _split(text) == [
+        "From Table 5, several observations can be summarized as",
+        "Distillation can be realized on different deep models.",
+        "The performance of the student can be easily improved by the knowledge transfer from "
+        "the teacher.",
+        "Through the comparison, it is clear.",
+    ]
+    # An item at the paragraph's start loses its bullet, so the prose test reads a sentence.
+    contribution = "• We show that pre-trained representations reduce the need for new designs."
+    (only,) = _split(contribution)
+    assert only.startswith("We show") and is_prose(only)
+    # A bullet glued to a word is no list item.
+    assert _split("The set A•B is closed under it.") == ["The set A•B is closed under it."]

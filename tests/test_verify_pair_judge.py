@@ -408,6 +408,40 @@ def test_a_passage_sharing_no_content_word_is_never_support(
 
 
 @pytest.mark.model
+def test_a_passage_on_another_kind_of_outcome_does_not_corroborate_a_papers_sentence(
+    embedder: object, tmp_path: Path
+) -> None:
+    # Invented in the manner of the survey and KDFlow: both name a teacher, a student and an
+    # improvement, but one improves the student's performance and the other hardware use.
+    finding = (
+        "The performance of small student models is clearly improved by the knowledge "
+        "transferred from large teacher models."
+    )
+    hardware = (
+        "Running the teacher model and the student model on separate backends clearly improves "
+        "hardware utilization."
+    )
+    docs = [
+        make_doc("survey", [("title", "Distillation: a survey"), ("results", finding)]),
+        make_doc("framework", [("title", "A distillation framework"), ("results", hardware)]),
+    ]
+    pj = _docs_judge(embedder, tmp_path, docs, SupportingModel())
+    reported = claim("reported", finding, doc_id="survey", passage_idx=1)
+    typed = claim("typed", finding)
+    vecs = embedder.encode([finding, finding])  # type: ignore[attr-defined]
+    by_id = {v.claim_id: v for v in pj.verdicts([reported, typed], vecs)}
+    (other,) = [e for e in by_id["reported"].evidence if e.doc_id == "framework"]
+    assert other.stance == "neutral"
+    assert other.note == (
+        "measures what it costs (time, memory, hardware), where the claim measures how well a "
+        "model does"
+    )
+    # A typed claim is read as before: the model's reading stands.
+    (typed_other,) = [e for e in by_id["typed"].evidence if e.doc_id == "framework"]
+    assert typed_other.stance == "supports"
+
+
+@pytest.mark.model
 def test_a_passage_presenting_the_paper_is_never_support(embedder: object, tmp_path: Path) -> None:
     rows = [
         ("title", "Blood pressure drugs: a review"),

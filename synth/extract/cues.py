@@ -33,7 +33,8 @@ A passage becomes a claim candidate (``is_candidate``) when it
    submit the query to ...", "The network utilizes ...", "additional parameters are introduced
    to map ...", "The curriculum can be seen as ...") or a generic statement ("Effective
    training requires ...", "X have become a useful tool for ...", "the most important factors
-   include ...", "Other therapies have also been tested ...") unless they also state a measured
+   include ...", "Other therapies have also been tested ...", a method's reach: "X can be
+   simply realized on different deep models") unless they also state a measured
    result, a comparison or what the authors found ("We also tried ..., and found that ..."),
    and the authors' procedure ("we mask 15% of all tokens", "we replace the chosen token with
    ... 80% of the time", "each model is trained from scratch on ...", "the ensemble is 7x
@@ -162,6 +163,17 @@ _TRUISM = re.compile(
     r"|\b(?:is|are) (?:increasingly|widely|now) being (?:recogni[sz]ed|used|adopted|studied)\b",
     re.IGNORECASE,
 )
+# What a technique is easy to apply to, across many of something ("Knowledge distillation can be
+# simply realized on different deep models", "... can easily and effectively solve many
+# multilingual tasks"): a review's summary of a method's reach, not a finding, unless the
+# sentence also states a measured result or a comparison. Both parts are needed: "can be
+# easily improved" alone states an outcome, and "many tasks" alone is a finding's scope.
+_EASE = re.compile(r"\b(?:can|could)\b[^.;]{0,60}?\b(?:easily|simply|readily)\b", re.IGNORECASE)
+_BREADTH = re.compile(
+    r"\b(?:a (?:wide )?(?:variety|range) of|various|many|different|diverse|numerous) "
+    r"(?:different )?(?:[\w-]+ ){0,2}?(?:tasks|applications|domains|problems|models|networks)\b",
+    re.IGNORECASE,
+)
 # What a study set out to do ("Our objective was to systematically review if ...", "This study
 # aimed to ...") and what is not known ("it is not clear whether this strategy decreases the
 # risk"): never a finding, whatever comparison the sentence names.
@@ -246,7 +258,10 @@ _OWN_COMPARISON = re.compile(
 # cues above name. Only the candidate test reads it: the claim-worthiness weights were fitted
 # on the cue counts of ``count_cues``, so it is kept apart from them.
 _FINDING = re.compile(
-    r"\b(?:these|our|the|this) (?:findings|results|data|observations|study|analys[ie]s) "
+    # "Finding 3: Self-generated Skills provide negligible or negative benefit.": the authors
+    # label the sentence a finding themselves.
+    r"^(?:Key )?(?:Findings?|Observations?|Takeaways?|Results?) \d+[a-z]?:\s"
+    r"|\b(?:these|our|the|this) (?:findings|results|data|observations|study|analys[ie]s) "
     r"(?:\w+ ){0,3}?(?:show|reveal|indicate|suggest|identify|demonstrate|establish|support|"
     r"uncover|highlight|confirm|provide)\w*"
     r"|\bwe (?:\w+ )?(?:have |also )?(?:shown?|demonstrated?|found|reveal(?:ed)?|identif(?:y|ied)|"
@@ -424,6 +439,8 @@ def is_background(text: str, cues: dict[str, int]) -> bool:
     states_result = (
         cues["result"] > 0 or _OWN_COMPARISON.search(text) is not None or states_own_result(text)
     )
+    if _EASE.search(text) and _BREADTH.search(text) and not states_result:
+        return True
     describes = (
         _META.search(text)
         or _SETUP.match(text)

@@ -23,9 +23,10 @@ from synth.settings import ParseSettings
 log = logging.getLogger(__name__)
 
 # Bump whenever a change to the parse stage changes its output, so old entries are not reused.
-PARSER_VERSION = "parse-6"  # parse-6: a sentence open on an article goes on past a page
-# break; parse-5: "Preliminary experiments", "5.5 Results" are results; parse-4: "Dec. 2023"
-# ends no sentence; parse-3: bold run-in heads
+PARSER_VERSION = "parse-7"  # parse-7: a list bullet opens a sentence of its own; parse-6:
+# a sentence open on an article goes on past a page break; parse-5: "Preliminary
+# experiments", "5.5 Results" are results; parse-4: "Dec. 2023" ends no sentence; parse-3:
+# bold run-in heads
 
 
 def cache_key(data: bytes, settings: ParseSettings) -> str:

@@ -72,6 +72,10 @@ _ABBREVIATIONS = frozenset(
 )
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+)")
 _NEXT_START = re.compile(r"\s+[\"'“‘(\[]?[A-Z0-9]")
+# A list bullet opens an item of its own, whether or not the item before it ended on a period:
+# "... can be summarized as • Knowledge distillation can be ... • The performance of ..." is
+# three sentences, not one. The bullet itself is layout, not part of the sentence.
+_BULLET = re.compile(r"(?:^|(?<=\s))[•◦▪‣●](?:\s+|$)")
 _INITIAL = re.compile(r"^(?:[A-Z]\.)+$|^[A-Z][a-z]?\.$")
 _TERMINAL = re.compile(r"[.!?][\"'”’)\]]*$")
 _START = re.compile(r"^[\"'“‘]?[A-Z0-9]")
@@ -190,19 +194,30 @@ def ends_with_abbreviation(text: str) -> bool:
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Character spans of the sentences of one paragraph (whitespace trimmed)."""
-    spans: list[tuple[int, int]] = []
+    """Character spans of the sentences of one paragraph (whitespace and list bullets trimmed)."""
+    out: list[tuple[int, int]] = []
     start = 0
-    for match in _BOUNDARY.finditer(text):
+    for bullet in _BULLET.finditer(text):
+        out.extend(_split_item(text, start, bullet.start()))
+        start = bullet.end()
+    out.extend(_split_item(text, start, len(text)))
+    return out
+
+
+def _split_item(text: str, first: int, last: int) -> list[tuple[int, int]]:
+    """Sentence spans of text[first:last], one list item or a paragraph without bullets."""
+    spans: list[tuple[int, int]] = []
+    start = first
+    for match in _BOUNDARY.finditer(text, first, last):
         end = match.end()
-        if not _NEXT_START.match(text, end):
+        if not _NEXT_START.match(text, end, last):
             continue
         period_end = match.start() + 1
         if text[match.start()] == "." and _is_abbreviation(text, period_end):
             continue
         spans.append((start, end))
         start = end
-    spans.append((start, len(text)))
+    spans.append((start, last))
     out = []
     for s, e in spans:
         while s < e and text[s].isspace():

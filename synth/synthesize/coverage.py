@@ -49,6 +49,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from synth.lexical import CASED_WORDS, QUESTION_STOPWORDS, WORDS, light_stem, tokens
+from synth.outcomes import other_outcome, outcome_kinds
 
 __all__ = [
     "BREAK_WORDS",
@@ -534,13 +535,44 @@ def each_parts(question: str) -> list[str]:
     return parts if len(parts) >= 2 else []
 
 
+# "How does X change Y?": the question asks what X does, so X is what an answer must speak of.
+_HOW_DOES = re.compile(r"^\s*How (?:does|do|did)\b", re.IGNORECASE)
+
+
+def cause_aspects(question: str) -> list[str]:
+    """What a "How does X change Y?" question asks the effect of ("softmax temperature" and
+    "soft targets" in "How does the softmax temperature of a teacher's soft targets change
+    what a student learns?"; a possessor such as "teacher's" only places it); none for any
+    other question."""
+    if not _HOW_DOES.match(question):
+        return []
+    low = question.lower()
+    return [a for a in subject_aspects(question) if f"{a.lower()}'s" not in low]
+
+
 def question_focus(question: str) -> Callable[[str], bool] | None:
     """Whether a text speaks to what the question singles out: the property a "How can X be
-    made P?" question asks for, or the parts a "Do X and Y each ...?" question asks about;
-    None for any other question (the ``focus`` of ``extract.claims.extract_claims``)."""
+    made P?" question asks for, the parts a "Do X and Y each ...?" question asks about, or
+    the cause a "How does X change Y?" question asks about; and, for a question that asks
+    about one kind of outcome only (quality or cost, :mod:`synth.outcomes`), whether the text
+    does not measure only the other kind. None when the question singles out nothing (the
+    ``focus`` of ``extract.claims.extract_claims``)."""
+    aspect = _aspect_focus(question)
+    if len(outcome_kinds(question)) != 1:
+        return aspect
+    # "To what extent can distillation transfer the *generalization* ...?" is not answered by
+    # "FP8 teacher inference [is] a more efficient solution for LLM distillation".
+    return lambda text: (aspect is None or aspect(text)) and other_outcome(question, text) is None
+
+
+def _aspect_focus(question: str) -> Callable[[str], bool] | None:
+    """The aspect part of ``question_focus``: property, parts or cause; None for none."""
     made = made_property(question)
     if made:
         return lambda text: speaks_to_any(made, text)
+    cause = cause_aspects(question)
+    if cause:
+        return lambda text: speaks_to_any(cause, text)
     parts = each_parts(question)
     if not parts:
         return None

@@ -50,6 +50,11 @@ turns those readings into a calibrated P(supported); then the rules:
   ...", :mod:`synth.verify.presentation`) is never shown as support;
 - a passage that names none of the claim's content words (numbers and "-ly" adverbs aside:
   ``names.shares_content``) is never support, whatever the model reads;
+- for a claim that is a sentence of an indexed paper, a passage that measures only another
+  kind of outcome (cost: speed, memory, hardware use; against quality: performance, accuracy,
+  error) is never support (:mod:`synth.outcomes`: KDFlow's "significantly improving
+  hardware utilization" had corroborated a survey's "the performance of the lightweight deep
+  models (student) can be easily improved"); typed claims are read as before;
 - a claim stays ``supported`` only if its strongest supporting passage reads as support for the
   claim more than for its reversals (:mod:`synth.verify.contrast`; one more batched call, only
   for the claims that would be supported);
@@ -70,6 +75,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from synth.outcomes import other_outcome
 from synth.quantities import measured_words
 from synth.records import Claim, Evidence, Stance, Verdict, VerdictLabel
 from synth.settings import VerifySettings
@@ -283,6 +289,8 @@ class PairJudge:
                 stance, note = "neutral", "presents the paper's contents; states no finding"
             elif stance == "supports" and not shares_content(prep.claim.text, text):
                 stance, note = "neutral", "names none of the claim's content words"
+            elif stance == "supports" and paper and other_outcome(prep.claim.text, text):
+                stance, note = "neutral", other_outcome(prep.claim.text, text)
             reading = Reading(
                 cand, p, align(prep.claim.text, text), stance, note, text=window, read=text
             )
