@@ -53,7 +53,10 @@ model and next sentence prediction objectives *each* add to BERT's accuracy?",
 acronym ("removing NSP hurts performance ..."): BERT's sentences on its overall results
 ("BERT is the first fine-tuning based representation model that achieves state-of-the-art
 performance ...") read closer to the question than its ablations but say nothing of either
-objective. ``synthesize.coverage.question_focus`` gives the focus of either kind.
+objective. A "How does X change Y?" question (``synthesize.coverage.cause_aspects``) is
+focused on sentences that speak of X, and a question about one kind of outcome only, quality
+or cost (:mod:`synth.outcomes`), on sentences that do not measure only the other kind.
+``synthesize.coverage.question_focus`` gives the focus of every kind.
 
 Claims are ranked across all sources together, with no per-source quota, by question relevance
 plus the cue bonus and section adjustment of :mod:`synth.extract.cues`.

@@ -289,8 +289,8 @@ class PairJudge:
                 stance, note = "neutral", "presents the paper's contents; states no finding"
             elif stance == "supports" and not shares_content(prep.claim.text, text):
                 stance, note = "neutral", "names none of the claim's content words"
-            elif stance == "supports" and paper and other_outcome(prep.claim.text, text):
-                stance, note = "neutral", other_outcome(prep.claim.text, text)
+            elif stance == "supports" and paper and (other := other_outcome(prep.claim.text, text)):
+                stance, note = "neutral", other
             reading = Reading(
                 cand, p, align(prep.claim.text, text), stance, note, text=window, read=text
             )
