@@ -38,6 +38,17 @@ def test_a_verb_before_a_determiner_is_not_part_of_an_aspect() -> None:
     assert question_aspects("Does aspirin reduce the risk of stroke?") == ["aspirin", "stroke"]
 
 
+def test_a_closing_comparative_and_a_light_verb_are_no_part_of_an_aspect() -> None:
+    question = (
+        "Is a student network trained by distillation faster at inference than its teacher, "
+        "and how much accuracy does it give up?"
+    )
+    # Was "distillation faster" (no text says that) and "give" (the verb of "give up").
+    assert question_aspects(question) == [
+        "student network", "distillation", "faster", "inference", "teacher", "accuracy",
+    ]  # fmt: skip
+
+
 def test_named_tokens_stand_alone_and_repeats_are_dropped() -> None:
     assert question_aspects("What is the effect of dropout on BERT and on BERT fine-tuning?") == [
         "dropout", "BERT", "fine-tuning",

@@ -100,7 +100,10 @@ QUESTION_VERBS: frozenset[str] = _words(
 _WRITERS = _words("author authors researchers investigators paper papers study studies")
 # Predicate adjectives that end a question's condition ("when little data is *available*"):
 # they say that the thing before them exists, not what is asked about it.
-_PREDICATES: frozenset[str] = _words("available possible present necessary needed")
+# ... and light verbs left alone by their particle ("how much accuracy does it *give* up?").
+_PREDICATES: frozenset[str] = _words(
+    "available possible present necessary needed give gives get gets take takes keep keeps"
+)
 _POSSESSIVE = re.compile(r"(?<=\w)['\u2019]s\b")
 # An eponym's possessive names one thing ("Alzheimer's disease", "Student's t-test"): a
 # capitalised owner before one of these heads keeps its "'s" and its run.
@@ -235,11 +238,19 @@ def _split_at_verbs(words: list[str]) -> list[list[str]]:
     return [p for p in parts if p]
 
 
+# Comparatives of manner, not of a property: "translate better", "perform worse".
+_VERB_DEGREES = _words("better worse")
+
+
 def _split_predicate(parts: list[list[str]]) -> list[list[str]]:
-    """Each run with a closing gradable adjective cut off as a part of its own."""
+    """Each run with a closing gradable adjective or comparative of a property cut off as a
+    part of its own ("Is a student trained by distillation *faster* at inference ...?");
+    "better" and "worse" qualify the verb before them and stay ("translate better")."""
     out: list[list[str]] = []
     for part in parts:
-        if len(part) >= 2 and part[-1].lower() in _PREDICATE_ADJECTIVES:
+        last = part[-1].lower() if part else ""
+        cut = last in _PREDICATE_ADJECTIVES or (last in COMPARATIVES and last not in _VERB_DEGREES)
+        if len(part) >= 2 and cut:
             out += [part[:-1], part[-1:]]
         else:
             out.append(part)
