@@ -20,6 +20,12 @@ from synth.outcomes import other_outcome, outcome_kinds
             "Students with fewer parameters can generalize better and run faster.",
             {"quality", "cost"},
         ),
+        # The speed words coverage meets a question's "faster" with are cost words here too.
+        ("Decoding becomes the bottleneck, a 3x slowdown.", {"cost"}),
+        ("The student is quicker and needs less time to train.", {"cost"}),
+        # "cheaper" is no outcome word: a question's "is it cheaper to train?" beside its
+        # "translate better" would otherwise read as a question on cost alone.
+        ("Is it cheaper?", set()),
     ],
 )
 def test_outcome_kinds(text: str, kinds: set[str]) -> None:

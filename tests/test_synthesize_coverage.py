@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from synth.synthesize.coverage import (
     aspects_named,
     made_property,
@@ -30,29 +32,32 @@ def test_aspects_of_the_design_question() -> None:
     ]  # fmt: skip
 
 
-def test_a_verb_before_a_determiner_is_not_part_of_an_aspect() -> None:
-    assert question_aspects(README_QUESTION) == [
-        "knowledge distillation", "generalization", "large teacher network",
-        "smaller student network",
-    ]  # fmt: skip
-    assert question_aspects("Does aspirin reduce the risk of stroke?") == ["aspirin", "stroke"]
-
-
-def test_a_closing_comparative_and_a_light_verb_are_no_part_of_an_aspect() -> None:
-    question = (
-        "Is a student network trained by distillation faster at inference than its teacher, "
-        "and how much accuracy does it give up?"
-    )
-    # Was "distillation faster" (no text says that) and "give" (the verb of "give up").
-    assert question_aspects(question) == [
-        "student network", "distillation", "faster", "inference", "teacher", "accuracy",
-    ]  # fmt: skip
-
-
-def test_named_tokens_stand_alone_and_repeats_are_dropped() -> None:
-    assert question_aspects("What is the effect of dropout on BERT and on BERT fine-tuning?") == [
-        "dropout", "BERT", "fine-tuning",
-    ]  # fmt: skip
+@pytest.mark.parametrize(
+    ("question", "aspects"),
+    [
+        # A verb before a determiner ("transfer the generalization") is no part of an aspect.
+        (README_QUESTION, [
+            "knowledge distillation", "generalization", "large teacher network",
+            "smaller student network",
+        ]),
+        ("Does aspirin reduce the risk of stroke?", ["aspirin", "stroke"]),
+        # A closing comparative stands alone (was "distillation faster", which no text says)
+        # and a light verb left by its particle is none (was "give", of "give up").
+        (
+            "Is a student network trained by distillation faster at inference than its "
+            "teacher, and how much accuracy does it give up?",
+            ["student network", "distillation", "faster", "inference", "teacher", "accuracy"],
+        ),
+        # Named tokens stand alone and repeats are dropped.
+        (
+            "What is the effect of dropout on BERT and on BERT fine-tuning?",
+            ["dropout", "BERT", "fine-tuning"],
+        ),
+    ],
+    ids=["verb-before-determiner", "plain", "closing-comparative", "named-tokens"],
+)  # fmt: skip
+def test_question_aspects(question: str, aspects: list[str]) -> None:
+    assert question_aspects(question) == aspects
 
 
 def test_uncovered_aspects_in_question_order() -> None:

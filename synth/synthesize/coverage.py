@@ -49,7 +49,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from synth.lexical import CASED_WORDS, QUESTION_STOPWORDS, WORDS, light_stem, tokens
-from synth.outcomes import other_outcome, outcome_kinds
+from synth.outcomes import CHEAP_WORDS, FAST_WORDS, SLOW_WORDS, other_outcome, outcome_kinds
 
 __all__ = [
     "BREAK_WORDS",
@@ -383,10 +383,10 @@ _KINDS_OF = {
         malignancies malignant oncogenic leukemia leukaemia lymphoma melanoma sarcoma""",
     "dementia": "dementia alzheimer",
     # "faster" (folded to "fast"): papers report speed as a speedup, a throughput or a time.
-    "fast": "fast faster quicker speedup speedups speed-up speed throughput accelerate",
-    "slow": "slow slower slowdown slowdowns latency bottleneck bottlenecks",
+    "fast": FAST_WORDS,
+    "slow": SLOW_WORDS,
     # "cheaper" (folded to "cheap"): papers state a cost ("less than 1/4 the training cost").
-    "cheap": "cheap cheaper cost costs costly expensive inexpensive price flops",
+    "cheap": CHEAP_WORDS,
 }
 
 
