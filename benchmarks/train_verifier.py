@@ -43,7 +43,13 @@ def main() -> None:
     config = TrainConfig(**{k: getattr(args, k) for k in TrainConfig.model_fields})
     corpus = load_corpus(args.scifact)
     train, held = build_training_pairs(
-        args.scifact, corpus, config.n_synthetic, config.seed, config.reword, config.n_titles
+        args.scifact,
+        corpus,
+        config.n_synthetic,
+        config.seed,
+        config.reword,
+        config.n_titles,
+        config.n_omissions,
     )
     counts = {
         "train": dict(sorted(collections.Counter(p.origin for p in train).items())),

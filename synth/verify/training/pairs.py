@@ -232,6 +232,41 @@ def synthetic_pairs(
     return out
 
 
+def omission_pairs(
+    corpus: dict[str, Abstract], excluded: set[str], n_sentences: int, rng: random.Random
+) -> list[TrainingPair]:
+    """Claims that leave out a detail their source states (a count, a change's size, a time, an
+    intensifier) → supports; the same shortened claim reversed → contradicts.
+
+    The synthetic contradictions teach that another figure contradicts, and the model came to
+    read a missing figure as one ("a trial of adults" against "a trial of 400 adults": 0.99
+    contradicts); SciFact's claims are mostly shorter and more general than their rationale.
+    The reversed twin keeps "shorter" from meaning "supported".
+    """
+    candidates = [
+        (doc, i)
+        for doc in sorted(corpus)
+        if doc not in excluded
+        for i in finding_sentences(corpus[doc])[:2]
+    ]
+    rng.shuffle(candidates)
+    out: list[TrainingPair] = []
+    for doc, i in candidates:
+        if len(out) >= 2 * n_sentences:
+            break
+        source = corpus[doc].sentences[i]
+        claim = perturb.to_claim(source)
+        shorter = perturb.drop_detail(claim, rng) if claim else None
+        if shorter is None:
+            continue
+        g = f"doc{doc}"
+        out.append(TrainingPair(shorter, source, SUPPORTS, "omission:keep", g))
+        reversed_ = perturb.negate(shorter) or perturb.swap_antonym(shorter, rng)
+        if reversed_ and reversed_ != shorter:
+            out.append(TrainingPair(reversed_, source, CONTRADICTS, "omission:reversed", g))
+    return out
+
+
 # A title that states a finding has a verb (most titles are noun phrases: "Effects of X on Y").
 _TITLE_VERB = re.compile(
     r"\b(is|are|was|were|has|have|can|may|does|do|reduce[sd]?|increase[sd]?|decrease[sd]?|"
@@ -321,6 +356,7 @@ def build_training_pairs(
     seed: int,
     reword: bool = False,
     n_titles: int = 0,
+    n_omissions: int = 0,
 ) -> tuple[list[TrainingPair], list[TrainingPair]]:
     """(train, held-out) pairs; the held-out part holds one claim and abstract group in five."""
     rng = random.Random(seed)
@@ -330,6 +366,9 @@ def build_training_pairs(
     if n_titles:
         # Its own generator, so that the pairs above stay those of earlier runs.
         pairs += title_pairs(corpus, evaluation_doc_ids(root), n_titles, random.Random(seed + 1))
+    if n_omissions:
+        rng_omit = random.Random(seed + 2)
+        pairs += omission_pairs(corpus, evaluation_doc_ids(root), n_omissions, rng_omit)
     train = [p for p in pairs if not is_held_out(p.group)]
     held = [p for p in pairs if is_held_out(p.group)]
     return train, held

@@ -330,6 +330,52 @@ def swap_entity(claim: str, other: str, rng: random.Random, whole: bool = False)
     return claim[: m.start()] + rng.choice(theirs) + claim[m.end() :]
 
 
+# ---- omitted details ---------------------------------------------------------------------------
+
+# Details a claim may leave out and stay true: a count before what it counts ("in 400 adults"),
+# the size of a change ("by 25%", "by 2-fold"), when it was measured ("at 12 weeks") and an
+# intensifier ("significantly"). The model had read "a trial of adults" against "a trial of 400
+# adults" as a contradiction (0.99): a missing figure is not another figure.
+_DETAILS = (
+    # A count before the noun it counts: not a year, not a share's base ("10 out of 20 given").
+    re.compile(
+        r"(?<!\bout )(?<!\d )\b(?:of|in|among|from|for|with) ((?:about |approximately )?"
+        r"(?!(?:1[89]|20)\d\d\b)\d(?:[\d,]*\d)?\s+)"
+        r"(?!(?:to|and|or|of|out|per|vs|versus)\b)(?=[a-z])"
+    ),
+    # A change's size, only where the claim states one such quantity (in a list, "by 55.1%,
+    # ... by 56.3%", dropping one would pin the other on the wrong item).
+    re.compile(
+        r"^(?!(?:.*?\d\s*(?:%|-?fold\b|times\b)){2})"
+        r".*?(\s+by\s+(?:about\s+|approximately\s+)?\d+(?:\.\d+)?\s*(?:%|-?fold\b|times\b))"
+    ),
+    re.compile(
+        r"(,?\s+(?:at|after|over|within|during|for)\s+\d+\s+"
+        r"(?:days?|weeks?|months?|years?|hours?)\b)"
+    ),
+    re.compile(
+        r"\b((?:significantly|markedly|substantially|dramatically|strongly|slightly|modestly|"
+        r"greatly|considerably)\s+)",
+        re.IGNORECASE,
+    ),
+)
+
+
+def drop_detail(claim: str, rng: random.Random) -> str | None:
+    """The claim with one detail left out (a count, a change's size, a time, an intensifier):
+    still true of its source, which states more."""
+    # One kind of detail first, then one of its places: intensifiers are the commonest, and
+    # drawing over all places alike would make them most of the data.
+    kinds = [found for pattern in _DETAILS if (found := list(pattern.finditer(claim)))]
+    if not kinds:
+        return None
+    m = rng.choice(rng.choice(kinds))
+    out = claim[: m.start(1)] + claim[m.end(1) :]
+    if len(out.split()) < _MIN_WORDS:
+        return None
+    return out[0].upper() + out[1:]
+
+
 # ---- meaning-keeping rewording -------------------------------------------------------------------
 
 # Groups of interchangeable words and phrases: a claim reworded with them is still supported, so
@@ -387,4 +433,4 @@ def reword(claim: str, rng: random.Random, n: int = 2) -> str | None:
 # Kinds of edit, with the label each gives a (perturbed claim, source sentence) pair.
 REFUTING_EDITS = ("number", "negation", "antonym", "swap_numbers")
 UNRELATING_EDITS = ("entity",)
-KEEPING_EDITS = ("compress", "round", "drop_clause", "reword")
+KEEPING_EDITS = ("compress", "round", "drop_clause", "reword", "omit")

@@ -63,6 +63,9 @@ class TrainConfig(BaseModel):
     n_titles: int = Field(
         0, description="SciFact corpus titles paired with their own abstract (0: none)."
     )
+    n_omissions: int = Field(
+        0, description="Corpus sentences turned into claims that omit a detail (0: none)."
+    )
     eval_on: str = Field(
         "all", description="Held-out pairs for early stopping: 'all', or 'scifact' only."
     )
@@ -155,7 +158,7 @@ def select_pairs(
     for p in train:
         if p.origin.startswith("scifact:"):
             mixed += [p] * config.scifact_repeat
-        elif p.origin.startswith("title:") or rng.random() < config.synthetic_share:
+        elif p.origin.startswith(("title:", "omission:")) or rng.random() < config.synthetic_share:
             mixed.append(p)
     if config.eval_on == "scifact":
         held = [p for p in held if p.origin.startswith("scifact:")]
