@@ -227,6 +227,30 @@ def test_new_pdfs_are_parsed_in_a_pool_in_order(tmp_path: Path) -> None:
     assert [d.doc_id for d in again if not isinstance(d, ParseError)] == [docs[1].doc_id]
 
 
+def test_the_pool_returns_documents_in_the_callers_order_whatever_their_length(
+    tmp_path: Path,
+) -> None:
+    # The pool parses the longest PDF first (it would otherwise run alone at the end); the
+    # documents still come back in the order asked.
+    from synth.errors import ParseError
+    from synth.parse.cache import load_documents
+    from synth.settings import ParseSettings
+    from tests.pdf_factory import build_pdf, sample_paper
+
+    paper = sample_paper()
+    paths = []
+    for name, pages in (("short", paper[:1]), ("mid", paper), ("long", paper * 3)):
+        path = tmp_path / f"{name}.pdf"
+        path.write_bytes(build_pdf(pages, {"Title": name}))
+        paths.append(path)
+    cache = tmp_path / "parsed"
+    cache.mkdir()
+    docs = load_documents(paths, ParseSettings(), cache, workers=2)
+    assert not any(isinstance(d, ParseError) for d in docs)
+    pages = [max(p.page for p in d.passages) for d in docs]  # type: ignore[union-attr]
+    assert pages[0] < pages[1] < pages[2]
+
+
 def test_an_entry_another_version_wrote_is_read_again(corpus: Path, real_pdfs: Path) -> None:
     import sqlite3
 
