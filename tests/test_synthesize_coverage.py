@@ -53,8 +53,18 @@ def test_aspects_of_the_design_question() -> None:
             "What is the effect of dropout on BERT and on BERT fine-tuning?",
             ["dropout", "BERT", "fine-tuning"],
         ),
+        # "beat" joins subject and object (was "masked language model objective beat
+        # left-to-right pre-training", one aspect no text can say).
+        (
+            "Does pre-training a bidirectional Transformer with a masked language model "
+            "objective beat left-to-right pre-training on downstream tasks?",
+            [
+                "pre-training", "bidirectional Transformer", "masked language model objective",
+                "left-to-right pre-training", "downstream tasks",
+            ],
+        ),
     ],
-    ids=["verb-before-determiner", "plain", "closing-comparative", "named-tokens"],
+    ids=["verb-before-determiner", "plain", "closing-comparative", "named-tokens", "beat"],
 )  # fmt: skip
 def test_question_aspects(question: str, aspects: list[str]) -> None:
     assert question_aspects(question) == aspects

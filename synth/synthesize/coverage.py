@@ -93,7 +93,8 @@ QUESTION_VERBS: frozenset[str] = _words(
     succeed succeeds reach reaches attain attains obtain obtains save saves need needs match
     matches let lets allow allows add adds train trains recognise recognises recognize
     recognizes learn learns generalise generalises generalize generalizes detect detects
-    identify identifies classify classifies solve solves"""
+    identify identifies classify classifies solve solves beat beats surpass surpasses exceed
+    exceeds"""
 )
 # The writers a question refers to ("which methods do *the authors* recommend"): who states a
 # finding, not a thing it is about.
