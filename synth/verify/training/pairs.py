@@ -211,6 +211,21 @@ def _any_refutation(claim: str, rng: random.Random) -> tuple[str | None, str]:
     return None, ""
 
 
+def _shuffled_findings(
+    corpus: dict[str, Abstract], excluded: set[str], rng: random.Random
+) -> list[tuple[str, int]]:
+    """(abstract id, sentence index) of up to two finding sentences of each non-excluded
+    abstract, shuffled."""
+    candidates = [
+        (doc, i)
+        for doc in sorted(corpus)
+        if doc not in excluded
+        for i in finding_sentences(corpus[doc])[:2]
+    ]
+    rng.shuffle(candidates)
+    return candidates
+
+
 def synthetic_pairs(
     corpus: dict[str, Abstract],
     excluded: set[str],
@@ -219,13 +234,7 @@ def synthetic_pairs(
     reword: bool = False,
 ) -> list[TrainingPair]:
     """Synthetic pairs from up to ``n_sentences`` finding sentences of non-excluded abstracts."""
-    candidates = [
-        (doc, i)
-        for doc in sorted(corpus)
-        if doc not in excluded
-        for i in finding_sentences(corpus[doc])[:2]
-    ]
-    rng.shuffle(candidates)
+    candidates = _shuffled_findings(corpus, excluded, rng)
     out: list[TrainingPair] = []
     for doc, i in candidates[:n_sentences]:
         out.extend(synthetic_pairs_for(corpus[doc], i, rng, reword))
@@ -243,13 +252,7 @@ def omission_pairs(
     contradicts); SciFact's claims are mostly shorter and more general than their rationale.
     The reversed twin keeps "shorter" from meaning "supported".
     """
-    candidates = [
-        (doc, i)
-        for doc in sorted(corpus)
-        if doc not in excluded
-        for i in finding_sentences(corpus[doc])[:2]
-    ]
-    rng.shuffle(candidates)
+    candidates = _shuffled_findings(corpus, excluded, rng)
     out: list[TrainingPair] = []
     for doc, i in candidates:
         if len(out) >= 2 * n_sentences:
