@@ -214,3 +214,16 @@ def test_hostile_pdfs_give_one_line_reasons(real_pdfs: Path, name: str, reason: 
         parse_pdf(real_pdfs / "hostile" / name, ParseSettings())
     assert reason in info.value.reason
     assert "\n" not in info.value.reason
+
+
+def test_page_count_reads_the_page_tree_and_names_a_bad_file(tmp_path: Path) -> None:
+    from synth.parse.pdf import page_count
+
+    paper = tmp_path / "paper.pdf"
+    paper.write_bytes(build_pdf(sample_paper() * 2))
+    assert page_count(paper, ParseSettings()) == 2 * len(sample_paper())
+    assert page_count(paper, ParseSettings(max_pages=1)) == 1  # what a parse would read
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"not a pdf at all")
+    with pytest.raises(ParseError, match="no %PDF header"):
+        page_count(bad, ParseSettings())

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from synth.atomic import write_text_atomic
 from synth.errors import ParseError
-from synth.parse.pdf import parse_pdf
+from synth.parse.pdf import page_count, parse_pdf
 from synth.records import Document
 from synth.settings import ParseSettings
 
@@ -89,13 +89,12 @@ def _load_or_failure(job: tuple[Path, ParseSettings, Path]) -> Document | ParseE
         return exc
 
 
-def _pages(path: Path) -> int:
-    """The PDF's page count, as an estimate of its parse time (0 when it cannot be read)."""
-    import pypdf
-
+def _pages(path: Path, settings: ParseSettings) -> int:
+    """The pages a parse will read, as an estimate of its time (0 when it cannot be opened:
+    the parse itself then names the error)."""
     try:
-        return len(pypdf.PdfReader(path).pages)
-    except Exception:  # only an estimate: the parse itself names any error
+        return page_count(path, settings)
+    except ParseError:
         return 0
 
 
@@ -106,8 +105,7 @@ def _longest_first(jobs: list[tuple[Path, ParseSettings, Path]]) -> list[int]:
     the 11 real PDFs in name order, the survey (34 pages, 3.1 s of 11.3 s) and the chemistry
     paper (41 pages, 2.3 s) came fifth and last, and one worker sat idle for about a second.
     """
-    logging.getLogger("pypdf").setLevel(logging.ERROR)  # font chatter, as in the parse itself
-    pages = [_pages(job[0]) for job in jobs]
+    pages = [_pages(path, settings) for path, settings, _ in jobs]
     return sorted(range(len(jobs)), key=lambda i: (-pages[i], i))
 
 

@@ -257,6 +257,17 @@ def load_pdf_lines(path: Path, settings: ParseSettings) -> RawPdf:
     return RawPdf(data, lines, count, info)
 
 
+def page_count(path: Path, settings: ParseSettings) -> int:
+    """The pages a parse of this PDF would read (its page count, at most ``max_pages``);
+    ParseError when it cannot be opened. Cheap: the page tree only, no text."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise ParseError(str(path), f"cannot read file ({exc.strerror or exc})") from exc
+    with _quiet_pypdf():
+        return min(len(_open(data, path).pages), settings.max_pages)
+
+
 def _no_text_reason(read: PageLines, max_pages: int) -> str:
     """Why too little text came out: pages that failed to decode, or no text layer at all."""
     if not read.errors:

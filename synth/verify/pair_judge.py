@@ -54,7 +54,8 @@ turns those readings into a calibrated P(supported); then the rules:
   hardware use; against quality: performance, accuracy, error) is never support
   (:mod:`synth.outcomes`: KDFlow's "significantly improving hardware utilization" had
   corroborated a survey's "the performance of the lightweight deep models (student) can be
-  easily improved"); on typed claims it changed no verdict of SciFact dev or the real-PDF sets;
+  easily improved"); applied to typed claims too, it left the SciFact dev metrics and both
+  real-PDF scores as they were;
 - a claim stays ``supported`` only if its strongest supporting passage reads as support for the
   claim more than for its reversals (:mod:`synth.verify.contrast`; one more batched call, only
   for the claims that would be supported);

@@ -433,4 +433,4 @@ def reword(claim: str, rng: random.Random, n: int = 2) -> str | None:
 # Kinds of edit, with the label each gives a (perturbed claim, source sentence) pair.
 REFUTING_EDITS = ("number", "negation", "antonym", "swap_numbers")
 UNRELATING_EDITS = ("entity",)
-KEEPING_EDITS = ("compress", "round", "drop_clause", "reword", "omit")
+KEEPING_EDITS = ("compress", "round", "drop_clause", "reword")
